@@ -1,0 +1,108 @@
+"""Guideline citations: "Decision based on MTUS ... 2004, Section(s): ..." into typed Citations."""
+
+from __future__ import annotations
+
+import re
+
+from imr_llm.normalize import collapse_ws
+from imr_llm.schema import Citation, GuidelineSource
+
+_BASED_ON = re.compile(r"Decision\s+based\s+on\s+", re.I)
+_NO_CITATION = re.compile(r"did\s+not\s+cite\s+any|no\s+(?:medical\s+)?(?:evidence|guideline)s?\s+cited", re.I)
+_YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+_PAGES = re.compile(r"Page\(?s?\)?\s*:?\s*([\d][\d\-–, ]*)", re.I)
+_SECTIONS = re.compile(r"Section\(s\)\s*:\s*(.+)$", re.I)
+_OTHER_PARTS = re.compile(
+    r"\s+and\s+(?=Other\s+Medical\s+Treatment\s+Guidelines|(?:the\s+)?Official\s+Disability|"
+    r"ODG\b|ACOEM\b|APA\b|American\s+Psychiatric)",
+    re.I,
+)
+_OTHER_PREFIX = re.compile(r"^\s*(?:Non-MTUS\s+Citation|Other\s+Medical\s+Treatment\s+Guidelines)\s*", re.I)
+_MTUS_PARTS = re.compile(r",?\s+and\s+(?=[A-Z][A-Za-z ,&/()'-]{3,80}?\s(?:19|20)\d{2}\b)")
+
+# Checked in order: the first source whose pattern matches a non-MTUS citation names it.
+_SOURCE_PATTERNS: tuple[tuple[GuidelineSource, re.Pattern[str]], ...] = (
+    ("ODG", re.compile(r"Official\s+Disability\s+Guidelines|\bODG\b", re.I)),
+    (
+        "ACOEM",
+        re.compile(r"\bACOEM\b|Occupational\s+Medicine\s+Practice\s+Guidelines", re.I),
+    ),
+    ("APA", re.compile(r"American\s+Psychiatric\s+Association|\bAPA\b", re.I)),
+)
+
+
+def _source_of(text: str) -> GuidelineSource:
+    if re.match(r"\s*(?:CA\s+)?MTUS\b", text):
+        return "MTUS"
+    for source, pattern in _SOURCE_PATTERNS:
+        if pattern.search(text):
+            return source
+    return "other"
+
+
+def _split_by_source(text: str) -> list[str]:
+    """Split a run-on citation where a second named source begins ("ODG ... Harris J. ACOEM")."""
+    cuts: list[tuple[int, GuidelineSource]] = sorted(
+        (match.start(), source)
+        for source, pattern in _SOURCE_PATTERNS
+        for match in pattern.finditer(text)
+    )
+    starts = [0]
+    current = _source_of(text)
+    for position, source in cuts:
+        if source != current and position > starts[-1] + 10:
+            starts.append(position)
+            current = source
+    return [text[a:b].strip() for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+
+
+def _one(text: str, source: GuidelineSource, full: str) -> Citation:
+    pages = _PAGES.search(text)
+    body = _PAGES.sub("", text)
+    sections_match = _SECTIONS.search(body)
+    sections = (
+        [s.strip(" .") for s in re.split(r",\s*(?![^()]*\))", sections_match.group(1)) if s.strip(" .")]
+        if sections_match
+        else []
+    )
+    head = body[: sections_match.start()] if sections_match else body
+    year = _YEAR.search(head) or _YEAR.search(text)
+    title = head[: year.start()] if year and year.start() > 3 else head
+    title = re.sub(r"^(?:CA\s+)?(?:Non-MTUS\s+Citation\s+|MTUS\s+)", "", collapse_ws(title))
+    return Citation(
+        source=source,
+        title=title.strip(" ,.;:") or None,
+        year=int(year.group(1)) if year else None,
+        sections=sections,
+        pages=pages.group(1).strip(" ,") if pages else None,
+        text=full,
+    )
+
+
+def parse_citations(guideline_text: str) -> list[Citation]:
+    """Every citation in one side's guideline paragraph, in letter order."""
+    text = collapse_ws(guideline_text)
+    if not text or _NO_CITATION.search(text):
+        return []
+    chunks = [c.strip() for c in _BASED_ON.split(text)[1:] if c.strip()]
+    if not chunks:
+        if re.search(r"outside\s+of\s+the\s+MTUS", text, re.I) and not _YEAR.search(text):
+            return []
+        chunks = [text]
+    citations: list[Citation] = []
+    for chunk in chunks:
+        chunk = chunk.rstrip(" .")
+        source = _source_of(chunk)
+        if source == "MTUS":
+            body = re.sub(r"^\s*(?:CA\s+)?MTUS\s+", "", chunk)
+            for part in _MTUS_PARTS.split(body):
+                citations.append(_one(part, "MTUS", chunk))
+        else:
+            for part in _OTHER_PARTS.split(chunk):
+                for piece in _split_by_source(_OTHER_PREFIX.sub("", part)):
+                    citations.append(_one(piece, _source_of(piece), chunk))
+    return citations
+
+
+def distinct_sources(citations: list[Citation]) -> list[GuidelineSource]:
+    return list(dict.fromkeys(c.source for c in citations))

@@ -1,0 +1,96 @@
+"""Detect which DWC letter format a text is in, and parse it with that format's parser.
+
+Detection is a table, checked in order; the first format whose markers all appear wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from imr_llm.errors import NotAnImrLetterError
+from imr_llm.formats.decision_list import parse_decision_list
+from imr_llm.formats.dwc2013 import parse_dwc2013
+from imr_llm.formats.parsed import ParsedLetter, RawItem
+from imr_llm.formats.professional_review import parse_professional_review
+from imr_llm.schema import LetterFormat
+
+__all__ = ["ParsedLetter", "RawItem", "detect_format", "parse_letter"]
+
+
+@dataclass(frozen=True)
+class _FormatRule:
+    name: LetterFormat
+    markers: tuple[re.Pattern[str], ...]
+    parse: Callable[[str], ParsedLetter]
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I | re.M)
+
+
+_RULES: tuple[_FormatRule, ...] = (
+    _FormatRule(
+        "dwc-professional-review",
+        (_rx(r"MEDICAL\s+PROFESSIONAL\s+REVIEW"), _rx(r"ISSUE\s+AT\s+DISPUTE")),
+        parse_professional_review,
+    ),
+    _FormatRule(
+        "dwc-documents-reviewed",
+        (_rx(r"^\s*DOCUMENTS\s+REVIEWED"), _rx(r"IMR\s+DECISION\(S\)\s+AND\s+RATIONALE\(S\)")),
+        lambda text: parse_decision_list(text, "dwc-documents-reviewed"),
+    ),
+    _FormatRule(
+        "dwc-2013",
+        (_rx(r"has\s+determined\s+the\s+request\s+for"),),
+        parse_dwc2013,
+    ),
+    _FormatRule(
+        "dwc-2016",
+        (_rx(r"Case\s+Number\s*:"), _rx(r"IMR\s+ISSUES,\s+DECISIONS\s+AND\s+RATIONALES")),
+        lambda text: parse_decision_list(text, "dwc-2016"),
+    ),
+    _FormatRule(
+        "dwc-2014",
+        (_rx(r"HOW\s+THE\s+IMR\s+FINAL\s+DETERMINATION\s+WAS\s+MADE"),
+         _rx(r"IMR\s+ISSUES,\s+DECISIONS\s+AND\s+RATIONALES")),
+        lambda text: parse_decision_list(text, "dwc-2014"),
+    ),
+)
+
+_IMR_SIGNS = (
+    _rx(r"Independent\s+Medical\s+Review|\bIMR\b"),
+    _rx(r"MAXIMUS"),
+    _rx(r"\b(Upheld|Overturned)\b|medically\s+necessary"),
+)
+
+
+def detect_format(text: str) -> LetterFormat:
+    for rule in _RULES:
+        if all(marker.search(text) for marker in rule.markers):
+            return rule.name
+    return "unknown"
+
+
+def parse_letter(text: str) -> ParsedLetter:
+    """Parse normalised letter text. Raises NotAnImrLetterError for text that is not a letter."""
+    signs = sum(1 for sign in _IMR_SIGNS if sign.search(text))
+    if signs < 2:
+        raise NotAnImrLetterError(
+            "this is not an IMR final determination letter (no IMR, MAXIMUS or "
+            "Upheld/Overturned wording found); pass the letter MAXIMUS sent"
+        )
+    for rule in _RULES:
+        if all(marker.search(text) for marker in rule.markers):
+            return rule.parse(text)
+    parsed = parse_decision_list(text, "unknown")
+    parsed.warnings.insert(
+        0, "unfamiliar letter layout: read best-effort; check every item against the letter"
+    )
+    if not parsed.items:
+        raise NotAnImrLetterError(
+            "no decided items found: the text mentions IMR but has no '<treatment>: Upheld' or "
+            "'Overturned' lines; pass the complete final determination letter"
+        )
+    return parsed

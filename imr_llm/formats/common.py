@@ -1,0 +1,272 @@
+"""Pieces every letter format shares: header table, credentials, item headers and item bodies."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from imr_llm.errors import LetterParseError
+from imr_llm.formats.parsed import RawItem
+from imr_llm.normalize import collapse_ws
+from imr_llm.schema import Decision
+
+# --- header table -----------------------------------------------------------------------------
+
+HEADER_LABELS: dict[str, str] = {
+    "case_number": r"(?:IMR\s+)?Case\s+Number",
+    "date_assigned": r"Date\s+Assigned",
+    "date_of_injury": r"Date\s+of\s+Injury",
+    "decision_date": r"Decision\s+Date",
+    "ur_denial_date": r"UR\s+Denial\s+Date",
+    "priority": r"Priority",
+    "application_received": r"Application\s+Received(?:\s+Date)?",
+}
+_LABEL_KIND = {"case_number": "case", "priority": "priority"}
+_VALUE_PATTERNS = {
+    "case": r"\b[A-Z]{2}\d{2}-\d{5,8}\b",
+    "date": r"\b\d{1,2}/\d{1,2}/\d{2,4}\b",
+    "priority": r"\b(?:Standard|Expedited|Regular|Urgent)\b",
+}
+_TOKEN = re.compile(
+    "|".join(
+        [f"(?P<label_{key}>{pattern})\\s*:" for key, pattern in HEADER_LABELS.items()]
+        + [f"(?P<value_{kind}>{pattern})" for kind, pattern in _VALUE_PATTERNS.items()]
+    ),
+    re.IGNORECASE,
+)
+
+
+def parse_header_table(region: str) -> dict[str, str]:
+    """Pair header labels with values, even when an extractor emits all labels, then all values.
+
+    A label takes the value right after it when that value has the label's kind (case number,
+    date, priority word); labels left over take the left-over values of their kind in order.
+    """
+    tokens: list[tuple[str, str, str]] = []  # (label|value, key-or-kind, text)
+    for match in _TOKEN.finditer(region):
+        group = match.lastgroup or ""
+        role, _, name = group.partition("_")
+        tokens.append((role, name, match.group(group)))
+    found: dict[str, str] = {}
+    claimed: set[int] = set()
+    for i, (role, key, _) in enumerate(tokens):
+        if role != "label" or key in found or i + 1 >= len(tokens):
+            continue
+        next_role, next_kind, next_text = tokens[i + 1]
+        if next_role == "value" and next_kind == _LABEL_KIND.get(key, "date"):
+            found[key] = next_text
+            claimed.add(i + 1)
+    labels_left = [key for role, key, _ in tokens if role == "label" and key not in found]
+    values_left = [
+        (kind, text) for i, (role, kind, text) in enumerate(tokens) if role == "value"
+        and i not in claimed
+    ]
+    for key in dict.fromkeys(labels_left):
+        kind = _LABEL_KIND.get(key, "date")
+        for j, (value_kind, text) in enumerate(values_left):
+            if value_kind == kind:
+                found[key] = text
+                del values_left[j]
+                break
+    return found
+
+
+# --- credentials --------------------------------------------------------------------------------
+
+_LABELED_LINE = r"^[ \t]*{label}[ \t]*:[ \t]*(?P<value>.*(?:\n(?![ \t]*\n)(?![ \t]*(?-i:[A-Z][A-Z ,()&/]{{6,}})$)(?!.*:).*)*)"
+_LICENSURE = re.compile(_LABELED_LINE.format(label=r"State\(s\)\s+of\s+Licensure"), re.M | re.I)
+_SPECIALTY = re.compile(
+    _LABELED_LINE.format(label=r"Certification\(s\)\s*/\s*Specialty"), re.M | re.I
+)
+_SENTENCE_CREDENTIALS = re.compile(
+    r"reviewer\s+is\s+(?:(?:Board\s+Certified|licensed)\s+in\s+(?P<specialty>[^.]+?)\s+and\s+)?"
+    r"(?:is\s+)?licensed\s+to\s+practice\s+in\s+(?P<states>[^.]+?)\s*\.",
+    re.I,
+)
+
+
+def parse_credentials(text: str) -> tuple[str | None, str | None]:
+    """Return (licensure text, specialty text) from a credentials block or sentence."""
+    licensure = _LICENSURE.search(text)
+    specialty = _SPECIALTY.search(text)
+    if licensure or specialty:
+        return (
+            collapse_ws(licensure.group("value")) if licensure else None,
+            collapse_ws(specialty.group("value")) if specialty else None,
+        )
+    sentence = _SENTENCE_CREDENTIALS.search(text)
+    if sentence:
+        spec = sentence.group("specialty")
+        return collapse_ws(sentence.group("states")), collapse_ws(spec) if spec else None
+    return None, None
+
+
+# --- items of the "<request>: Upheld|Overturned" kind ------------------------------------------
+
+DECISION_WORDS: dict[str, Decision] = {"upheld": "upheld", "overturned": "overturned"}
+_DECISION_LINE = re.compile(r":[ \t]*\n?[ \t]*(?P<word>Upheld|Overturned)\b[ \t.]*$", re.M | re.I)
+_SUBHEADING = re.compile(
+    r"^[ \t]*(?P<name>Claims\s+Administrator\s+guideline|"
+    r"(?:MAXIMUS|Expert\s+Reviewer(?:'s)?|Reviewer(?:'s)?)\s+guideline|Decision\s+rationale)"
+    r"[ \t]*:",
+    re.M | re.I,
+)
+_ENDS_SENTENCE = re.compile(r"[.!?][\"')\]]*\s*$")
+_STARTS_SENTENCE = re.compile(r"^\s*[A-Z0-9\"'(\[]")
+_NOT_A_REQUEST = re.compile(
+    r"medically necessary|not (?:be )?(?:supported|recommended|indicated|warranted)|"
+    r"guidelines?\b|set forth below|DECISIONS AND RATIONALES|DECISION\(S\)",
+    re.I,
+)
+_MODIFIED_MARK = re.compile(
+    r"remaining\s+IMR\s+eligible|leaving\s+the\s+original|IMR\s+eligible\.|The\s+original\s+request,", re.I
+)
+_MODIFIED_PATTERNS = [
+    re.compile(
+        r"^(?P<orig>.+?)\s+(?:was|were)\s+the\s+original\s+request\.?\s*(?P<auth>.+?)\s+"
+        r"(?:was|were)\s+authorized\s+by\s+the\s+Claims\s+Administrator\.?\s*The\s+remaining\s+"
+        r"IMR\s+eligible\s+portion\s+of\s+the\s+original\s+request,?\s*(?P<rem>.+?)$",
+        re.I,
+    ),
+    re.compile(
+        r"^(?P<named>.+?)\s+(?:was|were)\s+the\s+original\s+request\.?\s*The\s+Claims\s+"
+        r"Administrator\s+authorized\s+(?P<auth>.+?),?\s+leaving\s+the\s+original\s+request\s+"
+        r"IMR\s+eligible\.?\s*The\s+original\s+request,?\s*(?P<rem>.+?)$",
+        re.I,
+    ),
+]
+_RETRO_PREFIX = re.compile(r"^\s*Retro(?:spective)?\s*(?:request)?\s*[:\-]\s*", re.I)
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+
+
+def _lines(text: str, start: int, end: int) -> list[_Line]:
+    out = []
+    pos = start
+    for raw in text[start:end].split("\n"):
+        out.append(_Line(pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+    return out
+
+
+def _header_start(text: str, region_start: int, decision_pos: int) -> int:
+    """Walk back from a decision line to where the item's header begins."""
+    lines = _lines(text, region_start, decision_pos)
+    if not lines:
+        return decision_pos
+    first = len(lines) - 1
+    while first > 0:
+        prev, cur = lines[first - 1], lines[first]
+        header_so_far = text[cur.start : decision_pos]
+        needs_original = _MODIFIED_MARK.search(header_so_far) and not re.search(
+            r"original\s+request\.", header_so_far, re.I
+        )
+        boundary = (
+            not prev.text.strip()
+            or _NOT_A_REQUEST.search(prev.text)
+            or (_ENDS_SENTENCE.search(prev.text) and _STARTS_SENTENCE.match(cur.text))
+        )
+        if boundary and not needs_original:
+            break
+        first -= 1
+    return lines[first].start
+
+
+def _split_modified(header: str) -> tuple[str, str | None, str | None]:
+    """Return (request, original_request, authorized_portion) from an item header."""
+    for pattern in _MODIFIED_PATTERNS:
+        match = pattern.match(header)
+        if match:
+            remaining = re.sub(r"\s+(?:is|are)$", "", match.group("rem").strip(" ,"))
+            groups = match.groupdict()
+            # "... leaving the original request IMR eligible": the whole original is disputed.
+            original = groups["orig"].strip() if groups.get("orig") else remaining
+            return remaining, original, match.group("auth").strip(" ,")
+    return re.sub(r"\s+(?:is|are)$", "", header), None, None
+
+
+def _body_parts(body: str) -> dict[str, str]:
+    parts: dict[str, str] = {}
+    marks = list(_SUBHEADING.finditer(body))
+    for i, mark in enumerate(marks):
+        name = mark.group("name").lower()
+        key = (
+            "ca"
+            if name.startswith("claims")
+            else "rationale"
+            if name.startswith("decision")
+            else "reviewer"
+        )
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(body)
+        parts.setdefault(key, body[mark.end() : end].strip())
+    return parts
+
+
+def find_decision_items(text: str, section_start: int) -> list[RawItem]:
+    """Parse every "<request>: Upheld|Overturned" item after `section_start`.
+
+    A decision line counts only when the next non-blank text is an item sub-heading, so the same
+    words inside a rationale are never taken for a decision.
+    """
+    decisions = []
+    for match in _DECISION_LINE.finditer(text, section_start):
+        following = text[match.end() :].lstrip()
+        sub = _SUBHEADING.match(following)
+        if sub:
+            decisions.append(match)
+    items: list[RawItem] = []
+    region_start = section_start
+    starts = [_header_start(text, section_start, m.start()) for m in decisions]
+    for i, match in enumerate(decisions):
+        header_start = max(starts[i], region_start)
+        header = collapse_ws(text[header_start : match.start()]).rstrip(" :")
+        body_end = starts[i + 1] if i + 1 < len(decisions) else len(text)
+        body = text[match.end() : body_end]
+        parts = _body_parts(body)
+        retrospective = bool(_RETRO_PREFIX.match(header))
+        header = _RETRO_PREFIX.sub("", header)
+        request, original, authorized = _split_modified(header)
+        rationale = parts.get("rationale", "")
+        rationale_pos = text.find(rationale, match.end()) if rationale else -1
+        items.append(
+            RawItem(
+                request=request,
+                decision=DECISION_WORDS[match.group("word").lower()],
+                decision_evidence=collapse_ws(text[header_start : match.end()]),
+                original_request=original,
+                authorized_portion=authorized,
+                retrospective=retrospective,
+                claims_administrator_guideline=collapse_ws(parts.get("ca", "")),
+                reviewer_guideline=collapse_ws(parts.get("reviewer", "")),
+                rationale=rationale,
+                rationale_start=rationale_pos,
+            )
+        )
+        region_start = match.end()
+    return items
+
+
+def check_complete(items: list[RawItem], text: str, expected_blocks: int) -> None:
+    """Refuse a letter whose items cannot all be read (cut off, or a decision line unreadable)."""
+    if expected_blocks > len(items):
+        raise LetterParseError(
+            f"found {expected_blocks} 'Claims Administrator guideline' blocks but only "
+            f"{len(items)} readable decisions; the letter may be damaged or cut off - "
+            "check the file against the original letter"
+        )
+    if items:
+        last = items[-1]
+        if not last.rationale or not _ENDS_SENTENCE.search(last.rationale.strip()):
+            raise LetterParseError(
+                f"the letter stops in the middle of item {len(items)} ({last.request!r}); "
+                "it looks cut off - get the complete letter"
+            )
+
+
+def count_guideline_blocks(text: str) -> int:
+    return len(re.findall(r"^[ \t]*Claims\s+Administrator\s+guideline\s*:", text, re.M | re.I))

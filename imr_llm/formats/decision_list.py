@@ -1,0 +1,48 @@
+"""Formats whose items read "<request>: Upheld|Overturned": about 2014 (seeds), 2016-2017, and the
+later DOCUMENTS REVIEWED layout. They differ only in where the header and the items start."""
+
+from __future__ import annotations
+
+import re
+
+from imr_llm.formats.common import (
+    check_complete,
+    count_guideline_blocks,
+    find_decision_items,
+    parse_credentials,
+    parse_header_table,
+)
+from imr_llm.formats.parsed import ParsedLetter
+from imr_llm.schema import LetterFormat
+
+_HOW_MADE = re.compile(r"HOW\s+THE\s+IMR\s+FINAL\s+DETERMINATION\s+WAS\s+MADE", re.I)
+_SUMMARY = re.compile(r"^[ \t]*(?:CLINICAL\s+)?CASE\s+SUMMARY[ \t]*$", re.M | re.I)
+_DOCUMENTS = re.compile(r"^[ \t]*DOCUMENTS\s+REVIEWED[ \t]*:?[ \t]*$", re.M | re.I)
+ITEMS_HEADING = re.compile(
+    r"^[ \t]*IMR\s+(?:ISSUES,\s+DECISIONS\s+AND\s+RATIONALES|DECISION\(S\)\s+AND\s+RATIONALE\(S\))"
+    r"[ \t]*$",
+    re.M | re.I,
+)
+
+
+def parse_decision_list(text: str, letter_format: LetterFormat) -> ParsedLetter:
+    parsed = ParsedLetter(format=letter_format, text=text)
+    how_made = _HOW_MADE.search(text)
+    items_heading = ITEMS_HEADING.search(text)
+    header_end = how_made.start() if how_made else (items_heading.start() if items_heading else 0)
+    parsed.header = parse_header_table(text[: max(header_end, 0)] if header_end else text[:1500])
+    credentials_region = text[: items_heading.start()] if items_heading else text
+    parsed.licensure, parsed.specialty = parse_credentials(credentials_region)
+    summary = _SUMMARY.search(text)
+    if summary:
+        end = items_heading.start() if items_heading else len(text)
+        documents = _DOCUMENTS.search(text, summary.end(), end)
+        parsed.summary = text[summary.end() : documents.start() if documents else end].strip()
+    section_start = items_heading.end() if items_heading else header_end
+    if not items_heading:
+        parsed.warnings.append(
+            "the heading of the decisions section was not found; items were read best-effort"
+        )
+    parsed.items = find_decision_items(text, section_start)
+    check_complete(parsed.items, text[section_start:], count_guideline_blocks(text[section_start:]))
+    return parsed

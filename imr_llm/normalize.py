@@ -1,0 +1,141 @@
+"""Undo what text extraction does to a letter, keeping its line structure.
+
+Handled: CRLF and lone CR, trailing spaces, a blank line after every line (seed 000), ligatures,
+non-breaking and zero-width spaces, curly quotes, words hyphenated across a line (pypdf keeps the
+hyphen at the line end, pdfium marks it with U+FFFE), and page headers/footers repeated on every
+page (pages arrive separated by form feeds). A decision word wrapped onto its own line is joined
+by the item parser, which sees the lines this returns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+_CHAR_MAP = str.maketrans(
+    {
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u200b": "",
+        "\u200c": "",
+        "\u200d": "",
+        "\ufeff": "",
+        "\u00ad": "",
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\t": " ",
+    }
+)
+
+# Word parts that are real hyphenated prefixes in these letters: keep the hyphen when joining.
+_KEEP_HYPHEN_PREFIXES = frozenset(
+    "anti non x re co pre post self follow multi semi sub well long short bi tri un mid "
+    "over under out inter intra extra ultra counter cross half low high".split()
+)
+_ENDS_SENTENCE = re.compile(r"[.!?:;,][\"')]*$")
+_PAGE_NUMBER = re.compile(r"^\s*(page\s+)?\d{1,3}(\s+of\s+\d{1,3})?\s*$", re.IGNORECASE)
+_HYPHEN_BREAK = re.compile(r"([A-Za-z]+)(-[ ]*\n|\ufffe\n?)([a-z][A-Za-z]*)")
+
+
+@lru_cache(maxsize=1)
+def _hyphenator() -> object:
+    import pyphen  # a dependency of textstat; loaded only when a hyphen break is seen
+
+    return pyphen.Pyphen(lang="en_US")
+
+
+def _is_hyphenation_point(left: str, right: str) -> bool:
+    word = (left + right).lower()
+    positions: list[int] = _hyphenator().positions(word)  # type: ignore[attr-defined]
+    return len(left) in positions
+
+
+def _join_hyphen_break(match: re.Match[str]) -> str:
+    left, brk, right = match.groups()
+    end = "\n" if "\n" in brk else ""
+    if left.lower() not in _KEEP_HYPHEN_PREFIXES and len(left) > 2:
+        if _is_hyphenation_point(left, right):
+            return f"{left}{right}{end}"
+    return f"{left}-{right}{end}"
+
+
+def _undouble_lines(lines: list[str]) -> list[str]:
+    """Seed 000 has a blank line after every text line; drop one blank from every run."""
+    text_lines = sum(1 for line in lines if line)
+    if text_lines < 8:
+        return lines
+    followed_by_blank = sum(
+        1 for i, line in enumerate(lines[:-1]) if line and not lines[i + 1]
+    )
+    if followed_by_blank < 0.8 * text_lines:
+        return lines
+    out: list[str] = []
+    run = 0
+    for line in [*lines, "x"]:
+        if not line:
+            run += 1
+            continue
+        out.extend([""] * (run - 1 if run > 1 else 0))
+        run = 0
+        out.append(line)
+    return out[:-1]
+
+
+def _drop_page_furniture(pages: list[list[str]]) -> list[list[str]]:
+    """Remove page numbers, and running headers/footers: the first or last line of a page whose
+    shape (digits ignored) recurs there on at least half the pages. Lines that end a sentence are
+    content and always stay."""
+
+    def is_furniture_candidate(line: str) -> bool:
+        stripped = line.strip()
+        return bool(stripped) and len(stripped) <= 80 and not _ENDS_SENTENCE.search(stripped)
+
+    def edges(page: list[str]) -> set[str]:
+        content = [line for line in page if line.strip()]
+        return {line for line in content[:1] + content[-1:] if is_furniture_candidate(line)}
+
+    shape = Counter(re.sub(r"\d+", "#", line.strip()) for page in pages for line in edges(page))
+    needed = max(2, (len(pages) + 1) // 2)
+    repeated = {s for s, n in shape.items() if n >= needed} if len(pages) >= 2 else set()
+    cleaned = []
+    for page in pages:
+        page_edges = edges(page)
+        cleaned.append(
+            [
+                line
+                for line in page
+                if not _PAGE_NUMBER.match(line)
+                and not (line in page_edges and re.sub(r"\d+", "#", line.strip()) in repeated)
+            ]
+        )
+    return cleaned
+
+
+def normalize_text(raw: str) -> str:
+    """Return the letter's text with extraction artefacts removed, one text line per line."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_CHAR_MAP)
+    text = _HYPHEN_BREAK.sub(_join_hyphen_break, text)
+    text = text.replace("\ufffe", "-")
+    pages = [[line.rstrip() for line in page.split("\n")] for page in text.split("\f")]
+    pages = _drop_page_furniture(pages)
+    lines = _undouble_lines([line for page in pages for line in page])
+    out = "\n".join(lines)
+    out = re.sub(r"\n{3,}", "\n\n", out)
+    return out.strip("\n") + "\n"
+
+
+def collapse_ws(text: str) -> str:
+    """Collapse every run of whitespace to one space."""
+    return " ".join(text.split())

@@ -1,0 +1,299 @@
+"""The reviewer's main reasons, found sentence by sentence in an item's rationale.
+
+Each rule names one kind of reason the IMR reviewers give again and again. A rule fires on a
+rationale sentence that matches its concept pattern (and, for "missing" kinds, also a negation).
+What a rule says in plain words is written by this team; the evidence is the letter's own
+sentence, so every reason can be checked against the letter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from imr_llm.normalize import collapse_ws
+from imr_llm.schema import Decision, Reason, Span
+
+_NEGATION = re.compile(
+    r"\b(?:no|not|lack(?:s|ing)?|without|absence|absent|none|neither|nor|fail(?:s|ed)?\s+to|"
+    r"unclear|insufficient|missing|never|unable)\b|n't\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class ReasonRule:
+    code: str
+    concept: re.Pattern[str]
+    needs_negation: bool
+    decisions: tuple[Decision, ...]
+    summary: str
+    missing: str | None = None
+
+
+def _rule(
+    code: str,
+    concept: str,
+    summary: str,
+    *,
+    missing: str | None = None,
+    negated: bool = True,
+    decisions: tuple[Decision, ...] = ("upheld",),
+) -> ReasonRule:
+    return ReasonRule(code, re.compile(concept, re.I), negated, decisions, summary, missing)
+
+
+# Order matters: the more specific kinds first. At most a few fire per item.
+RULES: tuple[ReasonRule, ...] = (
+    _rule(
+        "surgery-denied",
+        r"(?:surgery|surgical\s+procedure|primary\s+procedure|operation)\s+(?:is|was|has\s+been)\s+"
+        r"(?:not|non-?certified|denied)|associated\s+(?:surgical\s+)?services?\s+(?:are|is)\s+not",
+        "This item goes with a surgery that was not approved, so it is not needed either.",
+        missing="approval of the surgery first",
+        negated=False,
+    ),
+    _rule(
+        "no-functional-improvement",
+        r"functional\s+(?:improvement|benefit|gain|restoration|response)|improve(?:ment|d)?\s+"
+        r"(?:in\s+)?(?:function|activities)|increase(?:d)?\s+in\s+function|objective\s+"
+        r"(?:improvement|benefit|gains?)|(?:outcome|results?|response)\s+(?:of|from|to)\s+"
+        r"(?:the\s+)?(?:prior|previous|earlier|past|completed|authorized)",
+        "Your records did not show that earlier treatment helped you do more in daily life.",
+        missing="proof that earlier treatment helped you do more, with measured gains",
+    ),
+    _rule(
+        "prior-sessions-unknown",
+        r"(?:number|how\s+many|total|quantity|amount)\s+(?:of\s+)?(?:the\s+)?(?:prior|previous|"
+        r"past|completed|earlier)?\s*(?:\w+\s+)?(?:sessions|visits|treatments)\s+(?:\w+\s+){0,4}"
+        r"(?:completed|attended|to\s+date|already|previously|prior)|(?:prior|previous|past)\s+"
+        r"(?:\w+\s+){0,2}(?:sessions|visits)",
+        "Your records did not say how many sessions you already had.",
+        missing="how many sessions you already had and how they went",
+    ),
+    _rule(
+        "exceeds-guideline",
+        r"\bexceed|in\s+excess\s+of|more\s+than\s+(?:the\s+)?(?:\w+\s+){0,3}(?:recommended|"
+        r"allowed|supported|guideline)|beyond\s+(?:the\s+)?(?:guideline|recommend)",
+        "The request was for more than the guidelines allow.",
+        missing="a reason to go past the usual limit",
+        negated=False,
+    ),
+    _rule(
+        "red-flags",
+        r"red[\s-]+flags?",
+        "Your records did not show any red flags. These are signs of a serious problem.",
+        missing="any signs of a serious problem found on exam",
+    ),
+    _rule(
+        "surgery-not-planned",
+        r"surg(?:ery|ical)\s+(?:\w+\s+){0,3}(?:candidate|consider|option|planned|intervention|"
+        r"consultation)|candidate\s+for\s+surgery|consider(?:ed|ing)?\s+surgery|"
+        r"(?:contemplat|consider)\w*\s+(?:\w+\s+){0,6}surg",
+        "Your records did not show that surgery is planned or being considered.",
+        missing="whether you would have surgery, depending on the result",
+    ),
+    _rule(
+        "no-nerve-findings",
+        r"nerve\s+(?:root\s+)?(?:compromise|dysfunction|impingement|damage|impairment|"
+        r"entrapment|compression)|neurolog\w*\s+(?:deficit|finding|exam|sign|symptom|"
+        r"compromise|abnormalit)|radicul\w+|radiating",
+        "The exam did not show clear signs of a nerve problem.",
+        missing="exam findings that show a nerve problem",
+    ),
+    _rule(
+        "conservative-care-not-tried",
+        r"conservative\s+(?:care|treatment|therapy|management|measures)|tried\s+and\s+failed|"
+        r"trial\s+and\s+failure|failed\s+(?:a\s+)?(?:trial|course)",
+        "Your records did not show that simpler treatments were tried first and did not help.",
+        missing="which simpler treatments you tried and how they worked",
+    ),
+    _rule(
+        "first-line-not-tried",
+        r"first[\s-]+line|antidepressants?\s+and\s+anticonvulsants?|trial\s+of\s+"
+        r"(?:antidepressant|anticonvulsant)",
+        "Guidelines say other medicines should be tried first. Your records did not show this.",
+        missing="which first-choice medicines you tried and how they worked",
+    ),
+    _rule(
+        "compound-not-recommended",
+        r"compound\w*\s+product\s+that\s+contains|contains\s+at\s+least\s+one\s+drug",
+        "This is a mixed (compounded) medicine. If one drug in the mix is not recommended, "
+        "the whole mix is not recommended.",
+        negated=False,
+    ),
+    _rule(
+        "oral-medication-tolerated",
+        r"(?:intoleran\w*|unable\s+to\s+tolerate|cannot\s+(?:take|tolerate)|inability\s+to\s+"
+        r"(?:take|tolerate)|difficulty\s+swallowing)\s+(?:\w+\s+){0,3}(?:oral|pills?|tablets?)"
+        r"|oral\s+(?:medications?|formulation|form)",
+        "Your records did not show that you cannot take this kind of medicine as a pill.",
+        missing="why you cannot take pills for this",
+    ),
+    _rule(
+        "gi-risk-absent",
+        r"gastrointestinal|\bGI\s+(?:risk|event|symptom|bleed|history|upset|complaint)|"
+        r"\bulcer|dyspepsia",
+        "Your records did not show that you are at risk of stomach problems from pain medicine.",
+        missing="any stomach problems or risk factors",
+    ),
+    _rule(
+        "opioid-monitoring",
+        r"urine\s+drug|drug\s+screen|\bUDS\b|\bCURES\b|opioid\s+(?:agreement|contract)|"
+        r"pain\s+(?:agreement|contract)|aberrant|4\s*A's|four\s+A's|side\s+effects",
+        "Your records did not show the safety checks the guidelines ask for with this medicine.",
+        missing="the safety checks done while you take this medicine",
+    ),
+    _rule(
+        "pain-relief-undocumented",
+        r"pain\s+relief|(?:reduction|decrease|improvement)\s+in\s+(?:\w+\s+)?pain|pain\s+"
+        r"(?:scores?|levels?|reduction)|\bVAS\b|analgesi[ac]\s+(?:effect|benefit|response)",
+        "Your records did not show how much this treatment eased your pain.",
+        missing="how much the treatment eases your pain, with pain scores",
+    ),
+    _rule(
+        "long-term-use",
+        r"long[\s-]+term|short[\s-]+term|(?:chronic|prolonged|extended|continued)\s+use|"
+        r"no\s+(?:more|longer)\s+than\s+\d+\s*(?:-\s*\d+\s*)?(?:weeks|days)|"
+        r"(?:2|3|two|three)\s+weeks",
+        "The guidelines support this medicine only for a short time.",
+        negated=False,
+    ),
+    _rule(
+        "amount-not-specified",
+        r"(?:quantity|frequency|duration|number\s+of\s+(?:sessions|visits|treatments)|dosage|"
+        r"dose|body\s+part|location|strength)\s+(?:\w+\s+){0,4}(?:not\s+(?:been\s+)?"
+        r"(?:specified|provided|stated|indicated|documented|included|clear)|unspecified|unknown)|"
+        r"(?:unspecified|unknown)\s+(?:quantity|frequency|duration|number|body\s+part)",
+        "The request did not say how much, how often, or for which body part.",
+        missing="exactly what is asked for: how much, how often, and where",
+        negated=False,
+    ),
+    _rule(
+        "no-treatment-goals",
+        r"treatment\s+goals?|measurable\s+goals?|goals?\s+of\s+(?:treatment|therapy)",
+        "Your records did not list clear, measurable treatment goals.",
+        missing="clear, measurable treatment goals",
+    ),
+    _rule(
+        "repeat-not-justified",
+        r"\brepeat\w*|(?:already|previously)\s+(?:had|undergone|completed|performed|done|"
+        r"obtained|received)",
+        "You already had this before, and the records did not show a reason to repeat it.",
+        missing="what has changed since the last time",
+    ),
+    _rule(
+        "home-exercise",
+        r"home\s+exercise|independent\s+(?:exercise|program)|self[\s-]+directed",
+        "The guidelines expect you to keep up your exercises at home.",
+        missing="why home exercise is not enough",
+        negated=False,
+    ),
+    _rule(
+        "no-clear-reason",
+        r"(?:rationale|reason|indication|medical\s+necessity|clinical\s+(?:need|indication))\s+"
+        r"(?:\w+\s+){0,3}(?:for|was|is|has|were|to\s+support)|no\s+(?:clear\s+)?"
+        r"(?:rationale|indication)",
+        "Your records did not give a clear medical reason for this request.",
+        missing="a clear medical reason for this request",
+    ),
+    _rule(
+        "limited-evidence",
+        r"experimental|investigational|under\s+study|insufficient\s+evidence|limited\s+evidence|"
+        r"not\s+(?:been\s+)?(?:proven|shown)\s+to|lack\s+of\s+(?:quality\s+)?evidence|"
+        r"no\s+(?:high[\s-]+quality\s+)?(?:evidence|studies)\s+(?:to\s+support|that)",
+        "The guidelines say there is not enough proof that this works.",
+        negated=False,
+    ),
+    _rule(
+        "not-recommended",
+        r"(?:is|are|was|were)\s+not\s+recommended|does\s+not\s+recommend|do\s+not\s+recommend|"
+        r"not\s+(?:supported|indicated)\s+by\s+(?:the\s+)?guidelines",
+        "The treatment guidelines do not recommend this in a case like yours.",
+        negated=False,
+    ),
+    # Reasons for overturning.
+    _rule(
+        "guidelines-silent",
+        r"\bsilent\b|do(?:es)?\s+not\s+address|not\s+addressed",
+        "The main guidelines do not cover this, so the reviewer used other medical sources.",
+        negated=False,
+        decisions=("overturned",),
+    ),
+    _rule(
+        "improvement-shown",
+        r"(?:document\w*|report\w*|noted|show\w*|demonstrat\w*|evidence\s+of)\s+(?:\w+\s+){0,3}"
+        r"(?:improvement|benefit|progress|gains?)|improv\w+\s+with",
+        "Your records showed that this care has been helping you.",
+        negated=False,
+        decisions=("overturned",),
+    ),
+    _rule(
+        "meets-criteria",
+        r"\b(?:meets?|met|satisf\w+|consistent\s+with|in\s+line\s+with|within)\s+(?:\w+\s+){0,3}"
+        r"(?:guidelines?|criteria|recommend\w*|limits?)|(?:is|are)\s+(?:recommended|supported|"
+        r"indicated|reasonable|appropriate|warranted)\b",
+        "Your case fits what the guidelines say is needed for this care.",
+        negated=False,
+        decisions=("overturned",),
+    ),
+)
+
+MAX_REASONS = 3
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z\"(])")
+_CONCLUSION = re.compile(
+    r"^(?:therefore|thus|as\s+such|hence|given\s+the\s+above|consequently|accordingly)\b|"
+    r"(?:is|was|are|be)\s+(?:not\s+)?medically\s+necessary|medically\s+necessary\s+and\s+"
+    r"appropriate",
+    re.I,
+)
+
+
+def rationale_sentences(rationale: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_SPLIT.split(collapse_ws(rationale)) if s.strip()]
+
+
+def find_span(text: str, quote: str, start: int = 0) -> Span | None:
+    """Where `quote` stands in `text`, whitespace-insensitively."""
+    words = quote.split()
+    if not words:
+        return None
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    match = re.compile(pattern).search(text, max(start, 0))
+    if not match and start > 0:
+        match = re.compile(pattern).search(text)
+    return Span(start=match.start(), end=match.end()) if match else None
+
+
+def find_reasons(
+    rationale: str, decision: Decision, text: str, rationale_start: int
+) -> tuple[list[Reason], list[str]]:
+    """The reasons (and, for denials, what was missing) stated in one item's rationale."""
+    reasons: list[Reason] = []
+    missing: list[str] = []
+    used: set[str] = set()
+    sentences = [s for s in rationale_sentences(rationale) if not _CONCLUSION.search(s)]
+    for rule in RULES:
+        if decision not in rule.decisions or rule.code in used:
+            continue
+        for sentence in sentences:
+            if not rule.concept.search(sentence):
+                continue
+            if rule.needs_negation and not _NEGATION.search(sentence):
+                continue
+            used.add(rule.code)
+            reasons.append(
+                Reason(
+                    code=rule.code,
+                    summary=rule.summary,
+                    evidence=sentence,
+                    span=find_span(text, sentence, rationale_start),
+                )
+            )
+            if rule.missing:
+                missing.append(rule.missing)
+            break
+        if len(reasons) >= MAX_REASONS:
+            break
+    return reasons, missing

@@ -1,0 +1,181 @@
+"""The public JSON contract of `imr-llm extract` and `imr-llm summarize --format json`.
+
+Field names here are fixed: downstream tools and the eval rely on them. New fields may be added;
+renames bump SCHEMA_VERSION's major number.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+LetterFormat = Literal[
+    "dwc-2013",
+    "dwc-2014",
+    "dwc-2016",
+    "dwc-documents-reviewed",
+    "dwc-professional-review",
+    "unknown",
+]
+Decision = Literal["upheld", "overturned"]
+Priority = Literal["standard", "expedited"]
+Sex = Literal["male", "female"]
+GuidelineSource = Literal["MTUS", "ODG", "ACOEM", "APA", "other"]
+Category = Literal[
+    "pharmaceutical",
+    "opioid",
+    "physical therapy",
+    "chiropractic/acupuncture",
+    "psychological",
+    "imaging/diagnostic",
+    "injection",
+    "surgery",
+    "DME",
+    "evaluation & management",
+    "program (FRP/IOP)",
+    "home health",
+    "other",
+]
+CATEGORIES: tuple[Category, ...] = Category.__args__  # type: ignore[attr-defined]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(_Model):
+    format: LetterFormat
+    sha256: str = Field(description="SHA-256 of the letter text as read, before normalising")
+    path: str | None = None
+
+
+class Case(_Model):
+    case_number: str | None = None
+    date_assigned: date | None = None
+    decision_date: date | None = None
+    date_of_injury: date | None = None
+    ur_denial_date: date | None = None
+    application_received: date | None = None
+    priority: Priority | None = None
+
+
+class Reviewer(_Model):
+    licensed_states: list[str] = Field(default_factory=list)
+    specialties: list[str] = Field(default_factory=list)
+
+
+class Patient(_Model):
+    age: int | None = None
+    sex: Sex | None = None
+    diagnoses: list[str] = Field(default_factory=list)
+
+
+class Citation(_Model):
+    source: GuidelineSource
+    title: str | None = None
+    year: int | None = None
+    sections: list[str] = Field(default_factory=list)
+    pages: str | None = None
+    text: str = Field(description="The citation as the letter words it")
+
+
+class Span(_Model):
+    start: int
+    end: int
+
+
+class Reason(_Model):
+    code: str = Field(description="Stable id of the reason kind, e.g. 'no-functional-improvement'")
+    summary: str = Field(description="The reason in plain words")
+    evidence: str = Field(description="Verbatim quote from the letter")
+    span: Span | None = Field(default=None, description="Where the quote is in the normalised text")
+
+
+class Treatment(_Model):
+    request: str
+    original_request: str | None = None
+    authorized_portion: str | None = None
+    decision: Decision
+    decision_evidence: str = Field(description="The letter's own words that state the decision")
+    retrospective: bool = False
+    dates_of_service: list[date] = Field(default_factory=list)
+    category: Category = "other"
+    claims_administrator_guidelines: list[Citation] = Field(default_factory=list)
+    reviewer_guidelines: list[Citation] = Field(default_factory=list)
+    rationale: str = ""
+    reasons: list[Reason] = Field(default_factory=list)
+    missing: list[str] = Field(
+        default_factory=list,
+        description="What the reviewer said was missing for approval, in plain words",
+    )
+
+
+class EngineInfo(_Model):
+    name: Literal["offline", "openai"] = "offline"
+    model: str | None = None
+    mode: str | None = None
+    prompts: dict[str, str] = Field(
+        default_factory=dict, description="prompt id -> 'version@content-hash'"
+    )
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    requests: int = 0
+    cost_usd: float | None = None
+    cache_hit: bool = False
+
+
+class Determination(_Model):
+    schema_version: str = SCHEMA_VERSION
+    source: Source
+    case: Case = Field(default_factory=Case)
+    reviewer: Reviewer = Field(default_factory=Reviewer)
+    patient: Patient = Field(default_factory=Patient)
+    treatments: list[Treatment] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    engine: EngineInfo = Field(default_factory=EngineInfo)
+
+
+# --- the explanation (summarize) ---------------------------------------------------------------
+
+Lang = Literal["en", "es"]
+
+
+class ItemExplanation(_Model):
+    request: str
+    decision: Decision
+    outcome: str = Field(description="The outcome in everyday words")
+    reasons: list[str] = Field(default_factory=list, description="Main reasons, plain words")
+    explanation: str = Field(description="The whole item paragraph")
+    what_you_can_do: str
+
+
+class Deadline(_Model):
+    what: str
+    date: date | None
+    basis: str
+
+
+class GlossaryEntry(_Model):
+    term: str
+    meaning: str
+
+
+class Explanation(_Model):
+    schema_version: str = SCHEMA_VERSION
+    lang: Lang = "en"
+    case_number: str | None = None
+    decision_date: date | None = None
+    headline: str
+    items: list[ItemExplanation]
+    next_steps: list[str]
+    deadlines: list[Deadline]
+    help: list[str]
+    glossary: list[GlossaryEntry]
+    notice: str
+    reading_grade: float
+    warnings: list[str] = Field(default_factory=list)
+    engine: EngineInfo = Field(default_factory=EngineInfo)
