@@ -16,7 +16,7 @@ from imr_llm.schema import Decision, Reason, Span
 
 _NEGATION = re.compile(
     r"\b(?:no|not|lack(?:s|ing)?|without|absence|absent|none|neither|nor|fail(?:s|ed)?\s+to|"
-    r"unclear|insufficient|missing|never|unable)\b|n't\b",
+    r"unclear|insufficient|missing|never|unable|no\s+mention|does\s+not\s+reveal)\b|n't\b",
     re.I,
 )
 
@@ -29,6 +29,7 @@ class ReasonRule:
     decisions: tuple[Decision, ...]
     summary: str
     missing: str | None = None
+    in_conclusion: bool = False
 
 
 def _rule(
@@ -39,19 +40,24 @@ def _rule(
     missing: str | None = None,
     negated: bool = True,
     decisions: tuple[Decision, ...] = ("upheld",),
+    in_conclusion: bool = False,
 ) -> ReasonRule:
-    return ReasonRule(code, re.compile(concept, re.I), negated, decisions, summary, missing)
+    return ReasonRule(
+        code, re.compile(concept, re.I), negated, decisions, summary, missing, in_conclusion
+    )
 
 
 # Order matters: the more specific kinds first. At most a few fire per item.
 RULES: tuple[ReasonRule, ...] = (
     _rule(
         "surgery-denied",
-        r"(?:surgery|surgical\s+procedure|primary\s+procedure|operation)\s+(?:is|was|has\s+been)\s+"
-        r"(?:not|non-?certified|denied)|associated\s+(?:surgical\s+)?services?\s+(?:are|is)\s+not",
+        r"(?:surgery|surgical\s+(?:procedure|intervention)|primary\s+procedure|operation)\s+"
+        r"(?:is|was|has\s+been)\s+(?:not|non-?certified|denied)|associated\s+(?:surgical\s+)?"
+        r"services?\s+(?:are|is)\s+not|ancillary\s+service",
         "This item goes with a surgery that was not approved, so it is not needed either.",
         missing="approval of the surgery first",
         negated=False,
+        in_conclusion=True,
     ),
     _rule(
         "no-functional-improvement",
@@ -190,6 +196,37 @@ RULES: tuple[ReasonRule, ...] = (
         negated=False,
     ),
     _rule(
+        "no-exam-findings",
+        r"physical\s+exam\w*|exam(?:ination)?\s+findings|clinical\s+findings|objective\s+"
+        r"(?:findings|evidence)|documented\s+(?:a\s+)?(?:physical\s+)?exam",
+        "Your records did not include exam findings that support this request.",
+        missing="exam findings that support the request",
+    ),
+    _rule(
+        "no-plain-x-rays",
+        r"plain\s+(?:films?|x-?rays?|radiographs?)|x-?rays?\s+(?:\w+\s+){0,3}(?:first|prior)",
+        "Your records did not show that regular X-rays were done first.",
+        missing="regular X-ray results",
+    ),
+    _rule(
+        "no-instability",
+        r"instability|unstable",
+        "Your records did not show that the joint or spine is unstable.",
+        missing="exam findings of instability",
+    ),
+    _rule(
+        "no-active-rehab",
+        r"(?:rehabilitation|exercise|therapy)\s+program|active\s+(?:therapy|rehabilitation)",
+        "Your records did not show that you are in an active exercise or rehab program.",
+        missing="that you are in an active exercise or rehab program",
+    ),
+    _rule(
+        "criteria-not-met",
+        r"criteria|indications?\b|requirements",
+        "Your records did not show that you meet the guideline rules for this care.",
+        missing="that you meet the guideline rules for this care",
+    ),
+    _rule(
         "no-clear-reason",
         r"(?:rationale|reason|indication|medical\s+necessity|clinical\s+(?:need|indication))\s+"
         r"(?:\w+\s+){0,3}(?:for|was|is|has|were|to\s+support)|no\s+(?:clear\s+)?"
@@ -217,6 +254,36 @@ RULES: tuple[ReasonRule, ...] = (
         "guidelines-silent",
         r"\bsilent\b|do(?:es)?\s+not\s+address|not\s+addressed",
         "The main guidelines do not cover this, so the reviewer used other medical sources.",
+        negated=False,
+        decisions=("overturned",),
+    ),
+    _rule(
+        "after-surgery",
+        r"post-?operative|post-?op\b|after\s+(?:the\s+)?surgery|undergo\s+(?:\w+\s+){0,3}"
+        r"(?:surgery|repair|procedure)",
+        "You will need this right after your surgery.",
+        negated=False,
+        decisions=("overturned",),
+    ),
+    _rule(
+        "simpler-care-failed",
+        r"(?:conservative|physical\s+therapy|medications?)\b[^.]{0,80}\b(?:have|has)\s+failed|"
+        r"failed\s+(?:conservative|physical\s+therapy)",
+        "Simpler treatments were tried and did not help enough.",
+        negated=False,
+        decisions=("overturned",),
+    ),
+    _rule(
+        "first-treatment",
+        r"first[\s-]+(?:time|line)|initial\s+(?:approach|treatment|trial)",
+        "The guidelines recommend this as an early treatment for your kind of problem.",
+        negated=False,
+        decisions=("overturned",),
+    ),
+    _rule(
+        "doctor-explained",
+        r"(?:provided|documented|explain\w*)\s+(?:\w+\s+){0,4}(?:why|rationale|reason)",
+        "Your doctor's records explained why this care is needed.",
         negated=False,
         decisions=("overturned",),
     ),
@@ -273,11 +340,12 @@ def find_reasons(
     reasons: list[Reason] = []
     missing: list[str] = []
     used: set[str] = set()
-    sentences = [s for s in rationale_sentences(rationale) if not _CONCLUSION.search(s)]
+    every_sentence = rationale_sentences(rationale)
+    findings = [s for s in every_sentence if not _CONCLUSION.search(s)]
     for rule in RULES:
         if decision not in rule.decisions or rule.code in used:
             continue
-        for sentence in sentences:
+        for sentence in every_sentence if rule.in_conclusion else findings:
             if not rule.concept.search(sentence):
                 continue
             if rule.needs_negation and not _NEGATION.search(sentence):
@@ -297,3 +365,16 @@ def find_reasons(
         if len(reasons) >= MAX_REASONS:
             break
     return reasons, missing
+
+
+_RULES_BY_CODE = {rule.code: rule for rule in RULES}
+
+
+def reason_summary(code: str, lang: str = "en") -> str | None:
+    """The plain-language sentence for a reason kind, in `lang` (None if there is none)."""
+    from imr_llm.explain.translations import REASON_SUMMARIES
+
+    if lang == "en":
+        rule = _RULES_BY_CODE.get(code)
+        return rule.summary if rule else None
+    return REASON_SUMMARIES.get(lang, {}).get(code)

@@ -148,6 +148,9 @@ class ItemExplanation(_Model):
     request: str
     decision: Decision
     outcome: str = Field(description="The outcome in everyday words")
+    context: list[str] = Field(
+        default_factory=list, description="Part already approved, care already given"
+    )
     reasons: list[str] = Field(default_factory=list, description="Main reasons, plain words")
     explanation: str = Field(description="The whole item paragraph")
     what_you_can_do: str

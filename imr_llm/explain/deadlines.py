@@ -1,0 +1,84 @@
+"""Dates that matter after an IMR decision, computed from the letter's own dates."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+from imr_llm.explain import facts
+from imr_llm.schema import Deadline, Determination
+
+
+@lru_cache(maxsize=32)
+def _california_holidays(year: int) -> frozenset[date]:
+    import holidays  # loaded only when a working-day deadline is computed
+
+    return frozenset(holidays.country_holidays("US", subdiv="CA", years=year).keys())
+
+
+def add_working_days(start: date, days: int) -> date:
+    """`days` working days after `start`, skipping weekends and California state holidays."""
+    current = start
+    left = days
+    while left > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5 and current not in _california_holidays(current.year):
+            left -= 1
+    return current
+
+
+def add_months(start: date, months: int) -> date:
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    day = min(start.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+                          31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+    return date(year, month, day)
+
+
+def compute_deadlines(determination: Determination) -> list[Deadline]:
+    decision_date = determination.case.decision_date
+    decisions = {t.decision for t in determination.treatments}
+    out: list[Deadline] = []
+    if "upheld" in decisions:
+        out.append(
+            Deadline(
+                what="appeal",
+                date=decision_date + timedelta(days=int(facts.APPEAL_DAYS.value))
+                if decision_date
+                else None,
+                basis=f"{facts.APPEAL_DAYS.source}; counted here from the decision date, "
+                "the safe choice",
+            )
+        )
+    overturned = [t for t in determination.treatments if t.decision == "overturned"]
+    if any(not t.retrospective for t in overturned):
+        out.append(
+            Deadline(
+                what="authorization",
+                date=add_working_days(decision_date, int(facts.AUTHORIZE_WORKING_DAYS.value))
+                if decision_date
+                else None,
+                basis=f"{facts.AUTHORIZE_WORKING_DAYS.source}; counted here from the decision "
+                "date (weekends and California holidays skipped)",
+            )
+        )
+    if any(t.retrospective for t in overturned):
+        out.append(
+            Deadline(
+                what="payment",
+                date=decision_date + timedelta(days=int(facts.PAY_DAYS.value))
+                if decision_date
+                else None,
+                basis=f"{facts.PAY_DAYS.source}; counted here from the decision date",
+            )
+        )
+    ur_date = determination.case.ur_denial_date
+    if "upheld" in decisions and ur_date:
+        out.append(
+            Deadline(
+                what="new-request",
+                date=add_months(ur_date, int(facts.UR_EFFECT_MONTHS.value)),
+                basis=f"{facts.UR_EFFECT_MONTHS.source}; counted from the UR denial date",
+            )
+        )
+    return out

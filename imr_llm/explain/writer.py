@@ -1,0 +1,162 @@
+"""Write the plain-language explanation from a typed Determination (offline).
+
+Every sentence is either a fixed sentence from phrases.py or a reason summary from reasons.py,
+filled only with facts from the Determination and dates computed from it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from imr_llm.explain.deadlines import compute_deadlines
+from imr_llm.explain.glossary import build_glossary
+from imr_llm.explain.grounding import MONTHS_EN, MONTHS_ES, reading_grade, spanish_reading_ease
+from imr_llm.explain.phrases import phrases
+from imr_llm.reasons import reason_summary
+from imr_llm.schema import (
+    Deadline,
+    Determination,
+    Explanation,
+    ItemExplanation,
+    Lang,
+    Treatment,
+)
+
+
+def format_date(value: date, lang: Lang = "en") -> str:
+    if lang == "es":
+        return f"{value.day} de {MONTHS_ES[value.month - 1]} de {value.year}"
+    return f"{MONTHS_EN[value.month - 1]} {value.day}, {value.year}"
+
+
+def _join(words: list[str], lang: Lang) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {phrases(lang)['list_and']} {words[-1]}"
+
+
+def _deadline(deadlines: list[Deadline], what: str) -> date | None:
+    return next((d.date for d in deadlines if d.what == what), None)
+
+
+def _item(treatment: Treatment, deadlines: list[Deadline], lang: Lang) -> ItemExplanation:
+    p = phrases(lang)
+    upheld = treatment.decision == "upheld"
+    outcome = p["outcome_upheld"] if upheld else p["outcome_overturned"]
+    context: list[str] = []
+    if treatment.authorized_portion:
+        context.append(p["modified"].format(authorized=treatment.authorized_portion))
+    if treatment.retrospective:
+        dates = [format_date(d, lang) for d in treatment.dates_of_service]
+        context.append(
+            p["retro_dated"].format(dates=_join(dates, lang)) if dates else p["retro"]
+        )
+    reasons = [reason_summary(r.code, lang) or r.summary for r in treatment.reasons]
+    if not reasons:
+        reasons = [p["fallback_upheld"] if upheld else p["fallback_overturned"]]
+    if upheld:
+        todo = [p["todo_upheld"]]
+        if treatment.missing:
+            todo.append(p["todo_upheld_missing"].format(missing=_join(treatment.missing, lang)))
+        todo.append(p["todo_upheld_appeal"])
+    elif treatment.retrospective:
+        pay_by = _deadline(deadlines, "payment")
+        todo = [
+            p["todo_overturned_paid_dated"].format(date=format_date(pay_by, lang))
+            if pay_by
+            else p["todo_overturned_paid"]
+        ]
+    else:
+        by = _deadline(deadlines, "authorization")
+        todo = [
+            p["todo_overturned_dated"].format(date=format_date(by, lang))
+            if by
+            else p["todo_overturned"]
+        ]
+    what_you_can_do = " ".join(todo)
+    explanation = " ".join(
+        [outcome, *context, p["why"], *reasons, what_you_can_do]
+    )
+    return ItemExplanation(
+        request=treatment.request,
+        decision=treatment.decision,
+        outcome=outcome,
+        context=context,
+        reasons=reasons,
+        explanation=explanation,
+        what_you_can_do=what_you_can_do,
+    )
+
+
+def _next_steps(determination: Determination, deadlines: list[Deadline], lang: Lang) -> list[str]:
+    p = phrases(lang)
+    decisions = {t.decision for t in determination.treatments}
+    steps: list[str] = []
+    if "upheld" in decisions:
+        new_request = [p["next_new_request"]]
+        until = _deadline(deadlines, "new-request")
+        if until:
+            new_request.append(p["next_new_request_dated"].format(date=format_date(until, lang)))
+        steps.append(" ".join(new_request))
+        appeal = [p["next_appeal"]]
+        appeal_by = _deadline(deadlines, "appeal")
+        if appeal_by:
+            appeal.append(p["next_appeal_dated"].format(date=format_date(appeal_by, lang)))
+        steps.append(" ".join(appeal))
+        steps.append(p["next_appeal_grounds"])
+        steps.append(p["next_appeal_limits"])
+    if "overturned" in decisions:
+        overturned = [p["next_overturned"]] if _deadline(deadlines, "authorization") else []
+        if _deadline(deadlines, "payment"):
+            overturned.append(p["next_overturned_paid"])
+        overturned.append(p["next_overturned_late"])
+        steps.append(" ".join(overturned))
+    return steps
+
+
+def _headline(determination: Determination, lang: Lang) -> str:
+    p = phrases(lang)
+    decisions = {t.decision for t in determination.treatments}
+    if decisions == {"upheld"}:
+        return p["all_upheld"]
+    if decisions == {"overturned"}:
+        return p["all_overturned"]
+    return p["mixed"]
+
+
+def readable_text(explanation: Explanation) -> str:
+    """The prose a reader reads, for the reading-grade check (no headings, no labels)."""
+    parts = [explanation.headline]
+    for item in explanation.items:
+        parts.append(item.explanation)
+    parts += explanation.next_steps + explanation.help + [g.meaning for g in explanation.glossary]
+    parts.append(explanation.notice)
+    return "\n".join(parts)
+
+
+def explain(determination: Determination, letter_text: str, lang: Lang = "en") -> Explanation:
+    """The plain-language explanation of one determination."""
+    p = phrases(lang)
+    deadlines = compute_deadlines(determination)
+    items = [_item(t, deadlines, lang) for t in determination.treatments]
+    next_steps = _next_steps(determination, deadlines, lang)
+    help_lines = [p["help_ia"], p["help_lawyer"], p["help_cost"]]
+    written = " ".join([i.explanation for i in items] + next_steps)
+    explanation = Explanation(
+        lang=lang,
+        case_number=determination.case.case_number,
+        decision_date=determination.case.decision_date,
+        headline=_headline(determination, lang),
+        items=items,
+        next_steps=next_steps,
+        deadlines=deadlines,
+        help=help_lines,
+        glossary=build_glossary(letter_text, written, lang=lang),
+        notice=p["notice"],
+        reading_grade=0.0,
+        warnings=list(determination.warnings),
+        engine=determination.engine,
+    )
+    text = readable_text(explanation)
+    grade = spanish_reading_ease(text) if lang == "es" else reading_grade(text)
+    return explanation.model_copy(update={"reading_grade": grade})
