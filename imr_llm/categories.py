@@ -34,7 +34,10 @@ _DRUGS = (
 
 # (category, pattern) in priority order. Words are matched case-insensitively in the request.
 _RULES: tuple[tuple[Category, str], ...] = (
-    ("surgery", r"medical clearance|pre-?op(?:erative)? clearance|assistant surgeon|surgical assist"),
+    (
+        "surgery",
+        r"medical clearance|pre-?op(?:erative)? clearance|assistant surgeon|surgical assist",
+    ),
     ("imaging/diagnostic", r"functional capacity evaluation|\bFCE\b"),
     ("opioid", _OPIOIDS),
     ("pharmaceutical", r"salonpas|lidoderm|\bpatch(?:es)?\b|\d\s*%"),

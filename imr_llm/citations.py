@@ -8,7 +8,9 @@ from imr_llm.normalize import collapse_ws
 from imr_llm.schema import Citation, GuidelineSource
 
 _BASED_ON = re.compile(r"Decision\s+based\s+on\s+", re.I)
-_NO_CITATION = re.compile(r"did\s+not\s+cite\s+any|no\s+(?:medical\s+)?(?:evidence|guideline)s?\s+cited", re.I)
+_NO_CITATION = re.compile(
+    r"did\s+not\s+cite\s+any|no\s+(?:medical\s+)?(?:evidence|guideline)s?\s+cited", re.I
+)
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 _PAGES = re.compile(r"Page\(?s?\)?\s*:?\s*([\d][\d\-–, ]*)", re.I)
 _SECTIONS = re.compile(r"Section\(s\)\s*:\s*(.+)$", re.I)
@@ -17,8 +19,10 @@ _OTHER_PARTS = re.compile(
     r"ODG\b|ACOEM\b|APA\b|American\s+Psychiatric)",
     re.I,
 )
-_OTHER_PREFIX = re.compile(r"^\s*(?:Non-MTUS\s+Citation|Other\s+Medical\s+Treatment\s+Guidelines)\s*", re.I)
-_MTUS_PARTS = re.compile(r",?\s+and\s+(?=[A-Z][A-Za-z ,&/()'-]{3,80}?\s(?:19|20)\d{2}\b)")
+_OTHER_PREFIX = re.compile(
+    r"^\s*(?:Non-MTUS\s+Citation|Other\s+Medical\s+Treatment\s+Guidelines)\s*", re.I
+)
+_AND_NEXT = re.compile(r",?\s+and\s+(?=[A-Z])")
 
 # Checked in order: the first source whose pattern matches a non-MTUS citation names it.
 _SOURCE_PATTERNS: tuple[tuple[GuidelineSource, re.Pattern[str]], ...] = (
@@ -38,6 +42,20 @@ def _source_of(text: str) -> GuidelineSource:
         if pattern.search(text):
             return source
     return "other"
+
+
+def _mtus_parts(body: str) -> list[str]:
+    """'Low Back Complaints 2004, Section(s): X, and Chronic Pain ... 2016, Section(s): Y' -> two
+    parts; an 'and' inside a title ('Forearm, Wrist, and Hand Complaints 2004') does not split."""
+    parts: list[str] = []
+    start = 0
+    for match in _AND_NEXT.finditer(body):
+        segment = body[start : match.start()]
+        if _YEAR.search(segment) and _YEAR.search(body[match.end() :]):
+            parts.append(segment)
+            start = match.end()
+    parts.append(body[start:])
+    return [p.strip() for p in parts if p.strip()]
 
 
 def _split_by_source(text: str) -> list[str]:
@@ -61,7 +79,11 @@ def _one(text: str, source: GuidelineSource, full: str) -> Citation:
     body = _PAGES.sub("", text)
     sections_match = _SECTIONS.search(body)
     sections = (
-        [s.strip(" .") for s in re.split(r",\s*(?![^()]*\))", sections_match.group(1)) if s.strip(" .")]
+        [
+            s.strip(" .")
+            for s in re.split(r",\s*(?![^()]*\))", sections_match.group(1))
+            if s.strip(" .")
+        ]
         if sections_match
         else []
     )
@@ -88,19 +110,49 @@ def parse_citations(guideline_text: str) -> list[Citation]:
     if not chunks:
         if re.search(r"outside\s+of\s+the\s+MTUS", text, re.I) and not _YEAR.search(text):
             return []
-        chunks = [text]
+        return _prose_citations(text)
     citations: list[Citation] = []
     for chunk in chunks:
         chunk = chunk.rstrip(" .")
         source = _source_of(chunk)
         if source == "MTUS":
             body = re.sub(r"^\s*(?:CA\s+)?MTUS\s+", "", chunk)
-            for part in _MTUS_PARTS.split(body):
+            for part in _mtus_parts(body):
                 citations.append(_one(part, "MTUS", chunk))
         else:
             for part in _OTHER_PARTS.split(chunk):
                 for piece in _split_by_source(_OTHER_PREFIX.sub("", part)):
                     citations.append(_one(piece, _source_of(piece), chunk))
+    return citations
+
+
+_MTUS_IN_PROSE = re.compile(
+    r"(?<!Non-)\bMTUS\b|Medical\s+Treatment\s+Utilization\s+Schedule|Chronic\s+Pain\s+Medical\s+"
+    r"Treatment\s+Guidelines|Postsurgical\s+Treatment\s+Guidelines|Acupuncture\s+Medical\s+"
+    r"Treatment\s+Guidelines",
+    re.I,
+)
+
+
+def _prose_citations(text: str) -> list[Citation]:
+    """Citations written as prose ("based its decision on the MTUS ..., and the ODG ...")."""
+    citations: list[Citation] = []
+    for sentence in re.split(r"(?<=\.)\s+(?=[A-Z])|;\s+|,\s+and\s+(?:the\s+)?", text):
+        if _MTUS_IN_PROSE.search(sentence):
+            source: GuidelineSource = "MTUS"
+        else:
+            source = next(
+                (name for name, pattern in _SOURCE_PATTERNS if pattern.search(sentence)), "other"
+            )
+            if source == "other" and not _YEAR.search(sentence):
+                continue
+        cleaned = re.sub(
+            r"^.*?\bbased\s+(?:its|his/her|their)\s+decision\s+on\s+(?:the\s+)?",
+            "",
+            sentence,
+            flags=re.I,
+        )
+        citations.append(_one(cleaned, source, sentence))
     return citations
 
 

@@ -6,7 +6,7 @@ Exit codes are listed in errors.EXIT_CODES and in the README.
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -25,19 +25,19 @@ app = typer.Typer(
 )
 
 
-class Engine(str, Enum):
+class Engine(StrEnum):
     auto = "auto"
     offline = "offline"
     openai = "openai"
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     md = "md"
     json = "json"
 
 
-class Language(str, Enum):
+class Language(StrEnum):
     en = "en"
 
 
@@ -117,7 +117,7 @@ def extract(
                 _fail(error)
             typer.echo(f"imr-llm: error: {error}", err=True)
             continue
-        except Exception as error:  # noqa: BLE001 - one bad letter must not lose the others
+        except Exception as error:
             if len(files) == 1 or _STATE["debug"]:
                 _fail(error)
             failed += 1
@@ -148,7 +148,7 @@ def summarize(
     try:
         _check_engine(engine)
         explanation = run_summarize(file, lang=lang.value)
-    except Exception as error:  # noqa: BLE001 - mapped to a one-line message and exit code
+    except Exception as error:
         _fail(error)
     if format is OutputFormat.json:
         _write(explanation.model_dump_json(indent=2), output)

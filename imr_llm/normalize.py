@@ -41,8 +41,39 @@ _CHAR_MAP = str.maketrans(
 
 # Word parts that are real hyphenated prefixes in these letters: keep the hyphen when joining.
 _KEEP_HYPHEN_PREFIXES = frozenset(
-    "anti non x re co pre post self follow multi semi sub well long short bi tri un mid "
-    "over under out inter intra extra ultra counter cross half low high".split()
+    [
+        "anti",
+        "non",
+        "x",
+        "re",
+        "co",
+        "pre",
+        "post",
+        "self",
+        "follow",
+        "multi",
+        "semi",
+        "sub",
+        "well",
+        "long",
+        "short",
+        "bi",
+        "tri",
+        "un",
+        "mid",
+        "over",
+        "under",
+        "out",
+        "inter",
+        "intra",
+        "extra",
+        "ultra",
+        "counter",
+        "cross",
+        "half",
+        "low",
+        "high",
+    ]
 )
 _ENDS_SENTENCE = re.compile(r"[.!?:;,][\"')]*$")
 _PAGE_NUMBER = re.compile(r"^\s*(page\s+)?\d{1,3}(\s+of\s+\d{1,3})?\s*$", re.IGNORECASE)
@@ -65,9 +96,9 @@ def _is_hyphenation_point(left: str, right: str) -> bool:
 def _join_hyphen_break(match: re.Match[str]) -> str:
     left, brk, right = match.groups()
     end = "\n" if "\n" in brk else ""
-    if left.lower() not in _KEEP_HYPHEN_PREFIXES and len(left) > 2:
-        if _is_hyphenation_point(left, right):
-            return f"{left}{right}{end}"
+    keep = left.lower() in _KEEP_HYPHEN_PREFIXES or len(left) <= 2
+    if not keep and _is_hyphenation_point(left, right):
+        return f"{left}{right}{end}"
     return f"{left}-{right}{end}"
 
 
@@ -76,9 +107,7 @@ def _undouble_lines(lines: list[str]) -> list[str]:
     text_lines = sum(1 for line in lines if line)
     if text_lines < 8:
         return lines
-    followed_by_blank = sum(
-        1 for i, line in enumerate(lines[:-1]) if line and not lines[i + 1]
-    )
+    followed_by_blank = sum(1 for i, line in enumerate(lines[:-1]) if line and not lines[i + 1])
     if followed_by_blank < 0.8 * text_lines:
         return lines
     out: list[str] = []

@@ -28,10 +28,18 @@ _AGE_SEX = re.compile(
     r"(male|female|man|woman|gentleman|lady|boy|girl)\b",
     re.I,
 )
-_AGE_ONLY = re.compile(r"\b(?:aged?|age\s+of)\s+(\d{1,3})\b|\b(\d{1,3})[\s-]*(?:year|yr)s?[\s-]*old\b", re.I)
+_AGE_ONLY = re.compile(
+    r"\b(?:aged?|age\s+of)\s+(\d{1,3})\b|\b(\d{1,3})[\s-]*(?:year|yr)s?[\s-]*old\b", re.I
+)
 _SEX_WORDS: dict[str, Sex] = {
-    "male": "male", "man": "male", "gentleman": "male", "boy": "male",
-    "female": "female", "woman": "female", "lady": "female", "girl": "female",
+    "male": "male",
+    "man": "male",
+    "gentleman": "male",
+    "boy": "male",
+    "female": "female",
+    "woman": "female",
+    "lady": "female",
+    "girl": "female",
 }
 _DIAGNOSIS_INTRO = re.compile(
     r"\bdiagnos(?:e|i)s\s+(?:that\s+)?(?:of|include[sd]?|including|are|is|were|was)\b"
@@ -47,8 +55,11 @@ _QUALIFIER = re.compile(
     r"(?:\s+(?:arm|leg|side|shoulder|knee|hip|wrist|hand|ankle|foot|elbow))?|fascia\b.*)$",
     re.I,
 )
-_DOS = re.compile(r"\b(?:DOS|date\s+of\s+service)\s*:?\s*(?P<dates>(?:\d{1,2}[/-]\d{1,2}[/-]\d{2,4}"
-                  r"(?:\s*(?:,|and|-|to|through|&)\s*)?)+)", re.I)
+_DOS = re.compile(
+    r"\b(?:DOS|date\s+of\s+service)\s*:?\s*(?P<dates>(?:\d{1,2}[/-]\d{1,2}[/-]\d{2,4}"
+    r"(?:\s*(?:,|and|-|to|through|&)\s*)?)+)",
+    re.I,
+)
 
 
 def parse_date(value: str | None) -> date | None:
@@ -107,6 +118,25 @@ def _diagnoses(summary: str) -> list[str]:
     return []
 
 
+# Specialty names that contain "and": never split there.
+_COMPOUND_SPECIALTIES = re.compile(
+    r"Physical\s+Medicine\s+(?:and|&)\s+Rehabilitation|Hospice\s+(?:and|&)\s+Palliative\s+"
+    r"Medicine|Public\s+Health\s+(?:and|&)\s+General\s+Preventive\s+Medicine|Obstetrics\s+"
+    r"(?:and|&)\s+Gynecology|Plastic\s+(?:and|&)\s+Reconstructive\s+Surgery|Colon\s+(?:and|&)"
+    r"\s+Rectal\s+Surgery",
+    re.I,
+)
+
+
+def _specialties(text: str | None) -> list[str]:
+    """'A, B and C' -> [A, B, C], keeping names such as 'Physical Medicine and Rehabilitation'."""
+    if not text:
+        return []
+    protected = _COMPOUND_SPECIALTIES.sub(lambda m: m.group(0).replace(" and ", " \0 "), text)
+    parts = re.split(r"\s*[;,]\s*|\s+and\s+", protected)
+    return [p.replace(" \0 ", " and ").strip() for p in parts if p.strip()]
+
+
 def _patient(summary: str) -> Patient:
     flat = collapse_ws(summary)
     age: int | None = None
@@ -118,9 +148,7 @@ def _patient(summary: str) -> Patient:
         only = _AGE_ONLY.search(flat)
         if only:
             age = int(only.group(1) or only.group(2))
-    return Patient(
-        age=age if age and 0 < age < 120 else None, sex=sex, diagnoses=_diagnoses(flat)
-    )
+    return Patient(age=age if age and 0 < age < 120 else None, sex=sex, diagnoses=_diagnoses(flat))
 
 
 def _dates_of_service(*texts: str) -> list[date]:
@@ -174,7 +202,7 @@ def build_determination(
         ),
         reviewer=Reviewer(
             licensed_states=parse_states(parsed.licensure),
-            specialties=[s.strip() for s in re.split(r"[;,]", parsed.specialty or "") if s.strip()],
+            specialties=_specialties(parsed.specialty),
         ),
         patient=_patient(parsed.summary),
         treatments=[_treatment(item, parsed.text) for item in parsed.items],

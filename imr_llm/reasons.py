@@ -30,6 +30,7 @@ class ReasonRule:
     summary: str
     missing: str | None = None
     in_conclusion: bool = False
+    unless: re.Pattern[str] | None = None
 
 
 def _rule(
@@ -41,10 +42,22 @@ def _rule(
     negated: bool = True,
     decisions: tuple[Decision, ...] = ("upheld",),
     in_conclusion: bool = False,
+    unless: str | None = None,
 ) -> ReasonRule:
     return ReasonRule(
-        code, re.compile(concept, re.I), negated, decisions, summary, missing, in_conclusion
+        code,
+        re.compile(concept, re.I),
+        negated,
+        decisions,
+        summary,
+        missing,
+        in_conclusion,
+        re.compile(unless, re.I) if unless else None,
     )
+
+
+# A sentence that only wonders whether something holds states no reason.
+_UNCERTAIN = r"\bif\b|\bwhether\b|not\s+possible|(?:cannot|unable\s+to|difficult\s+to)\s+(?:be\s+)?determine|unclear\s+(?:if|whether)"
 
 
 # Order matters: the more specific kinds first. At most a few fire per item.
@@ -65,8 +78,9 @@ RULES: tuple[ReasonRule, ...] = (
         r"(?:in\s+)?(?:function|activities)|increase(?:d)?\s+in\s+function|objective\s+"
         r"(?:improvement|benefit|gains?)|(?:outcome|results?|response)\s+(?:of|from|to)\s+"
         r"(?:the\s+)?(?:prior|previous|earlier|past|completed|authorized)",
-        "Your records did not show that earlier treatment helped you do more in daily life.",
-        missing="proof that earlier treatment helped you do more, with measured gains",
+        "Your records did not show that the treatment you already had helped you do more in "
+        "daily life.",
+        missing="measured proof that earlier treatment helped you do more",
     ),
     _rule(
         "prior-sessions-unknown",
@@ -84,6 +98,7 @@ RULES: tuple[ReasonRule, ...] = (
         "The request was for more than the guidelines allow.",
         missing="a reason to go past the usual limit",
         negated=False,
+        unless=_UNCERTAIN,
     ),
     _rule(
         "red-flags",
@@ -97,7 +112,7 @@ RULES: tuple[ReasonRule, ...] = (
         r"consultation)|candidate\s+for\s+surgery|consider(?:ed|ing)?\s+surgery|"
         r"(?:contemplat|consider)\w*\s+(?:\w+\s+){0,6}surg",
         "Your records did not show that surgery is planned or being considered.",
-        missing="whether you would have surgery, depending on the result",
+        missing="whether you would have surgery if the result showed a need",
     ),
     _rule(
         "no-nerve-findings",
@@ -159,20 +174,29 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "long-term-use",
-        r"long[\s-]+term|short[\s-]+term|(?:chronic|prolonged|extended|continued)\s+use|"
-        r"no\s+(?:more|longer)\s+than\s+\d+\s*(?:-\s*\d+\s*)?(?:weeks|days)|"
-        r"(?:2|3|two|three)\s+weeks",
-        "The guidelines support this medicine only for a short time.",
+        r"(?:long[\s-]+term|short[\s-]+term|chronic|prolonged|extended|continued)\s+(?:\w+\s+)?"
+        r"(?:use|usage|treatment|therapy)|no\s+(?:more|longer)\s+than\s+\d+\s*(?:-\s*\d+\s*)?"
+        r"(?:weeks|days)|not\s+recommended\s+for\s+(?:use\s+)?(?:longer|more)\s+than",
+        "The guidelines support this only for short-term use.",
         negated=False,
     ),
     _rule(
         "amount-not-specified",
         r"(?:quantity|frequency|duration|number\s+of\s+(?:sessions|visits|treatments)|dosage|"
-        r"dose|body\s+part|location|strength)\s+(?:\w+\s+){0,4}(?:not\s+(?:been\s+)?"
-        r"(?:specified|provided|stated|indicated|documented|included|clear)|unspecified|unknown)|"
-        r"(?:unspecified|unknown)\s+(?:quantity|frequency|duration|number|body\s+part)",
-        "The request did not say how much, how often, or for which body part.",
-        missing="exactly what is asked for: how much, how often, and where",
+        r"dose|strength)\s+(?:\w+\s+){0,4}(?:not\s+(?:been\s+)?(?:specified|provided|stated|"
+        r"indicated|documented|included|clear)|unspecified|unknown)|(?:unspecified|unknown)\s+"
+        r"(?:quantity|frequency|duration|number)",
+        "The request did not say exactly how much or how many times.",
+        missing="exactly how much is asked for, and how often",
+        negated=False,
+    ),
+    _rule(
+        "body-part-not-specified",
+        r"(?:body\s+part|location|site|area)\s+(?:\w+\s+){0,4}(?:not\s+(?:been\s+)?"
+        r"(?:specified|provided|stated|indicated|documented|identified)|unspecified|unknown)|"
+        r"(?:unspecified|unknown)\s+(?:body\s+part|location|site)",
+        "The request did not say which body part it was for.",
+        missing="which body part the care is for",
         negated=False,
     ),
     _rule(
@@ -190,7 +214,9 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "home-exercise",
-        r"home\s+exercise|independent\s+(?:exercise|program)|self[\s-]+directed",
+        r"(?:transition\w*|continu\w*|independent|self[\s-]+directed|fade|progress\w*)\s+"
+        r"(?:\w+\s+){0,4}home\s+(?:exercise|program)|home\s+exercise\s+program\s+"
+        r"(?:is|would\s+be|should\s+be)\s+(?:sufficient|appropriate|adequate)",
         "The guidelines expect you to keep up your exercises at home.",
         missing="why home exercise is not enough",
         negated=False,
@@ -346,9 +372,14 @@ def find_reasons(
         if decision not in rule.decisions or rule.code in used:
             continue
         for sentence in every_sentence if rule.in_conclusion else findings:
-            if not rule.concept.search(sentence):
+            concept = rule.concept.search(sentence)
+            if not concept or (rule.unless and rule.unless.search(sentence)):
                 continue
-            if rule.needs_negation and not _NEGATION.search(sentence):
+            window = sentence[max(0, concept.start() - 70) : concept.end() + 40]
+            negated = bool(_NEGATION.search(window))
+            if rule.needs_negation and not negated:
+                continue
+            if decision == "overturned" and negated:
                 continue
             used.add(rule.code)
             reasons.append(
@@ -364,7 +395,33 @@ def find_reasons(
             break
         if len(reasons) >= MAX_REASONS:
             break
+    if not reasons:
+        key = _key_sentence(findings, decision)
+        if key:
+            reasons.append(
+                Reason(
+                    code="reviewer-finding",
+                    summary=KEY_SENTENCE_SUMMARY[decision],
+                    evidence=key,
+                    span=find_span(text, key, rationale_start),
+                )
+            )
     return reasons, missing
+
+
+KEY_SENTENCE_SUMMARY: dict[Decision, str] = {
+    "upheld": "The reviewer found that your records did not show this care is needed under the "
+    "treatment guidelines.",
+    "overturned": "The reviewer found that this care is needed for your injury.",
+}
+
+
+def _key_sentence(findings: list[str], decision: Decision) -> str | None:
+    """The last finding that carries the decision: a negation for a denial, any for an approval."""
+    for sentence in reversed(findings):
+        if decision == "overturned" or _NEGATION.search(sentence):
+            return sentence
+    return None
 
 
 _RULES_BY_CODE = {rule.code: rule for rule in RULES}

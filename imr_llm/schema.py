@@ -152,6 +152,9 @@ class ItemExplanation(_Model):
         default_factory=list, description="Part already approved, care already given"
     )
     reasons: list[str] = Field(default_factory=list, description="Main reasons, plain words")
+    quotes: list[str] = Field(
+        default_factory=list, description="The reviewer's own sentences behind those reasons"
+    )
     explanation: str = Field(description="The whole item paragraph")
     what_you_can_do: str
 

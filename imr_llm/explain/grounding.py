@@ -8,12 +8,34 @@ from datetime import date
 
 from imr_llm.explain.facts import ALL_FACTS
 
-MONTHS_EN = (
-    "January February March April May June July August September October November December"
-).split()
-MONTHS_ES = (
-    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
-).split()
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+MONTHS_ES = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+]
 
 _WORD_DATE = re.compile(
     r"\b(?P<month>" + "|".join(MONTHS_EN) + r")\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})\b"
@@ -86,6 +108,17 @@ def reading_grade(text: str) -> float:
     import textstat  # loaded only when a grade is needed
 
     return round(float(textstat.flesch_kincaid_grade(text)), 1)
+
+
+def spanish_reading_grade(text: str) -> float:
+    """Crawford's grade (textstat, Spanish): school years needed to read the text."""
+    import textstat
+
+    textstat.set_lang("es")
+    try:
+        return round(float(textstat.crawford(text)), 1)
+    finally:
+        textstat.set_lang("en_US")
 
 
 def spanish_reading_ease(text: str) -> float:

@@ -23,12 +23,13 @@ EN: dict[str, str] = {
     "retro": "This is about care you already had.",
     "retro_dated": "This is about care you already had on {dates}.",
     "why": "Why:",
+    "quote": 'The reviewer wrote: "{quote}"',
     "fallback_upheld": "The reviewer found that your records did not show this care is needed "
     "under the treatment guidelines.",
     "fallback_overturned": "The reviewer found that this care is needed for your injury.",
     "todo_upheld": "You can ask your doctor to send a new request if something has changed.",
-    "todo_upheld_missing": "The new request should show {missing}.",
-    "todo_upheld_appeal": "You can also appeal. See \"What you can do next\".",
+    "todo_upheld_missing": "The new request should show: {missing}.",
+    "todo_upheld_appeal": 'You can also appeal. See "What you can do next".',
     "todo_overturned": "Your insurer must approve this within 5 working days of getting the "
     "decision.",
     "todo_overturned_dated": "Your insurer must approve this within 5 working days of getting "

@@ -40,9 +40,16 @@ def to_markdown(explanation: Explanation) -> str:
         out += [case_line, ""]
     out += [f"**{explanation.headline}**", "", p["intro"], "", f"## {p['heading_items']}", ""]
     for number, item in enumerate(explanation.items, 1):
-        out += [f"### {number}. {item.request}", "", f"**{p['label_outcome']}:** {item.outcome}", ""]
+        out += [
+            f"### {number}. {item.request}",
+            "",
+            f"**{p['label_outcome']}:** {item.outcome}",
+            "",
+        ]
         out += [*item.context, ""] if item.context else []
         out += [f"**{p['why']}**", ""] + [f"- {reason}" for reason in item.reasons] + [""]
+        out += [f"> {p['quote'].format(quote=q)}" for q in item.quotes]
+        out += [""] if item.quotes else []
         out += [f"**{p['label_todo']}:** {item.what_you_can_do}", ""]
     out += [f"## {p['heading_next']}", ""] + [f"- {step}" for step in explanation.next_steps]
     if explanation.deadlines:
@@ -77,6 +84,8 @@ def to_text(explanation: Explanation) -> str:
         out.append(f"   {p['why']}")
         for reason in item.reasons:
             out += _wrap(f"- {reason}", "     ", "  ")
+        for quote in item.quotes:
+            out += _wrap(p["quote"].format(quote=quote), "       ")
         out += _wrap(f"{p['label_todo']}: {item.what_you_can_do}", "   ")
     out += ["", p["heading_next"].upper()]
     for step in explanation.next_steps:

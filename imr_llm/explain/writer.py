@@ -10,7 +10,12 @@ from datetime import date
 
 from imr_llm.explain.deadlines import compute_deadlines
 from imr_llm.explain.glossary import build_glossary
-from imr_llm.explain.grounding import MONTHS_EN, MONTHS_ES, reading_grade, spanish_reading_ease
+from imr_llm.explain.grounding import (
+    MONTHS_EN,
+    MONTHS_ES,
+    reading_grade,
+    spanish_reading_grade,
+)
 from imr_llm.explain.phrases import phrases
 from imr_llm.reasons import reason_summary
 from imr_llm.schema import (
@@ -22,6 +27,11 @@ from imr_llm.schema import (
     Treatment,
 )
 
+MAX_QUOTE_WORDS = 30
+MAX_QUOTES = 2
+GRADE_LIMIT = 7.5
+"""Quotes of the reviewer are dropped, longest first, until the whole reads at this grade."""
+
 
 def format_date(value: date, lang: Lang = "en") -> str:
     if lang == "es":
@@ -29,10 +39,15 @@ def format_date(value: date, lang: Lang = "en") -> str:
     return f"{MONTHS_EN[value.month - 1]} {value.day}, {value.year}"
 
 
-def _join(words: list[str], lang: Lang) -> str:
+def _join(words: list[str], lang: Lang, separator: str = ", ") -> str:
     if len(words) <= 1:
         return "".join(words)
-    return f"{', '.join(words[:-1])} {phrases(lang)['list_and']} {words[-1]}"
+    last = (
+        f"{separator.strip()} {phrases(lang)['list_and']}"
+        if len(words) > 2
+        else (f" {phrases(lang)['list_and']}")
+    )
+    return f"{separator.join(words[:-1])}{last} {words[-1]}"
 
 
 def _deadline(deadlines: list[Deadline], what: str) -> date | None:
@@ -48,16 +63,23 @@ def _item(treatment: Treatment, deadlines: list[Deadline], lang: Lang) -> ItemEx
         context.append(p["modified"].format(authorized=treatment.authorized_portion))
     if treatment.retrospective:
         dates = [format_date(d, lang) for d in treatment.dates_of_service]
-        context.append(
-            p["retro_dated"].format(dates=_join(dates, lang)) if dates else p["retro"]
-        )
-    reasons = [reason_summary(r.code, lang) or r.summary for r in treatment.reasons]
+        context.append(p["retro_dated"].format(dates=_join(dates, lang)) if dates else p["retro"])
+    reasons = list(
+        dict.fromkeys(reason_summary(r.code, lang) or r.summary for r in treatment.reasons)
+    )
     if not reasons:
         reasons = [p["fallback_upheld"] if upheld else p["fallback_overturned"]]
+    quotes = list(
+        dict.fromkeys(
+            r.evidence for r in treatment.reasons if len(r.evidence.split()) <= MAX_QUOTE_WORDS
+        )
+    )[:MAX_QUOTES]
     if upheld:
         todo = [p["todo_upheld"]]
         if treatment.missing:
-            todo.append(p["todo_upheld_missing"].format(missing=_join(treatment.missing, lang)))
+            todo.append(
+                p["todo_upheld_missing"].format(missing=_join(treatment.missing, lang, "; "))
+            )
         todo.append(p["todo_upheld_appeal"])
     elif treatment.retrospective:
         pay_by = _deadline(deadlines, "payment")
@@ -74,18 +96,29 @@ def _item(treatment: Treatment, deadlines: list[Deadline], lang: Lang) -> ItemEx
             else p["todo_overturned"]
         ]
     what_you_can_do = " ".join(todo)
-    explanation = " ".join(
-        [outcome, *context, p["why"], *reasons, what_you_can_do]
+    return _compose(
+        ItemExplanation(
+            request=treatment.request,
+            decision=treatment.decision,
+            outcome=outcome,
+            context=context,
+            reasons=reasons,
+            quotes=quotes,
+            explanation="",
+            what_you_can_do=what_you_can_do,
+        ),
+        lang,
     )
-    return ItemExplanation(
-        request=treatment.request,
-        decision=treatment.decision,
-        outcome=outcome,
-        context=context,
-        reasons=reasons,
-        explanation=explanation,
-        what_you_can_do=what_you_can_do,
+
+
+def _compose(item: ItemExplanation, lang: Lang) -> ItemExplanation:
+    """Fill `explanation`, the item's whole paragraph, from its parts."""
+    p = phrases(lang)
+    quoted = [p["quote"].format(quote=q) for q in item.quotes]
+    text = " ".join(
+        [item.outcome, *item.context, p["why"], *item.reasons, *quoted, item.what_you_can_do]
     )
+    return item.model_copy(update={"explanation": text})
 
 
 def _next_steps(determination: Determination, deadlines: list[Deadline], lang: Lang) -> list[str]:
@@ -157,6 +190,28 @@ def explain(determination: Determination, letter_text: str, lang: Lang = "en") -
         warnings=list(determination.warnings),
         engine=determination.engine,
     )
+    return _fit_reading_grade(explanation)
+
+
+def _grade(explanation: Explanation) -> float:
     text = readable_text(explanation)
-    grade = spanish_reading_ease(text) if lang == "es" else reading_grade(text)
+    return spanish_reading_grade(text) if explanation.lang == "es" else reading_grade(text)
+
+
+def _fit_reading_grade(explanation: Explanation) -> Explanation:
+    """Drop the reviewer's quotes, longest first, while the text reads above GRADE_LIMIT."""
+    grade = _grade(explanation)
+    while grade > GRADE_LIMIT:
+        quoted = [(len(q), i, q) for i, item in enumerate(explanation.items) for q in item.quotes]
+        if not quoted:
+            break
+        _, index, longest = max(quoted)
+        items = list(explanation.items)
+        item = items[index]
+        items[index] = _compose(
+            item.model_copy(update={"quotes": [q for q in item.quotes if q != longest]}),
+            explanation.lang,
+        )
+        explanation = explanation.model_copy(update={"items": items})
+        grade = _grade(explanation)
     return explanation.model_copy(update={"reading_grade": grade})

@@ -9,11 +9,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from imr_llm.errors import NotAnImrLetterError
+from imr_llm.errors import LetterParseError, NotAnImrLetterError
 from imr_llm.formats.decision_list import parse_decision_list
-from imr_llm.formats.dwc2013 import parse_dwc2013
 from imr_llm.formats.parsed import ParsedLetter, RawItem
-from imr_llm.formats.professional_review import parse_professional_review
+from imr_llm.formats.statements import parse_dwc2013, parse_professional_review
 from imr_llm.schema import LetterFormat
 
 __all__ = ["ParsedLetter", "RawItem", "detect_format", "parse_letter"]
@@ -53,8 +52,10 @@ _RULES: tuple[_FormatRule, ...] = (
     ),
     _FormatRule(
         "dwc-2014",
-        (_rx(r"HOW\s+THE\s+IMR\s+FINAL\s+DETERMINATION\s+WAS\s+MADE"),
-         _rx(r"IMR\s+ISSUES,\s+DECISIONS\s+AND\s+RATIONALES")),
+        (
+            _rx(r"HOW\s+THE\s+IMR\s+FINAL\s+DETERMINATION\s+WAS\s+MADE"),
+            _rx(r"IMR\s+ISSUES,\s+DECISIONS\s+AND\s+RATIONALES"),
+        ),
         lambda text: parse_decision_list(text, "dwc-2014"),
     ),
 )
@@ -83,7 +84,13 @@ def parse_letter(text: str) -> ParsedLetter:
         )
     for rule in _RULES:
         if all(marker.search(text) for marker in rule.markers):
-            return rule.parse(text)
+            parsed = rule.parse(text)
+            if not parsed.items:
+                raise LetterParseError(
+                    f"this looks like a {rule.name} letter, but no decided item could be read; "
+                    "the file may be incomplete - check it against the original letter"
+                )
+            return parsed
     parsed = parse_decision_list(text, "unknown")
     parsed.warnings.insert(
         0, "unfamiliar letter layout: read best-effort; check every item against the letter"

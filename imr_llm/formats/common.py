@@ -58,8 +58,9 @@ def parse_header_table(region: str) -> dict[str, str]:
             claimed.add(i + 1)
     labels_left = [key for role, key, _ in tokens if role == "label" and key not in found]
     values_left = [
-        (kind, text) for i, (role, kind, text) in enumerate(tokens) if role == "value"
-        and i not in claimed
+        (kind, text)
+        for i, (role, kind, text) in enumerate(tokens)
+        if role == "value" and i not in claimed
     ]
     for key in dict.fromkeys(labels_left):
         kind = _LABEL_KIND.get(key, "date")
@@ -79,7 +80,8 @@ _SPECIALTY = re.compile(
     _LABELED_LINE.format(label=r"Certification\(s\)\s*/\s*Specialty"), re.M | re.I
 )
 _SENTENCE_CREDENTIALS = re.compile(
-    r"reviewer\s+is\s+(?:(?:Board\s+Certified|licensed)\s+in\s+(?P<specialty>[^.]+?)\s+and\s+)?"
+    r"(?:reviewer|physician|doctor)[^.]{0,60}?\s+is\s+"
+    r"(?:(?:Board\s+Certified|licensed)\s+in\s+(?P<specialty>[^.]+?)\s+and\s+)?"
     r"(?:is\s+)?licensed\s+to\s+practice\s+in\s+(?P<states>[^.]+?)\s*\.",
     re.I,
 )
@@ -106,9 +108,19 @@ def parse_credentials(text: str) -> tuple[str | None, str | None]:
 DECISION_WORDS: dict[str, Decision] = {"upheld": "upheld", "overturned": "overturned"}
 _DECISION_LINE = re.compile(r":[ \t]*\n?[ \t]*(?P<word>Upheld|Overturned)\b[ \t.]*$", re.M | re.I)
 _SUBHEADING = re.compile(
-    r"^[ \t]*(?P<name>Claims\s+Administrator\s+guideline|"
-    r"(?:MAXIMUS|Expert\s+Reviewer(?:'s)?|Reviewer(?:'s)?)\s+guideline|Decision\s+rationale)"
-    r"[ \t]*:",
+    r"^[ \t]*(?P<name>"
+    r"Claims\s+Administrator\s+guideline|"
+    r"Medical\s+Treatment\s+Guideline\(s\)\s+the\s+Claims\s+Administrator\s+based\s+its\s+"
+    r"decision\s+on|"
+    r"Guideline\(s\)\s+cited\s+by\s+the\s+Claims\s+Administrator|"
+    r"(?:MAXIMUS|Expert\s+Reviewer(?:'s)?|Reviewer(?:'s)?)\s+guideline|"
+    r"Medical\s+Treatment\s+Guideline\(s\)\s+the\s+Expert\s+Reviewer\s+relied\s+upon|"
+    r"MEDICAL\s+TREATMENT\s+GUIDELINE\(S\)\s+RELIED\s+UPON\s+BY\s+PROFESSIONAL\s+REVIEWER"
+    r"(?:\s+AND\s+WHY)?|"
+    r"Decision\s+rationale|Rationale\s+for\s+the\s+Decision|"
+    r"RATIONALE\s+FOR\s+WHY\s+THE\s+REQUESTED\s+TREATMENT/SERVICE\s+IS/WAS\s+(?:NOT\s+)?"
+    r"MEDICALLY\s+NECESSARY"
+    r")[ \t]*:",
     re.M | re.I,
 )
 _ENDS_SENTENCE = re.compile(r"[.!?][\"')\]]*\s*$")
@@ -119,7 +131,8 @@ _NOT_A_REQUEST = re.compile(
     re.I,
 )
 _MODIFIED_MARK = re.compile(
-    r"remaining\s+IMR\s+eligible|leaving\s+the\s+original|IMR\s+eligible\.|The\s+original\s+request,", re.I
+    r"remaining\s+IMR\s+eligible|leaving\s+the\s+original|IMR\s+eligible\.|The\s+original\s+request,",
+    re.I,
 )
 _MODIFIED_PATTERNS = [
     re.compile(
@@ -190,21 +203,27 @@ def _split_modified(header: str) -> tuple[str, str | None, str | None]:
     return re.sub(r"\s+(?:is|are)$", "", header), None, None
 
 
-def _body_parts(body: str) -> dict[str, str]:
+def _subheading_key(name: str) -> str:
+    lowered = " ".join(name.lower().split())
+    if "claims administrator" in lowered:
+        return "ca"
+    if lowered.startswith(("decision rationale", "rationale")):
+        return "rationale"
+    return "reviewer"
+
+
+def body_parts(body: str) -> dict[str, str]:
+    """Split an item body into its claims-administrator, reviewer and rationale paragraphs."""
     parts: dict[str, str] = {}
     marks = list(_SUBHEADING.finditer(body))
     for i, mark in enumerate(marks):
-        name = mark.group("name").lower()
-        key = (
-            "ca"
-            if name.startswith("claims")
-            else "rationale"
-            if name.startswith("decision")
-            else "reviewer"
-        )
         end = marks[i + 1].start() if i + 1 < len(marks) else len(body)
-        parts.setdefault(key, body[mark.end() : end].strip())
+        parts.setdefault(_subheading_key(mark.group("name")), body[mark.end() : end].strip())
     return parts
+
+
+def is_subheading(text: str) -> bool:
+    return bool(_SUBHEADING.match(text))
 
 
 def find_decision_items(text: str, section_start: int) -> list[RawItem]:
@@ -215,9 +234,7 @@ def find_decision_items(text: str, section_start: int) -> list[RawItem]:
     """
     decisions = []
     for match in _DECISION_LINE.finditer(text, section_start):
-        following = text[match.end() :].lstrip()
-        sub = _SUBHEADING.match(following)
-        if sub:
+        if is_subheading(text[match.end() :].lstrip()):
             decisions.append(match)
     items: list[RawItem] = []
     region_start = section_start
@@ -227,7 +244,7 @@ def find_decision_items(text: str, section_start: int) -> list[RawItem]:
         header = collapse_ws(text[header_start : match.start()]).rstrip(" :")
         body_end = starts[i + 1] if i + 1 < len(decisions) else len(text)
         body = text[match.end() : body_end]
-        parts = _body_parts(body)
+        parts = body_parts(body)
         retrospective = bool(_RETRO_PREFIX.match(header))
         header = _RETRO_PREFIX.sub("", header)
         request, original, authorized = _split_modified(header)
@@ -251,7 +268,7 @@ def find_decision_items(text: str, section_start: int) -> list[RawItem]:
     return items
 
 
-def check_complete(items: list[RawItem], text: str, expected_blocks: int) -> None:
+def check_complete(items: list[RawItem], expected_blocks: int) -> None:
     """Refuse a letter whose items cannot all be read (cut off, or a decision line unreadable)."""
     if expected_blocks > len(items):
         raise LetterParseError(

@@ -44,5 +44,5 @@ def parse_decision_list(text: str, letter_format: LetterFormat) -> ParsedLetter:
             "the heading of the decisions section was not found; items were read best-effort"
         )
     parsed.items = find_decision_items(text, section_start)
-    check_complete(parsed.items, text[section_start:], count_guideline_blocks(text[section_start:]))
+    check_complete(parsed.items, count_guideline_blocks(text[section_start:]))
     return parsed

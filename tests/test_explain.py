@@ -1,0 +1,79 @@
+"""The plain-language explanation of every real letter."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from conftest import LETTERS, load_gold, real_letter_stems
+
+from imr_llm.explain import explain, readable_text
+from imr_llm.explain.deadlines import add_working_days
+from imr_llm.explain.grounding import reading_grade, ungrounded_numbers
+from imr_llm.explain.render import to_markdown, to_text
+from imr_llm.pipeline import extract_offline, prepare
+
+REAL = real_letter_stems()
+
+
+@pytest.mark.parametrize("stem", REAL)
+def test_explanation_is_plain_correct_and_grounded(stem: str) -> None:
+    prepared = prepare(str(LETTERS / f"{stem}.txt"))
+    determination = extract_offline(prepared)
+    explanation = explain(determination, prepared.text)
+    gold = load_gold(stem)
+
+    assert explanation.reading_grade <= 8.0
+    assert reading_grade(readable_text(explanation)) <= 8.0
+
+    # Every item's outcome is stated, and stated correctly.
+    assert [i.decision for i in explanation.items] == [t["decision"] for t in gold["treatments"]]
+    for item in explanation.items:
+        words = (
+            "Denial stands (Upheld)" if item.decision == "upheld" else "Approved by the reviewer"
+        )
+        assert item.outcome.startswith(words)
+        assert item.reasons, "every item names at least one reason"
+
+    # The appeal date is the decision date + 30 days whenever something was upheld.
+    decision = gold["case"]["decision_date"]
+    appeal = [d for d in explanation.deadlines if d.what == "appeal"]
+    if any(t["decision"] == "upheld" for t in gold["treatments"]):
+        assert len(appeal) == 1
+        if decision:
+            assert appeal[0].date is not None
+            assert appeal[0].date.isoformat() > decision
+            assert (appeal[0].date - timedelta(days=30)).isoformat() == decision
+    else:
+        assert not appeal
+
+    # No number or date that is not in the letter, computed from it, or a stated legal fact.
+    computed = {d.date for d in explanation.deadlines if d.date}
+    assert ungrounded_numbers(readable_text(explanation), prepared.text, computed) == []
+    rendered = to_markdown(explanation)
+    assert all(item.request in rendered for item in explanation.items)
+    assert explanation.notice in to_text(explanation).replace("\n", " ")
+
+
+def test_quotes_are_the_letters_own_words() -> None:
+    prepared = prepare(str(LETTERS / "000_8a9ae033211fa24a.txt"))
+    explanation = explain(extract_offline(prepared), prepared.text)
+    flat = " ".join(prepared.text.split())
+    for item in explanation.items:
+        for quote in item.quotes:
+            assert quote in flat
+
+
+def test_uncertain_sentence_is_not_taken_as_a_reason() -> None:
+    """Seed 000 says it is 'not possible to determine if additional sessions would exceed the
+    guidelines': that must not become 'more than the guidelines allow'."""
+    prepared = prepare(str(LETTERS / "000_8a9ae033211fa24a.txt"))
+    determination = extract_offline(prepared)
+    assert "exceeds-guideline" not in {r.code for r in determination.treatments[0].reasons}
+
+
+def test_working_days_skip_weekends_and_california_holidays() -> None:
+    from datetime import date
+
+    # Friday 2016-12-23 + 5 working days: skips the weekend and Monday 12-26 (Christmas observed).
+    assert add_working_days(date(2016, 12, 23), 5) == date(2017, 1, 3)
