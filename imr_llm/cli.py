@@ -5,15 +5,20 @@ Exit codes are listed in errors.EXIT_CODES and in the README.
 
 from __future__ import annotations
 
+import logging
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from imr_llm import __version__
 from imr_llm.errors import EXIT_CODES, ImrError
+from imr_llm.schema import Lang
+
+if TYPE_CHECKING:
+    from imr_llm.pipeline import Task
 
 app = typer.Typer(
     add_completion=False,
@@ -23,6 +28,8 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
+cache_app = typer.Typer(help="The LLM response cache.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
 
 
 class Engine(StrEnum):
@@ -41,21 +48,38 @@ class Language(StrEnum):
     en = "en"
 
 
-_STATE = {"debug": False}
+_STATE = {"debug": False, "verbose": False}
+
+EngineOption = Annotated[
+    Engine, typer.Option(help="auto = openai when an endpoint is configured, else offline.")
+]
+ModelOption = Annotated[str | None, typer.Option(help="Model name [env IMR_LLM_MODEL].")]
+ModeOption = Annotated[
+    str | None, typer.Option(help="tools|json|json_schema|md_json [env IMR_LLM_MODE].")
+]
+ConcurrencyOption = Annotated[
+    int | None, typer.Option(help="Letters in flight at once [env IMR_LLM_CONCURRENCY].")
+]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write cache.")]
+OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")]
+
+
+def _message(error: BaseException) -> tuple[str, int]:
+    if isinstance(error, ImrError):
+        return f"imr-llm: error: {error}", error.exit_code
+    return (
+        f"imr-llm: unexpected error: {type(error).__name__}: {error} "
+        "(run with --debug for a traceback, and please report it)",
+        1,
+    )
 
 
 def _fail(error: BaseException) -> NoReturn:
     if _STATE["debug"]:
         raise error
-    if isinstance(error, ImrError):
-        typer.echo(f"imr-llm: error: {error}", err=True)
-        raise typer.Exit(error.exit_code)
-    typer.echo(
-        f"imr-llm: unexpected error: {type(error).__name__}: {error} "
-        "(run with --debug for a traceback, and please report it)",
-        err=True,
-    )
-    raise typer.Exit(1)
+    message, code = _message(error)
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
 
 
 def _version(value: bool) -> None:
@@ -67,95 +91,213 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Engine, tokens and cost on stderr.")
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
 ) -> None:
     _STATE["debug"] = debug
+    _STATE["verbose"] = verbose
+    if not debug:
+        # Our own one-line errors say what failed; library loggers would repeat it on stderr.
+        for name in ("instructor", "openai", "httpx", "httpx2", "httpcore"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def _write(text: str, output: Path | None) -> None:
+    text = text if text.endswith("\n") else text + "\n"
     if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.write(text)
         return
     try:
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        output.write_text(text, encoding="utf-8")
     except OSError as exc:
         _fail(ImrError(f"cannot write {output}: {exc.strerror}; check the path"))
 
 
-def _check_engine(engine: Engine) -> None:
+def _settings(**flags: Any) -> Any:
+    from imr_llm.settings import load_settings
+
+    return load_settings(flags)
+
+
+def _run(
+    files: list[str], task: Task, engine: Engine, settings: Any, lang: Lang = "en"
+) -> list[Any]:
+    """Run the pipeline over `files`; report each failure on stderr and keep going."""
+    from imr_llm.pipeline import LetterResult, run_letters
     from imr_llm.settings import resolve_engine
 
-    resolve_engine(engine.value)
+    try:
+        chosen = resolve_engine(engine.value, settings)
+    except ImrError as error:
+        _fail(error)
+    if chosen == "openai":
+        where = settings.base_url or "api.openai.com"
+        typer.echo(f"imr-llm: engine openai, model {settings.model} at {where}", err=True)
+    progress = _progress(len(files))
+
+    def done(result: LetterResult) -> None:
+        if progress:
+            progress.advance(1)
+
+    try:
+        results = run_letters(
+            files,
+            task,
+            lang=lang,
+            engine=chosen,
+            settings=settings,
+            on_done=done,
+        )
+    finally:
+        if progress:
+            progress.close()
+    failures = [r for r in results if r.error is not None]
+    if len(files) == 1 and failures:
+        _fail(failures[0].error)  # type: ignore[arg-type]
+    for result in failures:
+        if _STATE["debug"]:
+            raise result.error  # type: ignore[misc]
+        message, _ = _message(result.error)  # type: ignore[arg-type]
+        typer.echo(f"{message} [{result.path}]", err=True)
+    if _STATE["verbose"]:
+        _report_usage(results)
+    return results
+
+
+class _Progress:
+    def __init__(self, total: int) -> None:
+        from rich.progress import Progress
+
+        self._progress = Progress(transient=True)
+        self._task = self._progress.add_task("letters", total=total)
+        self._progress.start()
+
+    def advance(self, steps: int) -> None:
+        self._progress.advance(self._task, steps)
+
+    def close(self) -> None:
+        self._progress.stop()
+
+
+def _progress(total: int) -> _Progress | None:
+    return _Progress(total) if total > 1 and sys.stderr.isatty() else None
+
+
+def _report_usage(results: list[Any]) -> None:
+    engines = [r.value.engine for r in results if r.value is not None]
+    if not engines:
+        return
+    tokens = sum(e.prompt_tokens + e.completion_tokens for e in engines)
+    requests = sum(e.requests for e in engines)
+    costs = [e.cost_usd for e in engines if e.cost_usd is not None]
+    hits = sum(1 for e in engines if e.cache_hit)
+    cost = f"${sum(costs):.4f}" if costs else "unknown (model not in the price table)"
+    typer.echo(
+        f"imr-llm: engine {engines[0].name}; {requests} requests, {tokens} tokens, cost {cost}, "
+        f"{hits} of {len(engines)} letters from cache",
+        err=True,
+    )
+
+
+def _finish(results: list[Any], files: list[str]) -> None:
+    failures = [r for r in results if r.error is not None]
+    if failures:
+        typer.echo(f"imr-llm: {len(failures)} of {len(files)} letters failed", err=True)
+        raise typer.Exit(_message(failures[0].error)[1])
 
 
 @app.command()
 def extract(
     files: Annotated[list[str], typer.Argument(help="Letters (.txt or .pdf), or - for stdin.")],
-    engine: Annotated[Engine, typer.Option(help="auto = offline unless an LLM is set up.")] = (
-        Engine.auto
-    ),
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
+    engine: EngineOption = Engine.auto,
+    model: ModelOption = None,
+    mode: ModeOption = None,
+    concurrency: ConcurrencyOption = None,
+    no_cache: NoCacheOption = False,
+    output: OutputOption = None,
 ) -> None:
     """Extract each letter's typed determination as JSON (JSON Lines for several files)."""
-    from imr_llm.pipeline import extract as run_extract
-
-    try:
-        _check_engine(engine)
-    except ImrError as error:
-        _fail(error)
-    lines: list[str] = []
-    failed = 0
-    for name in files:
-        try:
-            determination = run_extract(name)
-        except ImrError as error:
-            failed += 1
-            if len(files) == 1:
-                _fail(error)
-            typer.echo(f"imr-llm: error: {error}", err=True)
-            continue
-        except Exception as error:
-            if len(files) == 1 or _STATE["debug"]:
-                _fail(error)
-            failed += 1
-            typer.echo(f"imr-llm: unexpected error in {name}: {error}", err=True)
-            continue
-        indent = 2 if len(files) == 1 else None
-        lines.append(determination.model_dump_json(indent=indent))
+    settings = _safe_settings(model=model, mode=mode, concurrency=concurrency, no_cache=no_cache)
+    results = _run(files, "extract", engine, settings)
+    indent = 2 if len(files) == 1 else None
+    lines = [r.value.model_dump_json(indent=indent) for r in results if r.value is not None]
     if lines:
         _write("\n".join(lines), output)
-    if failed:
-        typer.echo(f"imr-llm: {failed} of {len(files)} letters failed", err=True)
-        raise typer.Exit(3)
+    _finish(results, files)
 
 
 @app.command()
 def summarize(
-    file: Annotated[str, typer.Argument(help="The letter (.txt or .pdf), or - for stdin.")],
+    files: Annotated[list[str], typer.Argument(help="Letters (.txt or .pdf), or - for stdin.")],
     format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
     lang: Annotated[Language, typer.Option(help="Language of the explanation.")] = Language.en,
-    engine: Annotated[Engine, typer.Option(help="auto = offline unless an LLM is set up.")] = (
-        Engine.auto
-    ),
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
+    engine: EngineOption = Engine.auto,
+    model: ModelOption = None,
+    mode: ModeOption = None,
+    concurrency: ConcurrencyOption = None,
+    no_cache: NoCacheOption = False,
+    output: OutputOption = None,
 ) -> None:
-    """Explain a letter in plain language: each decision, why, and what you can do next."""
-    from imr_llm.pipeline import summarize as run_summarize
-
-    try:
-        _check_engine(engine)
-        explanation = run_summarize(file, lang=lang.value)
-    except Exception as error:
-        _fail(error)
-    if format is OutputFormat.json:
-        _write(explanation.model_dump_json(indent=2), output)
-        return
+    """Explain letters in plain language: each decision, why, and what you can do next."""
+    settings = _safe_settings(model=model, mode=mode, concurrency=concurrency, no_cache=no_cache)
+    results = _run(files, "summarize", engine, settings, lang.value)
     from imr_llm.explain.render import to_markdown, to_text
 
-    _write(to_markdown(explanation) if format is OutputFormat.md else to_text(explanation), output)
+    rendered = []
+    for result in results:
+        if result.value is None:
+            continue
+        if format is OutputFormat.json:
+            rendered.append(result.value.model_dump_json(indent=2 if len(files) == 1 else None))
+        elif format is OutputFormat.md:
+            rendered.append(to_markdown(result.value))
+        else:
+            rendered.append(to_text(result.value))
+    if rendered:
+        _write(("\n" if format is OutputFormat.json else "\n\n").join(rendered), output)
+    _finish(results, files)
+
+
+def _safe_settings(*, no_cache: bool, **flags: Any) -> Any:
+    try:
+        return _settings(use_cache=False if no_cache else None, **flags)
+    except ImrError as error:
+        _fail(error)
+
+
+@cache_app.command("info")
+def cache_info() -> None:
+    """Where the cache is, how many answers it holds, and its size."""
+    from imr_llm.llm.cache import ResponseCache
+
+    settings = _safe_settings(no_cache=False)
+    try:
+        cache = ResponseCache(settings.cache_dir)
+    except ImrError as error:
+        _fail(error)
+    info = cache.info()
+    cache.close()
+    typer.echo(f"{info['directory']}: {info['entries']} entries, {info['bytes']} bytes")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Delete every cached answer."""
+    from imr_llm.llm.cache import ResponseCache
+
+    settings = _safe_settings(no_cache=False)
+    try:
+        cache = ResponseCache(settings.cache_dir)
+    except ImrError as error:
+        _fail(error)
+    removed = cache.clear()
+    cache.close()
+    typer.echo(f"removed {removed} entries from {settings.cache_dir}")
 
 
 @app.command("exit-codes")

@@ -1,14 +1,26 @@
-"""The one path every command takes: read -> normalise -> parse -> engine -> (explain)."""
+"""The one path every command takes: read -> normalise -> parse -> engine -> (explain).
+
+`run_letters` runs many letters: offline one after another (it is fast), with the LLM engine
+concurrently (asyncio, a semaphore of `settings.concurrency`). One letter's failure is recorded
+with its reason and never stops the others.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
+from imr_llm.errors import ImrError
 from imr_llm.formats import ParsedLetter, parse_letter
 from imr_llm.normalize import normalize_text
 from imr_llm.offline import build_determination
 from imr_llm.reading import Letter, read_letter
 from imr_llm.schema import Determination, Explanation, Lang
+from imr_llm.settings import LlmSettings, load_settings, resolve_engine
+
+Task = Literal["extract", "summarize"]
 
 
 @dataclass(frozen=True)
@@ -18,6 +30,15 @@ class PreparedLetter:
     letter: Letter
     text: str
     parsed: ParsedLetter
+
+
+@dataclass(frozen=True)
+class LetterResult:
+    """One letter's outcome in a run of many: a value, or the error that stopped it."""
+
+    path: str
+    value: Determination | Explanation | None = None
+    error: BaseException | None = None
 
 
 def prepare(path: str) -> PreparedLetter:
@@ -35,14 +56,95 @@ def extract_offline(prepared: PreparedLetter) -> Determination:
     )
 
 
-def extract(path: str) -> Determination:
-    """Read one letter and return its typed determination (offline engine)."""
-    return extract_offline(prepare(path))
-
-
-def summarize(path: str, lang: Lang = "en") -> Explanation:
-    """Read one letter and explain it in plain language (offline engine)."""
+def summarize_offline(prepared: PreparedLetter, lang: Lang = "en") -> Explanation:
     from imr_llm.explain import explain
 
-    prepared = prepare(path)
     return explain(extract_offline(prepared), prepared.text, lang=lang)
+
+
+def extract(path: str, engine: str = "auto", settings: LlmSettings | None = None) -> Determination:
+    """Read one letter and return its typed determination."""
+    result = run_letters([path], "extract", engine=engine, settings=settings)[0]
+    if result.error:
+        raise result.error
+    assert isinstance(result.value, Determination)
+    return result.value
+
+
+def summarize(
+    path: str, lang: Lang = "en", engine: str = "auto", settings: LlmSettings | None = None
+) -> Explanation:
+    """Read one letter and explain it in plain language."""
+    result = run_letters([path], "summarize", lang=lang, engine=engine, settings=settings)[0]
+    if result.error:
+        raise result.error
+    assert isinstance(result.value, Explanation)
+    return result.value
+
+
+def run_letters(
+    paths: list[str],
+    task: Task,
+    *,
+    lang: Lang = "en",
+    engine: str = "auto",
+    settings: LlmSettings | None = None,
+    on_done: Callable[[LetterResult], None] | None = None,
+) -> list[LetterResult]:
+    """Run `task` over every path, in input order. Errors are returned, not raised."""
+    settings = settings or load_settings()
+    chosen = resolve_engine(engine, settings)
+    if chosen == "offline":
+        results = []
+        for path in paths:
+            result = _offline_one(path, task, lang)
+            if on_done:
+                on_done(result)
+            results.append(result)
+        return results
+    return asyncio.run(_llm_many(paths, task, lang, settings, on_done))
+
+
+def _offline_one(path: str, task: Task, lang: Lang) -> LetterResult:
+    try:
+        prepared = prepare(path)
+        value: Determination | Explanation = (
+            extract_offline(prepared) if task == "extract" else summarize_offline(prepared, lang)
+        )
+        return LetterResult(path, value=value)
+    except Exception as error:
+        return LetterResult(path, error=error)
+
+
+async def _llm_many(
+    paths: list[str],
+    task: Task,
+    lang: Lang,
+    settings: LlmSettings,
+    on_done: Callable[[LetterResult], None] | None,
+) -> list[LetterResult]:
+    from imr_llm.llm.engine import LlmEngine
+
+    engine = LlmEngine(settings)
+    gate = asyncio.Semaphore(settings.concurrency)
+
+    async def one(path: str) -> LetterResult:
+        async with gate:
+            try:
+                prepared = prepare(path)
+                value: Determination | Explanation = (
+                    await engine.extract(prepared)
+                    if task == "extract"
+                    else await engine.summarize(prepared, lang)
+                )
+                result = LetterResult(path, value=value)
+            except (ImrError, Exception) as error:
+                result = LetterResult(path, error=error)
+        if on_done:
+            on_done(result)
+        return result
+
+    try:
+        return list(await asyncio.gather(*(one(path) for path in paths)))
+    finally:
+        await engine.aclose()

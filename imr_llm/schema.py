@@ -146,6 +146,7 @@ Lang = Literal["en", "es"]
 
 class ItemExplanation(_Model):
     request: str
+    original_request: str | None = None
     decision: Decision
     outcome: str = Field(description="The outcome in everyday words")
     context: list[str] = Field(

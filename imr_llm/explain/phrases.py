@@ -18,6 +18,9 @@ EN: dict[str, str] = {
     "outcome_upheld": "Denial stands (Upheld). You will not get this care under this request.",
     "outcome_overturned": "Approved by the reviewer (Overturned). The insurer must now approve "
     "this care.",
+    "outcome_overturned_retro": "Approved by the reviewer (Overturned). The insurer must pay "
+    "for this care.",
+    "part_of": "part of the request for",
     "modified": "Your insurer had already approved part of the request: {authorized}. This "
     "decision is about the rest.",
     "retro": "This is about care you already had.",

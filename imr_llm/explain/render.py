@@ -6,7 +6,7 @@ import textwrap
 
 from imr_llm.explain.phrases import phrases
 from imr_llm.explain.writer import format_date
-from imr_llm.schema import Explanation
+from imr_llm.schema import Explanation, ItemExplanation
 
 
 def _deadline_lines(explanation: Explanation) -> list[tuple[str, str]]:
@@ -63,6 +63,12 @@ def to_markdown(explanation: Explanation) -> str:
     return "\n".join(out)
 
 
+def _title(item: ItemExplanation, p: dict[str, str]) -> str:
+    if item.original_request:
+        return f"{item.request} ({p['part_of']}: {item.original_request})"
+    return item.request
+
+
 def _wrap(text: str, indent: str = "", hang: str = "") -> list[str]:
     return textwrap.wrap(
         text, width=88, initial_indent=indent, subsequent_indent=indent + hang
@@ -77,7 +83,7 @@ def to_text(explanation: Explanation) -> str:
         out.append(case_line)
     out += ["", *_wrap(explanation.headline), *_wrap(p["intro"]), "", p["heading_items"].upper()]
     for number, item in enumerate(explanation.items, 1):
-        out += ["", *_wrap(f"{number}. {item.request}")]
+        out += ["", *_wrap(f"{number}. {_title(item, p)}")]
         out += _wrap(f"{p['label_outcome']}: {item.outcome}", "   ")
         for line in item.context:
             out += _wrap(line, "   ")

@@ -57,7 +57,10 @@ def _deadline(deadlines: list[Deadline], what: str) -> date | None:
 def _item(treatment: Treatment, deadlines: list[Deadline], lang: Lang) -> ItemExplanation:
     p = phrases(lang)
     upheld = treatment.decision == "upheld"
-    outcome = p["outcome_upheld"] if upheld else p["outcome_overturned"]
+    if upheld:
+        outcome = p["outcome_upheld"]
+    else:
+        outcome = p["outcome_overturned_retro" if treatment.retrospective else "outcome_overturned"]
     context: list[str] = []
     if treatment.authorized_portion:
         context.append(p["modified"].format(authorized=treatment.authorized_portion))
@@ -96,9 +99,12 @@ def _item(treatment: Treatment, deadlines: list[Deadline], lang: Lang) -> ItemEx
             else p["todo_overturned"]
         ]
     what_you_can_do = " ".join(todo)
-    return _compose(
+    return compose_item(
         ItemExplanation(
             request=treatment.request,
+            original_request=treatment.original_request
+            if treatment.original_request != treatment.request
+            else None,
             decision=treatment.decision,
             outcome=outcome,
             context=context,
@@ -111,7 +117,7 @@ def _item(treatment: Treatment, deadlines: list[Deadline], lang: Lang) -> ItemEx
     )
 
 
-def _compose(item: ItemExplanation, lang: Lang) -> ItemExplanation:
+def compose_item(item: ItemExplanation, lang: Lang) -> ItemExplanation:
     """Fill `explanation`, the item's whole paragraph, from its parts."""
     p = phrases(lang)
     quoted = [p["quote"].format(quote=q) for q in item.quotes]
@@ -208,7 +214,7 @@ def _fit_reading_grade(explanation: Explanation) -> Explanation:
         _, index, longest = max(quoted)
         items = list(explanation.items)
         item = items[index]
-        items[index] = _compose(
+        items[index] = compose_item(
             item.model_copy(update={"quotes": [q for q in item.quotes if q != longest]}),
             explanation.lang,
         )

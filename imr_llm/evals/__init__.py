@@ -1,0 +1,1 @@
+"""Eval harness: gold files, comparators, scoring, reports."""

@@ -1,0 +1,264 @@
+"""The provider seam: the only module that imports openai or instructor.
+
+In: messages, a response model, a validation context, settings. Out: the parsed object, its raw
+JSON, and usage. Two retry layers, kept apart:
+
+- transport retries (tenacity): 429 (honouring Retry-After), 5xx, timeouts, dropped connections;
+  exponential backoff with jitter, bounded in attempts and in total time; never 400/401/403/404;
+- validation re-asks (instructor max_retries): the validator's error is sent back to the model.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from imr_llm.errors import LlmConfigError, LlmError, LlmValidationError
+from imr_llm.settings import LlmSettings
+
+T = TypeVar("T", bound=BaseModel)
+
+_RETRY_STATUS = {408, 409, 429}
+
+
+@dataclass
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    requests: int = 0
+
+    def add(self, other: Usage) -> None:
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+        self.requests += other.requests
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass(frozen=True)
+class Completion:
+    parsed: BaseModel
+    raw: str
+    usage: Usage
+
+
+def _mode(name: str) -> Any:
+    import instructor
+
+    return {
+        "tools": instructor.Mode.TOOLS,
+        "json": instructor.Mode.JSON,
+        "json_schema": instructor.Mode.JSON_SCHEMA,
+        "md_json": instructor.Mode.MD_JSON,
+    }[name]
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def transport_error(error: BaseException) -> BaseException | None:
+    """The HTTP-level error behind `error` when it is worth retrying, else None."""
+    import openai
+
+    for link in _chain(error):
+        if isinstance(link, openai.APIConnectionError):  # includes timeouts
+            return link
+        if isinstance(link, openai.APIStatusError):
+            status = link.status_code
+            return link if status in _RETRY_STATUS or status >= 500 else None
+    return None
+
+
+def _fatal_http_error(error: BaseException) -> BaseException | None:
+    import openai
+
+    for link in _chain(error):
+        if isinstance(link, openai.APIStatusError) and transport_error(link) is None:
+            return link
+    return None
+
+
+def retry_after_seconds(error: BaseException) -> float | None:
+    """Seconds the server asked us to wait (Retry-After or retry-after-ms), if it said."""
+    import openai
+
+    for link in _chain(error):
+        if isinstance(link, openai.APIStatusError):
+            headers = link.response.headers
+            try:
+                if headers.get("retry-after-ms"):
+                    return float(headers["retry-after-ms"]) / 1000
+                if headers.get("retry-after"):
+                    return float(headers["retry-after"])
+            except ValueError:
+                return None
+    return None
+
+
+class LlmClient:
+    """One endpoint, reused for every call of a run."""
+
+    def __init__(self, settings: LlmSettings) -> None:
+        import openai
+
+        if not settings.configured:
+            raise LlmConfigError(
+                "no LLM endpoint: set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server"
+            )
+        self.settings = settings
+        self._openai = openai.AsyncOpenAI(
+            api_key=settings.api_key or "local-server-needs-no-key",
+            base_url=settings.base_url,
+            max_retries=0,  # transport retries are ours (tenacity), so they can be bounded
+            timeout=openai.Timeout(settings.timeout, connect=settings.connect_timeout),
+        )
+
+    async def aclose(self) -> None:
+        await self._openai.close()
+
+    def _wait(self, error: BaseException, attempt: int, started: float) -> float:
+        exponential = self.settings.backoff_base * (2 ** (attempt - 1))
+        wait = random.uniform(0, exponential)  # full jitter
+        asked = retry_after_seconds(error)
+        if asked is not None:
+            wait = max(wait, asked)
+        remaining = self.settings.transport_seconds - (time.monotonic() - started)
+        return max(0.0, min(wait, remaining))
+
+    async def complete(
+        self, messages: list[dict[str, str]], response_model: type[T], context: Any
+    ) -> Completion:
+        """One structured call with transport retries around validation re-asks."""
+        from tenacity import (
+            AsyncRetrying,
+            RetryCallState,
+            retry_if_exception,
+            stop_after_attempt,
+            stop_after_delay,
+        )
+
+        started = time.monotonic()
+        usage = Usage()
+
+        def wait(state: RetryCallState) -> float:
+            error = state.outcome.exception() if state.outcome else None
+            return self._wait(error, state.attempt_number, started) if error else 0.0
+
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(lambda e: transport_error(e) is not None),
+            stop=stop_after_attempt(self.settings.transport_attempts)
+            | stop_after_delay(self.settings.transport_seconds),
+            wait=wait,
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    return await self._once(messages, response_model, context, usage)
+        except LlmError:
+            raise
+        except Exception as error:
+            raise self._as_llm_error(error, usage) from error
+        raise LlmError("the LLM call ended without a result")  # pragma: no cover
+
+    async def _once(
+        self, messages: list[dict[str, str]], response_model: type[T], context: Any, usage: Usage
+    ) -> Completion:
+        import instructor
+        from instructor.core import InstructorRetryException
+
+        client = instructor.from_openai(self._openai, mode=_mode(self.settings.mode))
+        raw_outputs: list[str] = []
+
+        def on_request(*_: Any, **__: Any) -> None:
+            usage.requests += 1
+
+        def on_response(response: Any) -> None:
+            raw_outputs.append(_raw_text(response))
+            counted = getattr(response, "usage", None)
+            if counted is not None:
+                usage.prompt_tokens += int(getattr(counted, "prompt_tokens", 0) or 0)
+                usage.completion_tokens += int(getattr(counted, "completion_tokens", 0) or 0)
+
+        client.on("completion:kwargs", on_request)
+        client.on("completion:response", on_response)
+        try:
+            parsed = await client.chat.completions.create(
+                model=self.settings.model,
+                messages=messages,  # type: ignore[arg-type]
+                response_model=response_model,
+                max_retries=self.settings.reasks,
+                context={"imr": context},
+                temperature=self.settings.temperature,
+                max_tokens=self.settings.max_tokens,
+            )
+        except InstructorRetryException as error:
+            if transport_error(error) is not None or _fatal_http_error(error) is not None:
+                raise
+            raise LlmValidationError(
+                f"the model's output failed validation after {error.n_attempts} attempts "
+                f"({_last_error(error)}); try another model, or raise IMR_LLM_REASKS",
+                attempts=error.n_attempts,
+                last_output=raw_outputs[-1] if raw_outputs else None,
+                total_tokens=usage.prompt_tokens + usage.completion_tokens,
+            ) from error
+        return Completion(parsed=parsed, raw=parsed.model_dump_json(), usage=usage)
+
+    def _as_llm_error(self, error: BaseException, usage: Usage) -> LlmError:
+        from instructor.core import IncompleteOutputException
+
+        if any(isinstance(e, IncompleteOutputException) for e in _chain(error)):
+            return LlmError(
+                "the model's answer was cut off at its token limit; raise IMR_LLM_MAX_TOKENS "
+                "or use a model with a larger output limit"
+            )
+        fatal = _fatal_http_error(error)
+        if fatal is not None:
+            status = getattr(fatal, "status_code", "?")
+            hint = {
+                401: "check OPENAI_API_KEY",
+                403: "the key may not have access to this model",
+                404: "check OPENAI_BASE_URL and IMR_LLM_MODEL",
+            }.get(status if isinstance(status, int) else 0, "check the request settings")
+            return LlmError(f"the LLM endpoint refused the request (HTTP {status}); {hint}")
+        cause = transport_error(error)
+        if cause is not None:
+            return LlmError(
+                f"the LLM endpoint kept failing ({type(cause).__name__}: {_short(cause)}) after "
+                f"{usage.requests} requests; try again later or raise IMR_LLM_RETRIES"
+            )
+        return LlmError(f"LLM call failed: {type(error).__name__}: {_short(error)}")
+
+
+def _short(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return text[:200]
+
+
+def _last_error(error: Any) -> str:
+    attempts = getattr(error, "failed_attempts", None) or []
+    if attempts:
+        return _short(attempts[-1].exception)
+    return _short(error)
+
+
+def _raw_text(response: Any) -> str:
+    try:
+        message = response.choices[0].message
+        if message.tool_calls:
+            return str(message.tool_calls[0].function.arguments)
+        return str(message.content or "")
+    except (AttributeError, IndexError, TypeError):
+        return ""

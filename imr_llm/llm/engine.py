@@ -1,0 +1,253 @@
+"""The hybrid LLM engine: the deterministic parse is the skeleton, the model fills what needs
+understanding and writes the explanation, and every answer is checked against the letter.
+
+- items, requests and decisions come from the parse; the model's decisions are guarded by them;
+- categories, diagnoses, reasons (each with a verbatim quote, located in the letter) and what was
+  missing come from the 'extract' prompt;
+- the outcome, reasons and what-to-do sentences of the explanation come from the 'explain'
+  prompt; deadlines, next steps, help, glossary and notice stay deterministic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from imr_llm.errors import LlmValidationError
+from imr_llm.explain import explain, readable_text
+from imr_llm.explain.facts import ALL_FACTS
+from imr_llm.explain.grounding import reading_grade, spanish_reading_grade
+from imr_llm.explain.writer import compose_item
+from imr_llm.llm.cache import ResponseCache, cache_key
+from imr_llm.llm.client import LlmClient, Usage
+from imr_llm.llm.models import ExplanationDraft, ItemText, LetterUnderstanding, ValidationContext
+from imr_llm.llm.prices import cost_usd
+from imr_llm.llm.prompts import load_prompt
+from imr_llm.pipeline import PreparedLetter, extract_offline
+from imr_llm.reasons import find_span
+from imr_llm.schema import (
+    CATEGORIES,
+    Determination,
+    EngineInfo,
+    Explanation,
+    ItemExplanation,
+    Lang,
+    Reason,
+    Span,
+)
+from imr_llm.settings import LlmSettings
+
+M = TypeVar("M", bound=BaseModel)
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish (Latin American, as DWC writes it)"}
+
+
+@dataclass
+class _Run:
+    """Usage and provenance of the calls made for one letter."""
+
+    usage: Usage = field(default_factory=Usage)
+    prompts: dict[str, str] = field(default_factory=dict)
+    hits: list[bool] = field(default_factory=list)
+
+
+def _messages(system: str, letter: str) -> list[dict[str, str]]:
+    return [
+        {"role": "system", "content": system},
+        {"role": "user", "content": f"<letter>\n{letter}\n</letter>"},
+    ]
+
+
+class LlmEngine:
+    def __init__(self, settings: LlmSettings, client: LlmClient | None = None) -> None:
+        self.settings = settings
+        self.client = client or LlmClient(settings)
+        self.cache = ResponseCache(settings.cache_dir) if settings.use_cache else None
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+        if self.cache:
+            self.cache.close()
+
+    async def _call(
+        self,
+        prompt_name: str,
+        system: str,
+        prepared: PreparedLetter,
+        model: type[M],
+        context: ValidationContext,
+        run: _Run,
+    ) -> M:
+        prompt = load_prompt(prompt_name)
+        run.prompts[prompt_name] = prompt.label
+        messages = _messages(system, prepared.text)
+        key = cache_key(
+            letter_sha256=prepared.letter.sha256,
+            messages=messages,
+            schema=model.model_json_schema(),
+            model=self.settings.model,
+            mode=self.settings.mode,
+            temperature=self.settings.temperature,
+        )
+        if self.cache:
+            cached = self.cache.get(key)
+            if cached is not None:
+                try:
+                    value = model.model_validate_json(cached["raw"], context={"imr": context})
+                    run.hits.append(True)
+                    return value
+                except (ValidationError, KeyError, TypeError):
+                    self.cache.delete(key)  # stale or damaged: ask again
+        try:
+            completion = await self.client.complete(messages, model, context)
+        except LlmValidationError as error:
+            rescued = self._rescue_decisions(error, model, context)
+            if rescued is None:
+                raise
+            run.usage.add(Usage(requests=error.attempts))
+            run.hits.append(False)
+            return rescued
+        run.usage.add(completion.usage)
+        run.hits.append(False)
+        parsed = model.model_validate_json(completion.raw, context={"imr": context})
+        if self.cache:
+            self.cache.put(key, {"raw": completion.raw})
+        return parsed
+
+    @staticmethod
+    def _rescue_decisions(
+        error: LlmValidationError, model: type[M], context: ValidationContext
+    ) -> M | None:
+        """The decision guard's last word: when the final answer is good except for decisions
+        that disagree with the letter, the letter's decisions are used and a warning added."""
+        if not error.last_output:
+            return None
+        context.override_decisions = True
+        try:
+            return model.model_validate_json(error.last_output, context={"imr": context})
+        except ValidationError:
+            return None
+        finally:
+            context.override_decisions = False
+
+    async def extract(self, prepared: PreparedLetter, run: _Run | None = None) -> Determination:
+        run = run or _Run()
+        skeleton = extract_offline(prepared)
+        prompt = load_prompt("extract")
+        context = ValidationContext(
+            letter=prepared.text, decisions=[t.decision for t in skeleton.treatments]
+        )
+        system = prompt.render(
+            categories=list(CATEGORIES),
+            items=[{"request": t.request, "decision": t.decision} for t in skeleton.treatments],
+        )
+        understanding = await self._call(
+            "extract", system, prepared, LetterUnderstanding, context, run
+        )
+        treatments = []
+        for treatment, item in zip(skeleton.treatments, understanding.items, strict=True):
+            reasons = [
+                Reason(
+                    code="model",
+                    summary=r.summary,
+                    evidence=" ".join(r.evidence.split()),
+                    span=_locate(prepared.text, r.evidence),
+                )
+                for r in item.reasons
+            ]
+            treatments.append(
+                treatment.model_copy(
+                    update={"category": item.category, "reasons": reasons, "missing": item.missing}
+                )
+            )
+        patient = skeleton.patient.model_copy(
+            update={"diagnoses": understanding.diagnoses or skeleton.patient.diagnoses}
+        )
+        return skeleton.model_copy(
+            update={
+                "treatments": treatments,
+                "patient": patient,
+                "warnings": [*skeleton.warnings, *context.warnings],
+                "engine": self._engine_info(run),
+            }
+        )
+
+    async def summarize(self, prepared: PreparedLetter, lang: Lang = "en") -> Explanation:
+        run = _Run()
+        determination = await self.extract(prepared, run)
+        base = explain(determination, prepared.text, lang=lang)
+        prompt = load_prompt("explain")
+        deadlines = [d.model_dump(mode="json") for d in base.deadlines]
+        context = ValidationContext(
+            letter=prepared.text,
+            decisions=[t.decision for t in determination.treatments],
+            lang=lang,
+            computed_dates={d.date for d in base.deadlines if d.date},
+            extra_allowed_text=" ".join(f.value for f in ALL_FACTS),
+            fallback_outcomes=[item.outcome for item in base.items],
+        )
+        system = prompt.render(
+            language=LANGUAGE_NAMES[lang],
+            deadlines=deadlines,
+            items=[t.model_dump(mode="json") for t in determination.treatments],
+        )
+        draft = await self._call("explain", system, prepared, ExplanationDraft, context, run)
+        items = [
+            _merge_item(offline, written, lang)
+            for offline, written in zip(base.items, draft.items, strict=True)
+        ]
+        explanation = base.model_copy(
+            update={
+                "headline": draft.headline,
+                "items": items,
+                "warnings": [*determination.warnings, *context.warnings],
+                "engine": self._engine_info(run),
+            }
+        )
+        text = readable_text(explanation)
+        grade = spanish_reading_grade(text) if lang == "es" else reading_grade(text)
+        return explanation.model_copy(update={"reading_grade": grade})
+
+    def _engine_info(self, run: _Run) -> EngineInfo:
+        return EngineInfo(
+            name="openai",
+            model=self.settings.model,
+            mode=self.settings.mode,
+            prompts=dict(run.prompts),
+            prompt_tokens=run.usage.prompt_tokens,
+            completion_tokens=run.usage.completion_tokens,
+            requests=run.usage.requests,
+            cost_usd=cost_usd(
+                self.settings.model,
+                run.usage.prompt_tokens,
+                run.usage.completion_tokens,
+                overrides=self.settings.prices,
+                local=self.settings.is_local,
+            ),
+            cache_hit=bool(run.hits) and all(run.hits),
+        )
+
+
+def _merge_item(offline: ItemExplanation, written: ItemText, lang: Lang) -> ItemExplanation:
+    return compose_item(
+        offline.model_copy(
+            update={
+                "outcome": written.outcome,
+                "reasons": list(written.reasons),
+                "what_you_can_do": written.what_you_can_do,
+            }
+        ),
+        lang,
+    )
+
+
+def _locate(text: str, quote: str) -> Span | None:
+    """Where the model's quote is in the letter (validated case-insensitively)."""
+    span = find_span(text, quote)
+    if span is None:
+        pattern = r"\s+".join(re.escape(w) for w in quote.split())
+        match = re.search(pattern, text, re.I)
+        span = Span(start=match.start(), end=match.end()) if match else None
+    return span

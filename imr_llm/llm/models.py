@@ -1,0 +1,195 @@
+"""What the model must return, and the checks that make instructor re-ask with the error.
+
+Validators read a ValidationContext passed as pydantic validation context: the letter, the
+decisions the deterministic parse found, the computed deadlines. Each failure message says
+exactly what to fix, because instructor feeds it back to the model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationInfo, model_validator
+
+from imr_llm.schema import Category, Decision, Lang
+
+
+@dataclass
+class ValidationContext:
+    letter: str
+    decisions: list[Decision]
+    lang: Lang = "en"
+    computed_dates: set[date] = field(default_factory=set)
+    extra_allowed_text: str = ""
+    fallback_outcomes: list[str] = field(default_factory=list)
+    override_decisions: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def flat_letter(self) -> str:
+        return " ".join(self.letter.split()).casefold()
+
+
+def _context(info: ValidationInfo) -> ValidationContext | None:
+    context: Any = info.context
+    if isinstance(context, dict):
+        context = context.get("imr")
+    return context if isinstance(context, ValidationContext) else None
+
+
+class ReasonOut(BaseModel):
+    summary: str = Field(description="The reason in one short plain sentence, to 'you'")
+    evidence: str = Field(description="Words copied exactly from the letter's rationale")
+
+
+class ItemUnderstanding(BaseModel):
+    decision: Decision
+    category: Category
+    reasons: list[ReasonOut] = Field(min_length=1, max_length=3)
+    missing: list[str] = Field(default_factory=list, max_length=3)
+
+
+class LetterUnderstanding(BaseModel):
+    """Response model of the 'extract' prompt."""
+
+    diagnoses: list[str] = Field(default_factory=list)
+    items: list[ItemUnderstanding]
+
+    @model_validator(mode="after")
+    def _grounded_and_guarded(self, info: ValidationInfo) -> LetterUnderstanding:
+        context = _context(info)
+        if context is None:
+            return self
+        problems = _count_problem(len(self.items), len(context.decisions))
+        for number, item in enumerate(self.items, 1):
+            for reason in item.reasons:
+                if " ".join(reason.evidence.split()).casefold() not in context.flat_letter:
+                    problems.append(
+                        f"item {number}: evidence {reason.evidence!r} is not in the letter; "
+                        "copy the letter's words exactly"
+                    )
+        for number, (item, letter_decision) in enumerate(
+            zip(self.items, context.decisions, strict=False), 1
+        ):
+            if item.decision != letter_decision:
+                if context.override_decisions:
+                    context.warnings.append(
+                        f"item {number}: the model said {item.decision!r} but the letter says "
+                        f"{letter_decision!r}; the letter's decision is used"
+                    )
+                    item.decision = letter_decision
+                else:
+                    problems.append(
+                        f"item {number}: decision must be {letter_decision!r}, as the letter "
+                        "states it"
+                    )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def _count_problem(got: int, want: int) -> list[str]:
+    if got != want:
+        return [f"there must be exactly {want} items, in letter order; you gave {got}"]
+    return []
+
+
+class ItemText(BaseModel):
+    outcome: str
+    reasons: list[str] = Field(min_length=1, max_length=3)
+    what_you_can_do: str
+
+
+class ExplanationDraft(BaseModel):
+    """Response model of the 'explain' prompt."""
+
+    headline: str
+    items: list[ItemText]
+
+    def full_text(self) -> str:
+        parts = [self.headline]
+        for item in self.items:
+            parts += [item.outcome, *item.reasons, item.what_you_can_do]
+        return "\n".join(parts)
+
+    @model_validator(mode="after")
+    def _plain_correct_grounded(self, info: ValidationInfo) -> ExplanationDraft:
+        context = _context(info)
+        if context is None:
+            return self
+        from imr_llm.explain.grounding import (
+            reading_grade,
+            spanish_reading_grade,
+            ungrounded_numbers,
+        )
+
+        problems = _count_problem(len(self.items), len(context.decisions))
+        for number, (item, decision) in enumerate(
+            zip(self.items, context.decisions, strict=False), 1
+        ):
+            problem = outcome_problem(item.outcome, decision, context.lang)
+            if problem and context.override_decisions and number <= len(context.fallback_outcomes):
+                context.warnings.append(
+                    f"item {number}: the model's outcome sentence disagreed with the letter "
+                    f"({item.outcome!r}); the letter's decision is stated instead"
+                )
+                item.outcome = context.fallback_outcomes[number - 1]
+            elif problem:
+                problems.append(f"item {number}: {problem}")
+        text = self.full_text()
+        grade = spanish_reading_grade(text) if context.lang == "es" else reading_grade(text)
+        if grade > 8.0:
+            problems.append(
+                f"the text reads at grade {grade}; rewrite it at grade 8 or lower with shorter "
+                "sentences and simpler words"
+            )
+        stray = ungrounded_numbers(
+            text, context.letter + "\n" + context.extra_allowed_text, context.computed_dates
+        )
+        if stray:
+            problems.append(
+                f"these numbers or dates are not in the letter or the facts: {', '.join(stray)}; "
+                "remove them"
+            )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+_OUTCOME_WORDS: dict[Lang, dict[Decision, tuple[str, str]]] = {
+    # decision -> (must match, must not match)
+    "en": {
+        "upheld": (
+            r"denial stands|not approved|will not get|won't get|upheld|denied|stays denied",
+            r"\boverturned\b|approved by the reviewer|must (?:now )?(?:approve|authorize)",
+        ),
+        "overturned": (
+            r"\bapproved\b|overturned|must (?:now )?(?:approve|authorize|pay)",
+            r"denial stands|\bupheld\b|not approved|will not get|won't get",
+        ),
+    },
+    "es": {
+        "upheld": (
+            r"negaci[oó]n (?:sigue|se mantiene|queda)|no (?:fue |está )?aprobad|confirmad|"
+            r"no recibirá",
+            r"revocad|debe aprobar|aprobado por el revisor",
+        ),
+        "overturned": (
+            r"aprobad|revocad|debe aprobar",
+            r"negaci[oó]n (?:sigue|se mantiene|queda)|no (?:fue )?aprobad|no recibirá",
+        ),
+    },
+}
+
+
+def outcome_problem(outcome: str, decision: Decision, lang: Lang) -> str | None:
+    """Why `outcome` does not state `decision` correctly, or None when it does."""
+    must, must_not = _OUTCOME_WORDS[lang][decision]
+    if re.search(must_not, outcome, re.I):
+        return f"the outcome {outcome!r} contradicts the letter's decision {decision!r}"
+    if not re.search(must, outcome, re.I):
+        return f"the outcome {outcome!r} must say plainly that the decision is {decision!r}"
+    return None
