@@ -30,6 +30,11 @@ app = typer.Typer(
 )
 cache_app = typer.Typer(help="The LLM response cache.", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
+eval_app = typer.Typer(
+    help="Score an engine against the hand-labeled gold letters; compare runs; draft labels.",
+    invoke_without_command=True,
+)
+app.add_typer(eval_app, name="eval")
 
 
 class Engine(StrEnum):
@@ -298,6 +303,128 @@ def cache_clear() -> None:
     removed = cache.clear()
     cache.close()
     typer.echo(f"removed {removed} entries from {settings.cache_dir}")
+
+
+@eval_app.callback()
+def eval_run(
+    context: typer.Context,
+    engine: EngineOption = Engine.offline,
+    model: ModelOption = None,
+    mode: ModeOption = None,
+    concurrency: ConcurrencyOption = None,
+    no_cache: NoCacheOption = False,
+    gold: Annotated[Path, typer.Option(help="Folder of gold files.")] = Path("evals/gold"),
+    letters: Annotated[Path, typer.Option(help="Folder of the letters.")] = Path("evals/letters"),
+    out: Annotated[Path | None, typer.Option(help="Write the run file (JSON) here.")] = None,
+    markdown: Annotated[Path | None, typer.Option("--md", help="Write a Markdown report.")] = None,
+    html_report: Annotated[
+        Path | None, typer.Option("--html", help="Write a self-contained HTML report.")
+    ] = None,
+    baseline: Annotated[Path | None, typer.Option(help="A run file to compare with.")] = None,
+    fail_on_regression: Annotated[
+        bool, typer.Option(help="Exit 8 when a field scores below the baseline.")
+    ] = False,
+    tolerance: Annotated[float, typer.Option(help="Allowed fall per field (0.01 = 1 point).")] = (
+        0.0
+    ),
+) -> None:
+    """Run ENGINE over the gold set and print the score of every field."""
+    if context.invoked_subcommand is not None:
+        return
+    import json
+
+    from imr_llm.errors import EvalRegressionError
+    from imr_llm.evals import compare, report
+    from imr_llm.evals.run import run_eval
+
+    settings = _safe_settings(model=model, mode=mode, concurrency=concurrency, no_cache=no_cache)
+    progress = _progress(len(list(gold.glob("*.json")))) if gold.is_dir() else None
+    try:
+        run = run_eval(
+            gold,
+            letters,
+            engine=engine.value,
+            settings=settings,
+            on_done=(lambda _: progress.advance(1)) if progress else None,
+        )
+        reference = compare.load_run(baseline) if baseline else None
+    except ImrError as error:
+        _fail(error)
+    finally:
+        if progress:
+            progress.close()
+    report.print_table(run)
+    for failure in run["run"]["failures"]:
+        typer.echo(f"imr-llm: eval: {failure['letter']} failed: {failure['error']}", err=True)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _write(json.dumps(run, indent=1, sort_keys=True), out)
+    if markdown:
+        _write(report.to_markdown(run), markdown)
+    if html_report:
+        _write(report.to_html(run, letters), html_report)
+    if reference is not None:
+        fallen = compare.regressions(reference, run, tolerance)
+        for change in fallen:
+            typer.echo(
+                f"imr-llm: regression: {change.field} {report._pct(change.before)} -> "
+                f"{report._pct(change.after)}",
+                err=True,
+            )
+        if fallen and fail_on_regression:
+            _fail(
+                EvalRegressionError(
+                    f"{len(fallen)} field(s) fell below the baseline: "
+                    + ", ".join(c.field for c in fallen)
+                )
+            )
+    if run["run"]["failures"]:
+        raise typer.Exit(3)
+
+
+@eval_app.command("compare")
+def eval_compare(
+    before: Annotated[Path, typer.Argument(help="Run file A (e.g. the baseline).")],
+    after: Annotated[Path, typer.Argument(help="Run file B.")],
+    fail_on_regression: Annotated[bool, typer.Option()] = False,
+    tolerance: Annotated[float, typer.Option()] = 0.0,
+) -> None:
+    """Compare two run files side by side, per field and per letter."""
+    from imr_llm.errors import EvalRegressionError
+    from imr_llm.evals import compare, report
+
+    try:
+        a, b = compare.load_run(before), compare.load_run(after)
+    except ImrError as error:
+        _fail(error)
+    typer.echo(report.compare_markdown(compare.field_changes(a, b), compare.letter_changes(a, b)))
+    fallen = compare.regressions(a, b, tolerance)
+    if fallen and fail_on_regression:
+        _fail(
+            EvalRegressionError("fields below the baseline: " + ", ".join(c.field for c in fallen))
+        )
+
+
+@eval_app.command("label")
+def eval_label(
+    letter: Annotated[Path, typer.Argument(help="The letter to draft a gold file for.")],
+    output: OutputOption = None,
+) -> None:
+    """Write a DRAFT gold file for a person to correct (marked unchecked until they do)."""
+    import json
+
+    from imr_llm.evals.label import draft_gold
+
+    try:
+        draft = draft_gold(letter)
+    except Exception as error:
+        _fail(error)
+    _write(json.dumps(draft, indent=2), output)
+    typer.echo(
+        "imr-llm: wrote an UNCHECKED draft: correct every field by reading the letter, then set "
+        '"checked": true',
+        err=True,
+    )
 
 
 @app.command("exit-codes")

@@ -17,10 +17,10 @@ from imr_llm.formats import ParsedLetter, parse_letter
 from imr_llm.normalize import normalize_text
 from imr_llm.offline import build_determination
 from imr_llm.reading import Letter, read_letter
-from imr_llm.schema import Determination, Explanation, Lang
+from imr_llm.schema import Determination, EngineInfo, Explanation, Lang
 from imr_llm.settings import LlmSettings, load_settings, resolve_engine
 
-Task = Literal["extract", "summarize"]
+Task = Literal["extract", "summarize", "analyze"]
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,26 @@ class PreparedLetter:
 
 
 @dataclass(frozen=True)
+class Analysis:
+    """Both products of one letter, for the eval: the determination and its explanation."""
+
+    determination: Determination
+    explanation: Explanation
+
+    @property
+    def engine(self) -> EngineInfo:
+        return self.explanation.engine
+
+
+Value = Determination | Explanation | Analysis
+
+
+@dataclass(frozen=True)
 class LetterResult:
     """One letter's outcome in a run of many: a value, or the error that stopped it."""
 
     path: str
-    value: Determination | Explanation | None = None
+    value: Value | None = None
     error: BaseException | None = None
 
 
@@ -56,10 +71,18 @@ def extract_offline(prepared: PreparedLetter) -> Determination:
     )
 
 
-def summarize_offline(prepared: PreparedLetter, lang: Lang = "en") -> Explanation:
+def analyze_offline(prepared: PreparedLetter, lang: Lang = "en") -> Analysis:
     from imr_llm.explain import explain
 
-    return explain(extract_offline(prepared), prepared.text, lang=lang)
+    determination = extract_offline(prepared)
+    return Analysis(determination, explain(determination, prepared.text, lang=lang))
+
+
+def _offline_value(prepared: PreparedLetter, task: Task, lang: Lang) -> Value:
+    if task == "extract":
+        return extract_offline(prepared)
+    analysis = analyze_offline(prepared, lang)
+    return analysis if task == "analyze" else analysis.explanation
 
 
 def extract(path: str, engine: str = "auto", settings: LlmSettings | None = None) -> Determination:
@@ -107,11 +130,7 @@ def run_letters(
 
 def _offline_one(path: str, task: Task, lang: Lang) -> LetterResult:
     try:
-        prepared = prepare(path)
-        value: Determination | Explanation = (
-            extract_offline(prepared) if task == "extract" else summarize_offline(prepared, lang)
-        )
-        return LetterResult(path, value=value)
+        return LetterResult(path, value=_offline_value(prepare(path), task, lang))
     except Exception as error:
         return LetterResult(path, error=error)
 
@@ -132,11 +151,14 @@ async def _llm_many(
         async with gate:
             try:
                 prepared = prepare(path)
-                value: Determination | Explanation = (
-                    await engine.extract(prepared)
-                    if task == "extract"
-                    else await engine.summarize(prepared, lang)
-                )
+                value: Value
+                if task == "extract":
+                    value = await engine.extract(prepared)
+                else:
+                    determination, explanation = await engine.analyze(prepared, lang)
+                    value = (
+                        Analysis(determination, explanation) if task == "analyze" else explanation
+                    )
                 result = LetterResult(path, value=value)
             except (ImrError, Exception) as error:
                 result = LetterResult(path, error=error)

@@ -377,3 +377,20 @@ def test_thirty_percent_faults_over_fifty_letters_lose_nothing(
             assert result.value.engine.cache_hit
     # Only the letters (or steps) that failed before needed the endpoint again.
     assert server.request_count - before <= 2 * len(failed)
+
+
+def test_network_guard_blocks_non_loopback_addresses() -> None:
+    import socket
+
+    with pytest.raises(Exception, match=r"(?i)network|blocked|loopback"):
+        socket.create_connection(("10.255.255.1", 80), timeout=1)
+
+
+def test_cache_info_and_clear_commands(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    env = {"OPENAI_BASE_URL": server.base_url, "IMR_LLM_CACHE_DIR": str(tmp_path / "c")}
+    assert _cli(["extract", str(LETTER), "--engine", "openai"], env).returncode == 0
+    info = _cli(["cache", "info"], env)
+    assert info.returncode == 0 and "1 entries" in info.stdout
+    cleared = _cli(["cache", "clear"], env)
+    assert cleared.returncode == 0 and "removed 1 entries" in cleared.stdout
+    assert "0 entries" in _cli(["cache", "info"], env).stdout

@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 from imr_llm.explain.facts import ALL_FACTS
+from imr_llm.schema import Decision, Lang
 
 MONTHS_EN = [
     "January",
@@ -130,3 +131,39 @@ def spanish_reading_ease(text: str) -> float:
         return round(float(textstat.fernandez_huerta(text)), 1)
     finally:
         textstat.set_lang("en_US")
+
+
+_OUTCOME_WORDS: dict[Lang, dict[Decision, tuple[str, str]]] = {
+    # decision -> (must match, must not match)
+    "en": {
+        "upheld": (
+            r"denial stands|not approved|will not get|won't get|upheld|denied|stays denied",
+            r"\boverturned\b|approved by the reviewer|must (?:now )?(?:approve|authorize)",
+        ),
+        "overturned": (
+            r"\bapproved\b|overturned|must (?:now )?(?:approve|authorize|pay)",
+            r"denial stands|\bupheld\b|not approved|will not get|won't get",
+        ),
+    },
+    "es": {
+        "upheld": (
+            r"negaci[oó]n (?:sigue|se mantiene|queda)|no (?:fue |está )?aprobad|confirmad|"
+            r"no recibirá",
+            r"revocad|debe aprobar|aprobado por el revisor",
+        ),
+        "overturned": (
+            r"aprobad|revocad|debe aprobar",
+            r"negaci[oó]n (?:sigue|se mantiene|queda)|no (?:fue )?aprobad|no recibirá",
+        ),
+    },
+}
+
+
+def outcome_problem(outcome: str, decision: Decision, lang: Lang) -> str | None:
+    """Why `outcome` does not state `decision` correctly, or None when it does."""
+    must, must_not = _OUTCOME_WORDS[lang][decision]
+    if re.search(must_not, outcome, re.I):
+        return f"the outcome {outcome!r} contradicts the letter's decision {decision!r}"
+    if not re.search(must, outcome, re.I):
+        return f"the outcome {outcome!r} must say plainly that the decision is {decision!r}"
+    return None

@@ -1,6 +1,6 @@
 """Response cache (diskcache): validated answers only, keyed by everything that shapes them.
 
-Key = SHA-256 of: the letter text, the rendered messages (so the prompt file's content), the
+Key = SHA-256 of: the letter text, the prompt file's content hash, the rendered messages, the
 response schema's JSON schema, model, mode, temperature and the package version. No credential
 is ever part of a key or a value. Cached values are validated again when read.
 """
@@ -19,6 +19,7 @@ from imr_llm.errors import ImrError
 def cache_key(
     *,
     letter_sha256: str,
+    prompt_sha256: str,
     messages: list[dict[str, str]],
     schema: dict[str, Any],
     model: str,
@@ -28,6 +29,7 @@ def cache_key(
     material = json.dumps(
         {
             "letter": letter_sha256,
+            "prompt": prompt_sha256,
             "messages": messages,
             "schema": schema,
             "model": model,

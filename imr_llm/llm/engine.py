@@ -85,6 +85,7 @@ class LlmEngine:
         messages = _messages(system, prepared.text)
         key = cache_key(
             letter_sha256=prepared.letter.sha256,
+            prompt_sha256=prompt.sha256,
             messages=messages,
             schema=model.model_json_schema(),
             model=self.settings.model,
@@ -175,6 +176,12 @@ class LlmEngine:
         )
 
     async def summarize(self, prepared: PreparedLetter, lang: Lang = "en") -> Explanation:
+        return (await self.analyze(prepared, lang))[1]
+
+    async def analyze(
+        self, prepared: PreparedLetter, lang: Lang = "en"
+    ) -> tuple[Determination, Explanation]:
+        """The determination and its explanation (two calls: 'extract', then 'explain')."""
         run = _Run()
         determination = await self.extract(prepared, run)
         base = explain(determination, prepared.text, lang=lang)
@@ -208,7 +215,8 @@ class LlmEngine:
         )
         text = readable_text(explanation)
         grade = spanish_reading_grade(text) if lang == "es" else reading_grade(text)
-        return explanation.model_copy(update={"reading_grade": grade})
+        determination = determination.model_copy(update={"engine": explanation.engine})
+        return determination, explanation.model_copy(update={"reading_grade": grade})
 
     def _engine_info(self, run: _Run) -> EngineInfo:
         return EngineInfo(

@@ -7,7 +7,6 @@ exactly what to fix, because instructor feeds it back to the model.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -121,6 +120,7 @@ class ExplanationDraft(BaseModel):
         if context is None:
             return self
         from imr_llm.explain.grounding import (
+            outcome_problem,
             reading_grade,
             spanish_reading_grade,
             ungrounded_numbers,
@@ -157,39 +157,3 @@ class ExplanationDraft(BaseModel):
         if problems:
             raise ValueError("; ".join(problems))
         return self
-
-
-_OUTCOME_WORDS: dict[Lang, dict[Decision, tuple[str, str]]] = {
-    # decision -> (must match, must not match)
-    "en": {
-        "upheld": (
-            r"denial stands|not approved|will not get|won't get|upheld|denied|stays denied",
-            r"\boverturned\b|approved by the reviewer|must (?:now )?(?:approve|authorize)",
-        ),
-        "overturned": (
-            r"\bapproved\b|overturned|must (?:now )?(?:approve|authorize|pay)",
-            r"denial stands|\bupheld\b|not approved|will not get|won't get",
-        ),
-    },
-    "es": {
-        "upheld": (
-            r"negaci[oó]n (?:sigue|se mantiene|queda)|no (?:fue |está )?aprobad|confirmad|"
-            r"no recibirá",
-            r"revocad|debe aprobar|aprobado por el revisor",
-        ),
-        "overturned": (
-            r"aprobad|revocad|debe aprobar",
-            r"negaci[oó]n (?:sigue|se mantiene|queda)|no (?:fue )?aprobad|no recibirá",
-        ),
-    },
-}
-
-
-def outcome_problem(outcome: str, decision: Decision, lang: Lang) -> str | None:
-    """Why `outcome` does not state `decision` correctly, or None when it does."""
-    must, must_not = _OUTCOME_WORDS[lang][decision]
-    if re.search(must_not, outcome, re.I):
-        return f"the outcome {outcome!r} contradicts the letter's decision {decision!r}"
-    if not re.search(must, outcome, re.I):
-        return f"the outcome {outcome!r} must say plainly that the decision is {decision!r}"
-    return None
