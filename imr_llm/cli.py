@@ -47,10 +47,12 @@ class OutputFormat(StrEnum):
     text = "text"
     md = "md"
     json = "json"
+    html = "html"
 
 
 class Language(StrEnum):
     en = "en"
+    es = "es"
 
 
 _STATE = {"debug": False, "verbose": False}
@@ -251,18 +253,16 @@ def summarize(
     """Explain letters in plain language: each decision, why, and what you can do next."""
     settings = _safe_settings(model=model, mode=mode, concurrency=concurrency, no_cache=no_cache)
     results = _run(files, "summarize", engine, settings, lang.value)
-    from imr_llm.explain.render import to_markdown, to_text
+    from imr_llm.explain.render import render_explanation
 
     rendered = []
     for result in results:
         if result.value is None:
             continue
-        if format is OutputFormat.json:
-            rendered.append(result.value.model_dump_json(indent=2 if len(files) == 1 else None))
-        elif format is OutputFormat.md:
-            rendered.append(to_markdown(result.value))
+        if format is OutputFormat.json and len(files) > 1:
+            rendered.append(result.value.model_dump_json())  # JSON Lines
         else:
-            rendered.append(to_text(result.value))
+            rendered.append(render_explanation(result.value, format.value))
     if rendered:
         _write(("\n" if format is OutputFormat.json else "\n\n").join(rendered), output)
     _finish(results, files)
@@ -432,6 +432,11 @@ def exit_codes() -> None:
     """List the exit codes."""
     for code, meaning in EXIT_CODES.items():
         typer.echo(f"{code}  {meaning}")
+
+
+from imr_llm.stats_cli import stats_command  # noqa: E402  (light: imports typer only)
+
+app.command("stats")(stats_command)
 
 
 def main() -> None:

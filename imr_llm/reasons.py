@@ -422,16 +422,3 @@ def _key_sentence(findings: list[str], decision: Decision) -> str | None:
         if decision == "overturned" or _NEGATION.search(sentence):
             return sentence
     return None
-
-
-_RULES_BY_CODE = {rule.code: rule for rule in RULES}
-
-
-def reason_summary(code: str, lang: str = "en") -> str | None:
-    """The plain-language sentence for a reason kind, in `lang` (None if there is none)."""
-    from imr_llm.explain.translations import REASON_SUMMARIES
-
-    if lang == "en":
-        rule = _RULES_BY_CODE.get(code)
-        return rule.summary if rule else None
-    return REASON_SUMMARIES.get(lang, {}).get(code)

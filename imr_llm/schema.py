@@ -147,6 +147,7 @@ Lang = Literal["en", "es"]
 class ItemExplanation(_Model):
     request: str
     original_request: str | None = None
+    plain_request: str = Field(default="", description="What kind of care, in everyday words")
     decision: Decision
     outcome: str = Field(description="The outcome in everyday words")
     context: list[str] = Field(
@@ -180,9 +181,17 @@ class Explanation(_Model):
     items: list[ItemExplanation]
     next_steps: list[str]
     deadlines: list[Deadline]
+    timeline: list[Deadline] = Field(
+        default_factory=list, description="Every date that matters, in date order"
+    )
     help: list[str]
     glossary: list[GlossaryEntry]
     notice: str
-    reading_grade: float
+    reading_grade: float = Field(
+        description="Flesch-Kincaid grade (English) or Crawford grade (Spanish)"
+    )
+    reading_ease: float | None = Field(
+        default=None, description="Flesch reading ease (English) or Fernandez-Huerta (Spanish)"
+    )
     warnings: list[str] = Field(default_factory=list)
     engine: EngineInfo = Field(default_factory=EngineInfo)

@@ -111,6 +111,13 @@ def reading_grade(text: str) -> float:
     return round(float(textstat.flesch_kincaid_grade(text)), 1)
 
 
+def flesch_reading_ease(text: str) -> float:
+    """Flesch reading ease (textstat): 60-70 is plain English, 70-80 fairly easy."""
+    import textstat
+
+    return round(float(textstat.flesch_reading_ease(text)), 1)
+
+
 def spanish_reading_grade(text: str) -> float:
     """Crawford's grade (textstat, Spanish): school years needed to read the text."""
     import textstat

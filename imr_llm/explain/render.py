@@ -20,7 +20,7 @@ def _deadline_lines(explanation: Explanation) -> list[tuple[str, str]]:
     ]
 
 
-def _case_line(explanation: Explanation) -> str | None:
+def case_line(explanation: Explanation) -> str | None:
     if not explanation.case_number and not explanation.decision_date:
         return None
     p = phrases(explanation.lang)
@@ -35,9 +35,9 @@ def _case_line(explanation: Explanation) -> str | None:
 def to_markdown(explanation: Explanation) -> str:
     p = phrases(explanation.lang)
     out = [f"# {p['title']}", ""]
-    case_line = _case_line(explanation)
-    if case_line:
-        out += [case_line, ""]
+    line = case_line(explanation)
+    if line:
+        out += [line, ""]
     out += [f"**{explanation.headline}**", "", p["intro"], "", f"## {p['heading_items']}", ""]
     for number, item in enumerate(explanation.items, 1):
         out += [
@@ -78,9 +78,9 @@ def _wrap(text: str, indent: str = "", hang: str = "") -> list[str]:
 def to_text(explanation: Explanation) -> str:
     p = phrases(explanation.lang)
     out = [p["title"].upper()]
-    case_line = _case_line(explanation)
-    if case_line:
-        out.append(case_line)
+    line = case_line(explanation)
+    if line:
+        out.append(line)
     out += ["", *_wrap(explanation.headline), *_wrap(p["intro"]), "", p["heading_items"].upper()]
     for number, item in enumerate(explanation.items, 1):
         out += ["", *_wrap(f"{number}. {_title(item, p)}")]

@@ -13,11 +13,13 @@ from imr_llm.explain.glossary import build_glossary
 from imr_llm.explain.grounding import (
     MONTHS_EN,
     MONTHS_ES,
+    flesch_reading_ease,
     reading_grade,
+    spanish_reading_ease,
     spanish_reading_grade,
 )
 from imr_llm.explain.phrases import phrases
-from imr_llm.reasons import reason_summary
+from imr_llm.explain.translations import MISSING, REASON_SUMMARIES
 from imr_llm.schema import (
     Deadline,
     Determination,
@@ -54,6 +56,29 @@ def _deadline(deadlines: list[Deadline], what: str) -> date | None:
     return next((d.date for d in deadlines if d.what == what), None)
 
 
+def _reason_sentences(treatment: Treatment, lang: Lang) -> list[str]:
+    """Plain sentences for the item's reasons, in `lang`; the fallback when none fits."""
+    p = phrases(lang)
+    fallback = p["fallback_upheld" if treatment.decision == "upheld" else "fallback_overturned"]
+    sentences = []
+    for reason in treatment.reasons:
+        if reason.code == "reviewer-finding":
+            sentences.append(fallback)
+        elif lang == "en":
+            sentences.append(reason.summary)
+        elif reason.code in REASON_SUMMARIES.get(lang, {}):
+            sentences.append(REASON_SUMMARIES[lang][reason.code])
+    return list(dict.fromkeys(sentences)) or [fallback]
+
+
+def _missing(treatment: Treatment, lang: Lang) -> list[str]:
+    """What the reviewer said was missing, in `lang`."""
+    if lang == "en":
+        return treatment.missing
+    table = MISSING.get(lang, {})
+    return list(dict.fromkeys(table[r.code] for r in treatment.reasons if r.code in table))
+
+
 def _item(treatment: Treatment, deadlines: list[Deadline], lang: Lang) -> ItemExplanation:
     p = phrases(lang)
     upheld = treatment.decision == "upheld"
@@ -67,11 +92,7 @@ def _item(treatment: Treatment, deadlines: list[Deadline], lang: Lang) -> ItemEx
     if treatment.retrospective:
         dates = [format_date(d, lang) for d in treatment.dates_of_service]
         context.append(p["retro_dated"].format(dates=_join(dates, lang)) if dates else p["retro"])
-    reasons = list(
-        dict.fromkeys(reason_summary(r.code, lang) or r.summary for r in treatment.reasons)
-    )
-    if not reasons:
-        reasons = [p["fallback_upheld"] if upheld else p["fallback_overturned"]]
+    reasons = _reason_sentences(treatment, lang)
     quotes = list(
         dict.fromkeys(
             r.evidence for r in treatment.reasons if len(r.evidence.split()) <= MAX_QUOTE_WORDS
@@ -79,10 +100,9 @@ def _item(treatment: Treatment, deadlines: list[Deadline], lang: Lang) -> ItemEx
     )[:MAX_QUOTES]
     if upheld:
         todo = [p["todo_upheld"]]
-        if treatment.missing:
-            todo.append(
-                p["todo_upheld_missing"].format(missing=_join(treatment.missing, lang, "; "))
-            )
+        missing = _missing(treatment, lang)
+        if missing:
+            todo.append(p["todo_upheld_missing"].format(missing=_join(missing, lang, "; ")))
         todo.append(p["todo_upheld_appeal"])
     elif treatment.retrospective:
         pay_by = _deadline(deadlines, "payment")
@@ -102,6 +122,7 @@ def _item(treatment: Treatment, deadlines: list[Deadline], lang: Lang) -> ItemEx
     return compose_item(
         ItemExplanation(
             request=treatment.request,
+            plain_request=p[f"cat_{treatment.category}"],
             original_request=treatment.original_request
             if treatment.original_request != treatment.request
             else None,
@@ -153,6 +174,23 @@ def _next_steps(determination: Determination, deadlines: list[Deadline], lang: L
     return steps
 
 
+def _timeline(determination: Determination, deadlines: list[Deadline]) -> list[Deadline]:
+    """The letter's own dates and the computed deadlines, in date order."""
+    case = determination.case
+    known = [
+        Deadline(what="injury", date=case.date_of_injury, basis="letter: Date of Injury"),
+        Deadline(what="ur-denial", date=case.ur_denial_date, basis="letter: UR Denial Date"),
+        Deadline(
+            what="imr-application",
+            date=case.application_received,
+            basis="letter: Application Received",
+        ),
+        Deadline(what="imr-decision", date=case.decision_date, basis="letter: Decision Date"),
+    ]
+    dated = [d for d in [*known, *deadlines] if d.date is not None]
+    return sorted(dated, key=lambda d: d.date or date.min)
+
+
 def _headline(determination: Determination, lang: Lang) -> str:
     p = phrases(lang)
     decisions = {t.decision for t in determination.treatments}
@@ -189,6 +227,7 @@ def explain(determination: Determination, letter_text: str, lang: Lang = "en") -
         items=items,
         next_steps=next_steps,
         deadlines=deadlines,
+        timeline=_timeline(determination, deadlines),
         help=help_lines,
         glossary=build_glossary(letter_text, written, lang=lang),
         notice=p["notice"],
@@ -202,6 +241,19 @@ def explain(determination: Determination, letter_text: str, lang: Lang = "en") -
 def _grade(explanation: Explanation) -> float:
     text = readable_text(explanation)
     return spanish_reading_grade(text) if explanation.lang == "es" else reading_grade(text)
+
+
+def with_readability(explanation: Explanation) -> Explanation:
+    """`explanation` with its reading grade and reading ease measured."""
+    return explanation.model_copy(
+        update={"reading_grade": _grade(explanation), "reading_ease": reading_ease(explanation)}
+    )
+
+
+def reading_ease(explanation: Explanation) -> float:
+    """Flesch reading ease (English) or Fernandez-Huerta (Spanish): higher is easier."""
+    text = readable_text(explanation)
+    return spanish_reading_ease(text) if explanation.lang == "es" else flesch_reading_ease(text)
 
 
 def _fit_reading_grade(explanation: Explanation) -> Explanation:
@@ -220,4 +272,6 @@ def _fit_reading_grade(explanation: Explanation) -> Explanation:
         )
         explanation = explanation.model_copy(update={"items": items})
         grade = _grade(explanation)
-    return explanation.model_copy(update={"reading_grade": grade})
+    return explanation.model_copy(
+        update={"reading_grade": grade, "reading_ease": reading_ease(explanation)}
+    )

@@ -17,10 +17,9 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from imr_llm.errors import LlmValidationError
-from imr_llm.explain import explain, readable_text
+from imr_llm.explain import explain
 from imr_llm.explain.facts import ALL_FACTS
-from imr_llm.explain.grounding import reading_grade, spanish_reading_grade
-from imr_llm.explain.writer import compose_item
+from imr_llm.explain.writer import compose_item, with_readability
 from imr_llm.llm.cache import ResponseCache, cache_key
 from imr_llm.llm.client import LlmClient, Usage
 from imr_llm.llm.models import ExplanationDraft, ItemText, LetterUnderstanding, ValidationContext
@@ -213,10 +212,8 @@ class LlmEngine:
                 "engine": self._engine_info(run),
             }
         )
-        text = readable_text(explanation)
-        grade = spanish_reading_grade(text) if lang == "es" else reading_grade(text)
         determination = determination.model_copy(update={"engine": explanation.engine})
-        return determination, explanation.model_copy(update={"reading_grade": grade})
+        return determination, with_readability(explanation)
 
     def _engine_info(self, run: _Run) -> EngineInfo:
         return EngineInfo(
