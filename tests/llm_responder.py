@@ -52,9 +52,9 @@ def understanding(letter: str) -> dict[str, Any]:
     }
 
 
-def explanation(letter: str) -> dict[str, Any]:
+def explanation(letter: str, lang: str = "en") -> dict[str, Any]:
     determination = build_determination(parse_letter(letter), sha256="", path=None, warnings=[])
-    written = explain(determination, letter)
+    written = explain(determination, letter, lang="es" if lang == "es" else "en")
     return {
         "headline": written.headline,
         "items": [
@@ -67,7 +67,7 @@ def explanation(letter: str) -> dict[str, Any]:
 def answer(request: dict[str, Any]) -> dict[str, Any]:
     letter = letter_of(request)
     if wanted_model(request) == "ExplanationDraft":
-        return explanation(letter)
+        return explanation(letter, "es" if "Write in Spanish" in json.dumps(request) else "en")
     return understanding(letter)
 
 

@@ -394,3 +394,18 @@ def test_cache_info_and_clear_commands(server: FakeOpenAIServer, tmp_path: Path)
     cleared = _cli(["cache", "clear"], env)
     assert cleared.returncode == 0 and "removed 1 entries" in cleared.stdout
     assert "0 entries" in _cli(["cache", "info"], env).stdout
+
+
+def test_spanish_explanation_through_the_llm_engine(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    result = summarize(
+        str(LETTERS / "CM17-0015218.txt"),
+        lang="es",
+        engine="openai",
+        settings=settings_for(server, tmp_path),
+    )
+    assert result.lang == "es"
+    assert result.items[0].outcome.startswith("Aprobado por el revisor")
+    assert "Write in Spanish" in json.dumps(server.chat_requests[-1].json)
+    assert not result.warnings
