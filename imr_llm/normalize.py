@@ -77,7 +77,7 @@ _KEEP_HYPHEN_PREFIXES = frozenset(
 )
 _ENDS_SENTENCE = re.compile(r"[.!?:;,][\"')]*$")
 _PAGE_NUMBER = re.compile(r"^\s*(page\s+)?\d{1,3}(\s+of\s+\d{1,3})?\s*$", re.IGNORECASE)
-_HYPHEN_BREAK = re.compile(r"([A-Za-z]+)(-[ ]*\n|\ufffe\n?)([a-z][A-Za-z]*)")
+_HYPHEN_BREAK = re.compile(r"\b([A-Za-z]++)(-[ ]*\n|\ufffe\n?)([a-z][A-Za-z]*)")
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,11 @@ _NEGATION = re.compile(
 
 @dataclass(frozen=True)
 class ReasonRule:
+    """One kind of reason. `triggers` are lower-case substrings, one of which every match of
+    `concept` contains: a cheap test that skips the regex for most rationales."""
+
     code: str
+    triggers: tuple[str, ...]
     concept: re.Pattern[str]
     needs_negation: bool
     decisions: tuple[Decision, ...]
@@ -35,6 +39,7 @@ class ReasonRule:
 
 def _rule(
     code: str,
+    triggers: tuple[str, ...],
     concept: str,
     summary: str,
     *,
@@ -46,6 +51,7 @@ def _rule(
 ) -> ReasonRule:
     return ReasonRule(
         code,
+        triggers,
         re.compile(concept, re.I),
         negated,
         decisions,
@@ -64,6 +70,7 @@ _UNCERTAIN = r"\bif\b|\bwhether\b|not\s+possible|(?:cannot|unable\s+to|difficult
 RULES: tuple[ReasonRule, ...] = (
     _rule(
         "surgery-denied",
+        ("surg", "procedure", "operation", "ancillary", "associated"),
         r"(?:surgery|surgical\s+(?:procedure|intervention)|primary\s+procedure|operation)\s+"
         r"(?:is|was|has\s+been)\s+(?:not|non-?certified|denied)|associated\s+(?:surgical\s+)?"
         r"services?\s+(?:are|is)\s+not|ancillary\s+service",
@@ -74,6 +81,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "no-functional-improvement",
+        ("function", "improv", "objective", "increase", "outcome", "result", "response"),
         r"functional\s+(?:improvement|benefit|gain|restoration|response)|improve(?:ment|d)?\s+"
         r"(?:in\s+)?(?:function|activities)|increase(?:d)?\s+in\s+function|objective\s+"
         r"(?:improvement|benefit|gains?)|(?:outcome|results?|response)\s+(?:of|from|to)\s+"
@@ -84,6 +92,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "prior-sessions-unknown",
+        ("session", "visit", "treatment"),
         r"(?:number|how\s+many|total|quantity|amount)\s+(?:of\s+)?(?:the\s+)?(?:prior|previous|"
         r"past|completed|earlier)?\s*(?:\w+\s+)?(?:sessions|visits|treatments)\s+(?:\w+\s+){0,4}"
         r"(?:completed|attended|to\s+date|already|previously|prior)|(?:prior|previous|past)\s+"
@@ -93,6 +102,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "exceeds-guideline",
+        ("exceed", "excess", "more than", "beyond"),
         r"\bexceed|in\s+excess\s+of|more\s+than\s+(?:the\s+)?(?:\w+\s+){0,3}(?:recommended|"
         r"allowed|supported|guideline)|beyond\s+(?:the\s+)?(?:guideline|recommend)",
         "The request was for more than the guidelines allow.",
@@ -102,12 +112,14 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "red-flags",
+        ("red",),
         r"red[\s-]+flags?",
         "Your records did not show any red flags. These are signs of a serious problem.",
         missing="any signs of a serious problem found on exam",
     ),
     _rule(
         "surgery-not-planned",
+        ("surg",),
         r"surg(?:ery|ical)\s+(?:\w+\s+){0,3}(?:candidate|consider|option|planned|intervention|"
         r"consultation)|candidate\s+for\s+surgery|consider(?:ed|ing)?\s+surgery|"
         r"(?:contemplat|consider)\w*\s+(?:\w+\s+){0,6}surg",
@@ -116,6 +128,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "no-nerve-findings",
+        ("nerve", "neurolog", "radicul", "radiating"),
         r"nerve\s+(?:root\s+)?(?:compromise|dysfunction|impingement|damage|impairment|"
         r"entrapment|compression)|neurolog\w*\s+(?:deficit|finding|exam|sign|symptom|"
         r"compromise|abnormalit)|radicul\w+|radiating",
@@ -124,6 +137,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "conservative-care-not-tried",
+        ("conservative", "tried", "trial", "failed"),
         r"conservative\s+(?:care|treatment|therapy|management|measures)|tried\s+and\s+failed|"
         r"trial\s+and\s+failure|failed\s+(?:a\s+)?(?:trial|course)",
         "Your records did not show that simpler treatments were tried first and did not help.",
@@ -131,6 +145,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "first-line-not-tried",
+        ("first", "antidepressant", "anticonvulsant"),
         r"first[\s-]+line|antidepressants?\s+and\s+anticonvulsants?|trial\s+of\s+"
         r"(?:antidepressant|anticonvulsant)",
         "Guidelines say other medicines should be tried first. Your records did not show this.",
@@ -138,6 +153,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "compound-not-recommended",
+        ("compound", "contains"),
         r"compound\w*\s+product\s+that\s+contains|contains\s+at\s+least\s+one\s+drug",
         "This is a mixed (compounded) medicine. If one drug in the mix is not recommended, "
         "the whole mix is not recommended.",
@@ -145,6 +161,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "oral-medication-tolerated",
+        ("oral", "intoleran", "tolerate", "take", "swallow"),
         r"(?:intoleran\w*|unable\s+to\s+tolerate|cannot\s+(?:take|tolerate)|inability\s+to\s+"
         r"(?:take|tolerate)|difficulty\s+swallowing)\s+(?:\w+\s+){0,3}(?:oral|pills?|tablets?)"
         r"|oral\s+(?:medications?|formulation|form)",
@@ -153,6 +170,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "gi-risk-absent",
+        ("gastro", "gi", "ulcer", "dyspepsia"),
         r"gastrointestinal|\bGI\s+(?:risk|event|symptom|bleed|history|upset|complaint)|"
         r"\bulcer|dyspepsia",
         "Your records did not show that you are at risk of stomach problems from pain medicine.",
@@ -160,6 +178,17 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "opioid-monitoring",
+        (
+            "urine",
+            "screen",
+            "uds",
+            "cures",
+            "agreement",
+            "contract",
+            "aberrant",
+            "a's",
+            "side effect",
+        ),
         r"urine\s+drug|drug\s+screen|\bUDS\b|\bCURES\b|opioid\s+(?:agreement|contract)|"
         r"pain\s+(?:agreement|contract)|aberrant|4\s*A's|four\s+A's|side\s+effects",
         "Your records did not show the safety checks the guidelines ask for with this medicine.",
@@ -167,6 +196,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "pain-relief-undocumented",
+        ("pain", "vas", "analges"),
         r"pain\s+relief|(?:reduction|decrease|improvement)\s+in\s+(?:\w+\s+)?pain|pain\s+"
         r"(?:scores?|levels?|reduction)|\bVAS\b|analgesi[ac]\s+(?:effect|benefit|response)",
         "Your records did not show how much this treatment eased your pain.",
@@ -174,6 +204,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "long-term-use",
+        ("term", "chronic", "prolonged", "extended", "continued", "than"),
         r"(?:long[\s-]+term|short[\s-]+term|chronic|prolonged|extended|continued)\s+(?:\w+\s+)?"
         r"(?:use|usage|treatment|therapy)|no\s+(?:more|longer)\s+than\s+\d+\s*(?:-\s*\d+\s*)?"
         r"(?:weeks|days)|not\s+recommended\s+for\s+(?:use\s+)?(?:longer|more)\s+than",
@@ -182,6 +213,17 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "amount-not-specified",
+        (
+            "quantity",
+            "frequency",
+            "duration",
+            "number",
+            "dosage",
+            "dose",
+            "strength",
+            "unspecified",
+            "unknown",
+        ),
         r"(?:quantity|frequency|duration|number\s+of\s+(?:sessions|visits|treatments)|dosage|"
         r"dose|strength)\s+(?:\w+\s+){0,4}(?:not\s+(?:been\s+)?(?:specified|provided|stated|"
         r"indicated|documented|included|clear)|unspecified|unknown)|(?:unspecified|unknown)\s+"
@@ -192,6 +234,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "body-part-not-specified",
+        ("body", "location", "site", "area", "unspecified", "unknown"),
         r"(?:body\s+part|location|site|area)\s+(?:\w+\s+){0,4}(?:not\s+(?:been\s+)?"
         r"(?:specified|provided|stated|indicated|documented|identified)|unspecified|unknown)|"
         r"(?:unspecified|unknown)\s+(?:body\s+part|location|site)",
@@ -201,12 +244,14 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "no-treatment-goals",
+        ("goal",),
         r"treatment\s+goals?|measurable\s+goals?|goals?\s+of\s+(?:treatment|therapy)",
         "Your records did not list clear, measurable treatment goals.",
         missing="clear, measurable treatment goals",
     ),
     _rule(
         "repeat-not-justified",
+        ("repeat", "already", "previously"),
         r"\brepeat\w*|(?:already|previously)\s+(?:had|undergone|completed|performed|done|"
         r"obtained|received)",
         "You already had this before, and the records did not show a reason to repeat it.",
@@ -214,6 +259,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "home-exercise",
+        ("home",),
         r"(?:transition\w*|continu\w*|independent|self[\s-]+directed|fade|progress\w*)\s+"
         r"(?:\w+\s+){0,4}home\s+(?:exercise|program)|home\s+exercise\s+program\s+"
         r"(?:is|would\s+be|should\s+be)\s+(?:sufficient|appropriate|adequate)",
@@ -223,6 +269,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "no-exam-findings",
+        ("exam", "findings", "objective"),
         r"physical\s+exam\w*|exam(?:ination)?\s+findings|clinical\s+findings|objective\s+"
         r"(?:findings|evidence)|documented\s+(?:a\s+)?(?:physical\s+)?exam",
         "Your records did not include exam findings that support this request.",
@@ -230,30 +277,35 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "no-plain-x-rays",
+        ("plain", "ray", "radiograph", "film"),
         r"plain\s+(?:films?|x-?rays?|radiographs?)|x-?rays?\s+(?:\w+\s+){0,3}(?:first|prior)",
         "Your records did not show that regular X-rays were done first.",
         missing="regular X-ray results",
     ),
     _rule(
         "no-instability",
+        ("instab", "unstable"),
         r"instability|unstable",
         "Your records did not show that the joint or spine is unstable.",
         missing="exam findings of instability",
     ),
     _rule(
         "no-active-rehab",
+        ("program", "active"),
         r"(?:rehabilitation|exercise|therapy)\s+program|active\s+(?:therapy|rehabilitation)",
         "Your records did not show that you are in an active exercise or rehab program.",
         missing="that you are in an active exercise or rehab program",
     ),
     _rule(
         "criteria-not-met",
+        ("criteria", "indication", "requirement"),
         r"criteria|indications?\b|requirements",
         "Your records did not show that you meet the guideline rules for this care.",
         missing="that you meet the guideline rules for this care",
     ),
     _rule(
         "no-clear-reason",
+        ("rationale", "reason", "indication", "necessity", "clinical"),
         r"(?:rationale|reason|indication|medical\s+necessity|clinical\s+(?:need|indication))\s+"
         r"(?:\w+\s+){0,3}(?:for|was|is|has|were|to\s+support)|no\s+(?:clear\s+)?"
         r"(?:rationale|indication)",
@@ -262,6 +314,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "limited-evidence",
+        ("experimental", "investigational", "study", "evidence", "proven", "shown"),
         r"experimental|investigational|under\s+study|insufficient\s+evidence|limited\s+evidence|"
         r"not\s+(?:been\s+)?(?:proven|shown)\s+to|lack\s+of\s+(?:quality\s+)?evidence|"
         r"no\s+(?:high[\s-]+quality\s+)?(?:evidence|studies)\s+(?:to\s+support|that)",
@@ -270,6 +323,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "not-recommended",
+        ("recommend", "supported", "indicated"),
         r"(?:is|are|was|were)\s+not\s+recommended|does\s+not\s+recommend|do\s+not\s+recommend|"
         r"not\s+(?:supported|indicated)\s+by\s+(?:the\s+)?guidelines",
         "The treatment guidelines do not recommend this in a case like yours.",
@@ -278,6 +332,7 @@ RULES: tuple[ReasonRule, ...] = (
     # Reasons for overturning.
     _rule(
         "guidelines-silent",
+        ("silent", "address"),
         r"\bsilent\b|do(?:es)?\s+not\s+address|not\s+addressed",
         "The main guidelines do not cover this, so the reviewer used other medical sources.",
         negated=False,
@@ -285,6 +340,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "after-surgery",
+        ("post", "surgery", "undergo"),
         r"post-?operative|post-?op\b|after\s+(?:the\s+)?surgery|undergo\s+(?:\w+\s+){0,3}"
         r"(?:surgery|repair|procedure)",
         "You will need this right after your surgery.",
@@ -293,6 +349,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "simpler-care-failed",
+        ("failed",),
         r"(?:conservative|physical\s+therapy|medications?)\b[^.]{0,80}\b(?:have|has)\s+failed|"
         r"failed\s+(?:conservative|physical\s+therapy)",
         "Simpler treatments were tried and did not help enough.",
@@ -301,6 +358,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "first-treatment",
+        ("first", "initial"),
         r"first[\s-]+(?:time|line)|initial\s+(?:approach|treatment|trial)",
         "The guidelines recommend this as an early treatment for your kind of problem.",
         negated=False,
@@ -308,6 +366,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "doctor-explained",
+        ("why", "rationale", "reason"),
         r"(?:provided|documented|explain\w*)\s+(?:\w+\s+){0,4}(?:why|rationale|reason)",
         "Your doctor's records explained why this care is needed.",
         negated=False,
@@ -315,6 +374,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "improvement-shown",
+        ("improv", "benefit", "progress", "gain"),
         r"(?:document\w*|report\w*|noted|show\w*|demonstrat\w*|evidence\s+of)\s+(?:\w+\s+){0,3}"
         r"(?:improvement|benefit|progress|gains?)|improv\w+\s+with",
         "Your records showed that this care has been helping you.",
@@ -323,6 +383,20 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "meets-criteria",
+        (
+            "meet",
+            "met",
+            "satisf",
+            "consistent",
+            "in line",
+            "within",
+            "recommended",
+            "supported",
+            "indicated",
+            "reasonable",
+            "appropriate",
+            "warranted",
+        ),
         r"\b(?:meets?|met|satisf\w+|consistent\s+with|in\s+line\s+with|within)\s+(?:\w+\s+){0,3}"
         r"(?:guidelines?|criteria|recommend\w*|limits?)|(?:is|are)\s+(?:recommended|supported|"
         r"indicated|reasonable|appropriate|warranted)\b",
@@ -368,10 +442,15 @@ def find_reasons(
     used: set[str] = set()
     every_sentence = rationale_sentences(rationale)
     findings = [s for s in every_sentence if not _CONCLUSION.search(s)]
+    lowered = " ".join(every_sentence).lower()
     for rule in RULES:
         if decision not in rule.decisions or rule.code in used:
             continue
+        if not any(trigger in lowered for trigger in rule.triggers):
+            continue
         for sentence in every_sentence if rule.in_conclusion else findings:
+            if not any(trigger in sentence.lower() for trigger in rule.triggers):
+                continue
             concept = rule.concept.search(sentence)
             if not concept or (rule.unless and rule.unless.search(sentence)):
                 continue

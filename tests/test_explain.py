@@ -77,3 +77,22 @@ def test_working_days_skip_weekends_and_california_holidays() -> None:
 
     # Friday 2016-12-23 + 5 working days: skips the weekend and Monday 12-26 (Christmas observed).
     assert add_working_days(date(2016, 12, 23), 5) == date(2017, 1, 3)
+
+
+def test_every_reason_match_contains_one_of_its_triggers() -> None:
+    """The cheap trigger test may skip a rule only when its regex could not match anyway."""
+    from imr_llm.reasons import RULES, rationale_sentences
+
+    checked = 0
+    for stem in REAL:
+        for treatment in extract_offline(prepare(str(LETTERS / f"{stem}.txt"))).treatments:
+            for sentence in rationale_sentences(treatment.rationale):
+                for rule in RULES:
+                    match = rule.concept.search(sentence)
+                    if match:
+                        checked += 1
+                        assert any(t in match.group(0).lower() for t in rule.triggers), (
+                            rule.code,
+                            match.group(0),
+                        )
+    assert checked > 500
