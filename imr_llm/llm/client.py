@@ -242,6 +242,111 @@ class LlmClient:
         return LlmError(f"LLM call failed: {type(error).__name__}: {_short(error)}")
 
 
+@dataclass(frozen=True)
+class BatchState:
+    """Where an OpenAI batch stands."""
+
+    id: str
+    status: str
+    output_file_id: str | None
+    error_file_id: str | None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {"completed", "expired", "failed", "cancelled"}
+
+
+def batch_line(custom_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    return {"custom_id": custom_id, "method": "POST", "url": "/v1/chat/completions", "body": body}
+
+
+def batch_body(
+    settings: LlmSettings, messages: list[dict[str, str]], model: type[BaseModel]
+) -> dict[str, Any]:
+    """A chat completion asking for `model` as JSON (json_schema), for the Batch API."""
+    return {
+        "model": settings.model,
+        "messages": messages,
+        "temperature": settings.temperature,
+        "max_tokens": settings.max_tokens,
+        "response_format": {
+            "type": "json_schema",
+            "json_schema": {"name": model.__name__, "schema": model.model_json_schema()},
+        },
+    }
+
+
+def batch_answer(line: dict[str, Any]) -> tuple[str, str | None, Usage]:
+    """(custom_id, the answer's JSON text or None, usage) from one output or error line."""
+    custom_id = str(line.get("custom_id", ""))
+    response = line.get("response") or {}
+    body = response.get("body") or {}
+    usage = body.get("usage") or {}
+    counted = Usage(
+        prompt_tokens=int(usage.get("prompt_tokens", 0) or 0),
+        completion_tokens=int(usage.get("completion_tokens", 0) or 0),
+        requests=1,
+    )
+    if line.get("error") or int(response.get("status_code", 0) or 0) >= 400:
+        return custom_id, None, counted
+    try:
+        message = body["choices"][0]["message"]
+    except (KeyError, IndexError, TypeError):
+        return custom_id, None, counted
+    if message.get("tool_calls"):
+        return custom_id, str(message["tool_calls"][0]["function"]["arguments"]), counted
+    content = message.get("content")
+    return custom_id, (str(content) if content else None), counted
+
+
+class BatchClient:
+    """The OpenAI Batch API: upload a request file, create a batch, poll, download."""
+
+    def __init__(self, client: LlmClient) -> None:
+        self._openai = client._openai
+
+    async def submit(self, lines: list[dict[str, Any]]) -> BatchState:
+        import json
+
+        data = "\n".join(json.dumps(line) for line in lines).encode("utf-8")
+        uploaded = await self._openai.files.create(
+            file=("imr-llm-requests.jsonl", data), purpose="batch"
+        )
+        batch = await self._openai.batches.create(
+            input_file_id=uploaded.id,
+            endpoint="/v1/chat/completions",
+            completion_window="24h",
+        )
+        return _state(batch)
+
+    async def status(self, batch_id: str) -> BatchState:
+        return _state(await self._openai.batches.retrieve(batch_id))
+
+    async def lines(self, file_id: str | None) -> list[dict[str, Any]]:
+        import json
+
+        if not file_id:
+            return []
+        content = await self._openai.files.content(file_id)
+        out = []
+        for raw in content.text.splitlines():
+            if raw.strip():
+                try:
+                    out.append(json.loads(raw))
+                except ValueError:
+                    continue
+        return out
+
+
+def _state(batch: Any) -> BatchState:
+    return BatchState(
+        id=str(batch.id),
+        status=str(batch.status),
+        output_file_id=getattr(batch, "output_file_id", None),
+        error_file_id=getattr(batch, "error_file_id", None),
+    )
+
+
 def _short(error: BaseException) -> str:
     text = " ".join(str(error).split())
     return text[:200]

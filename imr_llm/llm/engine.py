@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -24,7 +24,7 @@ from imr_llm.llm.cache import ResponseCache, cache_key
 from imr_llm.llm.client import LlmClient, Usage
 from imr_llm.llm.models import ExplanationDraft, ItemText, LetterUnderstanding, ValidationContext
 from imr_llm.llm.prices import cost_usd
-from imr_llm.llm.prompts import load_prompt
+from imr_llm.llm.prompts import Prompt, load_prompt
 from imr_llm.pipeline import PreparedLetter, extract_offline
 from imr_llm.reasons import find_span
 from imr_llm.schema import (
@@ -43,8 +43,19 @@ M = TypeVar("M", bound=BaseModel)
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish (Latin American, as DWC writes it)"}
 
 
+@dataclass(frozen=True)
+class LlmRequest(Generic[M]):
+    """One structured call: what is sent, what must come back, and how it is checked."""
+
+    prompt: Prompt
+    messages: list[dict[str, str]]
+    model: type[M]
+    context: ValidationContext
+    key: str
+
+
 @dataclass
-class _Run:
+class LetterRun:
     """Usage and provenance of the calls made for one letter."""
 
     usage: Usage = field(default_factory=Usage)
@@ -70,17 +81,14 @@ class LlmEngine:
         if self.cache:
             self.cache.close()
 
-    async def _call(
+    def _request(
         self,
-        prompt_name: str,
+        prompt: Prompt,
         system: str,
         prepared: PreparedLetter,
         model: type[M],
         context: ValidationContext,
-        run: _Run,
-    ) -> M:
-        prompt = load_prompt(prompt_name)
-        run.prompts[prompt_name] = prompt.label
+    ) -> LlmRequest[M]:
         messages = _messages(system, prepared.text)
         key = cache_key(
             letter_sha256=prepared.letter.sha256,
@@ -91,29 +99,55 @@ class LlmEngine:
             mode=self.settings.mode,
             temperature=self.settings.temperature,
         )
-        if self.cache:
-            cached = self.cache.get(key)
-            if cached is not None:
-                try:
-                    value = model.model_validate_json(cached["raw"], context={"imr": context})
-                    run.hits.append(True)
-                    return value
-                except (ValidationError, KeyError, TypeError):
-                    self.cache.delete(key)  # stale or damaged: ask again
+        return LlmRequest(prompt, messages, model, context, key)
+
+    def cached(self, request: LlmRequest[M]) -> M | None:
+        """A cached answer, validated again; a stale or damaged one is dropped."""
+        if not self.cache:
+            return None
+        stored = self.cache.get(request.key)
+        if stored is None:
+            return None
         try:
-            completion = await self.client.complete(messages, model, context)
+            return request.model.model_validate_json(
+                stored["raw"], context={"imr": request.context}
+            )
+        except (ValidationError, KeyError, TypeError):
+            self.cache.delete(request.key)
+            return None
+
+    def accept(self, request: LlmRequest[M], raw: str) -> M | None:
+        """Validate an answer obtained elsewhere (a batch result); cache it when it is good."""
+        try:
+            value = request.model.model_validate_json(raw, context={"imr": request.context})
+        except ValidationError:
+            return None
+        if self.cache:
+            self.cache.put(request.key, {"raw": value.model_dump_json()})
+        return value
+
+    async def resolve(self, request: LlmRequest[M], run: LetterRun) -> M:
+        """The cached answer, else a live call (transport retries, re-asks, decision guard)."""
+        run.prompts[request.prompt.id] = request.prompt.label
+        hit = self.cached(request)
+        if hit is not None:
+            run.hits.append(True)
+            return hit
+        run.hits.append(False)
+        try:
+            completion = await self.client.complete(
+                request.messages, request.model, request.context
+            )
         except LlmValidationError as error:
-            rescued = self._rescue_decisions(error, model, context)
+            rescued = self._rescue_decisions(error, request.model, request.context)
             if rescued is None:
                 raise
             run.usage.add(Usage(requests=error.attempts))
-            run.hits.append(False)
             return rescued
         run.usage.add(completion.usage)
-        run.hits.append(False)
-        parsed = model.model_validate_json(completion.raw, context={"imr": context})
+        parsed = request.model.model_validate_json(completion.raw, context={"imr": request.context})
         if self.cache:
-            self.cache.put(key, {"raw": completion.raw})
+            self.cache.put(request.key, {"raw": completion.raw})
         return parsed
 
     @staticmethod
@@ -132,8 +166,10 @@ class LlmEngine:
         finally:
             context.override_decisions = False
 
-    async def extract(self, prepared: PreparedLetter, run: _Run | None = None) -> Determination:
-        run = run or _Run()
+    def extract_request(
+        self, prepared: PreparedLetter
+    ) -> tuple[LlmRequest[LetterUnderstanding], Determination]:
+        """The 'extract' call for one letter, and the deterministic skeleton it fills."""
         skeleton = extract_offline(prepared)
         prompt = load_prompt("extract")
         context = ValidationContext(
@@ -143,9 +179,17 @@ class LlmEngine:
             categories=list(CATEGORIES),
             items=[{"request": t.request, "decision": t.decision} for t in skeleton.treatments],
         )
-        understanding = await self._call(
-            "extract", system, prepared, LetterUnderstanding, context, run
-        )
+        request = self._request(prompt, system, prepared, LetterUnderstanding, context)
+        return request, skeleton
+
+    def finish_extract(
+        self,
+        prepared: PreparedLetter,
+        skeleton: Determination,
+        request: LlmRequest[LetterUnderstanding],
+        understanding: LetterUnderstanding,
+        run: LetterRun,
+    ) -> Determination:
         treatments = []
         for treatment, item in zip(skeleton.treatments, understanding.items, strict=True):
             reasons = [
@@ -169,23 +213,28 @@ class LlmEngine:
             update={
                 "treatments": treatments,
                 "patient": patient,
-                "warnings": [*skeleton.warnings, *context.warnings],
+                "warnings": [*skeleton.warnings, *request.context.warnings],
                 "engine": self._engine_info(run),
             }
         )
 
+    async def extract(
+        self, prepared: PreparedLetter, run: LetterRun | None = None
+    ) -> Determination:
+        run = run or LetterRun()
+        request, skeleton = self.extract_request(prepared)
+        understanding = await self.resolve(request, run)
+        return self.finish_extract(prepared, skeleton, request, understanding, run)
+
     async def summarize(self, prepared: PreparedLetter, lang: Lang = "en") -> Explanation:
         return (await self.analyze(prepared, lang))[1]
 
-    async def analyze(
-        self, prepared: PreparedLetter, lang: Lang = "en"
-    ) -> tuple[Determination, Explanation]:
-        """The determination and its explanation (two calls: 'extract', then 'explain')."""
-        run = _Run()
-        determination = await self.extract(prepared, run)
+    def explain_request(
+        self, prepared: PreparedLetter, determination: Determination, lang: Lang
+    ) -> tuple[LlmRequest[ExplanationDraft], Explanation]:
+        """The 'explain' call for one letter, and the deterministic explanation it rewrites."""
         base = explain(determination, prepared.text, lang=lang)
         prompt = load_prompt("explain")
-        deadlines = [d.model_dump(mode="json") for d in base.deadlines]
         context = ValidationContext(
             letter=prepared.text,
             decisions=[t.decision for t in determination.treatments],
@@ -196,26 +245,45 @@ class LlmEngine:
         )
         system = prompt.render(
             language=LANGUAGE_NAMES[lang],
-            deadlines=deadlines,
+            deadlines=[d.model_dump(mode="json") for d in base.deadlines],
             items=[t.model_dump(mode="json") for t in determination.treatments],
         )
-        draft = await self._call("explain", system, prepared, ExplanationDraft, context, run)
+        return self._request(prompt, system, prepared, ExplanationDraft, context), base
+
+    def finish_explain(
+        self,
+        determination: Determination,
+        base: Explanation,
+        request: LlmRequest[ExplanationDraft],
+        draft: ExplanationDraft,
+        run: LetterRun,
+    ) -> tuple[Determination, Explanation]:
         items = [
-            _merge_item(offline, written, lang)
+            _merge_item(offline, written, base.lang)
             for offline, written in zip(base.items, draft.items, strict=True)
         ]
         explanation = base.model_copy(
             update={
                 "headline": draft.headline,
                 "items": items,
-                "warnings": [*determination.warnings, *context.warnings],
+                "warnings": [*determination.warnings, *request.context.warnings],
                 "engine": self._engine_info(run),
             }
         )
         determination = determination.model_copy(update={"engine": explanation.engine})
         return determination, with_readability(explanation)
 
-    def _engine_info(self, run: _Run) -> EngineInfo:
+    async def analyze(
+        self, prepared: PreparedLetter, lang: Lang = "en"
+    ) -> tuple[Determination, Explanation]:
+        """The determination and its explanation (two calls: 'extract', then 'explain')."""
+        run = LetterRun()
+        determination = await self.extract(prepared, run)
+        request, base = self.explain_request(prepared, determination, lang)
+        draft = await self.resolve(request, run)
+        return self.finish_explain(determination, base, request, draft, run)
+
+    def _engine_info(self, run: LetterRun) -> EngineInfo:
         return EngineInfo(
             name="openai",
             model=self.settings.model,

@@ -1,0 +1,48 @@
+"""The `imr-llm stats` command: a thin typer wrapper around imr_llm.stats.
+
+Kept apart from cli.py and light to import: imr_llm.stats (and matplotlib, only for --html) load
+when the command runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def stats_command(
+    results: Annotated[
+        Path,
+        typer.Argument(
+            help="JSON Lines of Determinations, as written by `imr-llm extract a.txt b.txt` or "
+            "`imr-llm batch`.",
+            show_default=False,
+        ),
+    ],
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Also write a self-contained HTML page with charts here."),
+    ] = None,
+    markdown: Annotated[
+        Path | None, typer.Option("--md", help="Also write the tables as Markdown here.")
+    ] = None,
+) -> None:
+    """Counts and uphold/overturn rates by category, guideline source, specialty and year."""
+    from imr_llm import stats
+    from imr_llm.cli import _fail
+    from imr_llm.errors import ImrError
+
+    try:
+        summary = stats.read_results(results)
+        message = stats.skipped_message(summary.source)
+        if message:
+            typer.echo(message, err=True)
+        stats.render_table(summary)
+        if markdown is not None:
+            stats.write_text(markdown, stats.render_markdown(summary))
+        if html is not None:
+            stats.write_text(html, stats.render_html(summary))
+    except ImrError as error:
+        _fail(error)
