@@ -37,6 +37,8 @@ class LlmSettings:
     temperature: float = 0.0
     max_tokens: int = 4096
     concurrency: int = 4
+    batch_poll: float = 10.0
+    batch_timeout: float = 86_400.0
     prices: Mapping[str, tuple[float, float]] | None = None
 
     @property
@@ -64,6 +66,8 @@ _ENV: dict[str, str] = {
     "temperature": "IMR_LLM_TEMPERATURE",
     "max_tokens": "IMR_LLM_MAX_TOKENS",
     "concurrency": "IMR_LLM_CONCURRENCY",
+    "batch_poll": "IMR_LLM_BATCH_POLL",
+    "batch_timeout": "IMR_LLM_BATCH_TIMEOUT",
     "prices": "IMR_LLM_PRICES",
 }
 
