@@ -7,6 +7,7 @@ from datetime import date
 
 from imr_llm.categories import categorize
 from imr_llm.citations import parse_citations
+from imr_llm.dates import safe_date
 from imr_llm.formats import ParsedLetter, RawItem
 from imr_llm.normalize import collapse_ws
 from imr_llm.reasons import find_reasons
@@ -70,12 +71,7 @@ def parse_date(value: str | None) -> date | None:
     if not match:
         return None
     month, day, year = (int(g) for g in match.groups())
-    if year < 100:
-        year += 2000
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+    return safe_date(year, month, day)
 
 
 def _priority(value: str | None) -> Priority | None:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -31,3 +35,57 @@ def load_gold(stem: str) -> dict[str, Any]:
 @pytest.fixture
 def letters_dir() -> Path:
     return LETTERS
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",  # keeps Chromium off the (closed) network
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This environment without any LLM settings, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "IMR_LLM_"))}
+    env.update(extra)
+    return env
+
+
+def run_cli(
+    *args: str,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
+    cwd: Path = ROOT,
+) -> subprocess.CompletedProcess[str]:
+    """`python -m imr_llm ARGS` as a user runs it: a real process, no LLM settings inherited."""
+    return subprocess.run(
+        [sys.executable, "-m", "imr_llm", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env if env is not None else clean_env(),
+        cwd=cwd,
+    )
+
+
+def chromium(page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Headless Chromium on a local page (e.g. --dump-dom, --screenshot=...)."""
+    assert CHROMIUM is not None
+    return subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            *args,
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import LETTERS
+from conftest import LETTERS, run_cli
 
 from imr_llm.errors import InputError, LetterParseError, NotAnImrLetterError
 from imr_llm.pipeline import extract
 from imr_llm.reading import MAX_BYTES
 
 GOOD = LETTERS / "CM16-0213037.txt"
-
-
-def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "imr_llm", *args], input=stdin, capture_output=True, timeout=60
-    )
 
 
 def _encrypted_pdf(tmp_path: Path) -> Path:
@@ -110,7 +102,7 @@ def test_bad_input_raises_clear_error(name: str, tmp_path: Path) -> None:
 def test_cli_bad_input_one_line_nonzero_no_traceback(name: str, tmp_path: Path) -> None:
     make, error, _ = CASES[name]
     result = run_cli("extract", str(make(tmp_path)))
-    stderr = result.stderr.decode()
+    stderr = result.stderr
     assert result.returncode == error.exit_code
     assert stderr.startswith("imr-llm: error: ")
     assert stderr.count("\n") == 1
@@ -120,7 +112,7 @@ def test_cli_bad_input_one_line_nonzero_no_traceback(name: str, tmp_path: Path) 
 def test_debug_switch_shows_traceback(tmp_path: Path) -> None:
     result = run_cli("--debug", "extract", str(tmp_path / "nope.txt"))
     assert result.returncode != 0
-    assert "Traceback" in result.stderr.decode()
+    assert "Traceback" in result.stderr
 
 
 def test_latin1_letter_is_read_with_a_warning(tmp_path: Path) -> None:
@@ -136,6 +128,6 @@ def test_one_bad_file_does_not_lose_the_others(tmp_path: Path) -> None:
         "extract", str(GOOD), str(tmp_path / "nope.txt"), str(LETTERS / "CM17-0015218.pdf")
     )
     assert result.returncode == InputError.exit_code
-    lines = result.stdout.decode().strip().splitlines()
+    lines = result.stdout.strip().splitlines()
     assert len(lines) == 2  # both good letters, as JSON Lines
-    assert "1 of 3 letters failed" in result.stderr.decode()
+    assert "1 of 3 letters failed" in result.stderr

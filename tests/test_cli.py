@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
-from conftest import LETTERS
+from conftest import LETTERS, run_cli
 
 from imr_llm import __version__
 from imr_llm.schema import Determination, Explanation
-
-
-def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "imr_llm", *args],
-        input=stdin.decode() if stdin else None,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def test_version() -> None:
@@ -37,7 +25,7 @@ def test_extract_pdf_gives_schema_valid_json() -> None:
 
 
 def test_extract_from_stdin() -> None:
-    data = (LETTERS / "CM16-0213037.txt").read_bytes()
+    data = (LETTERS / "CM16-0213037.txt").read_text(encoding="utf-8")
     result = run_cli("extract", "-", stdin=data)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["case"]["case_number"] == "CM16-0213037"
@@ -64,20 +52,6 @@ def test_summarize_text_and_markdown(tmp_path: object) -> None:
 
 
 def test_engine_openai_without_endpoint_is_a_usage_error() -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "imr_llm",
-            "extract",
-            str(LETTERS / "CM16-0213037.txt"),
-            "--engine",
-            "openai",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={"PATH": "/usr/bin:/bin"},
-    )
+    result = run_cli("extract", str(LETTERS / "CM16-0213037.txt"), "--engine", "openai")
     assert result.returncode == 2
     assert "OPENAI_BASE_URL" in result.stderr

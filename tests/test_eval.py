@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import GOLD, LETTERS, ROOT
+from conftest import CHROMIUM, GOLD, LETTERS, ROOT, chromium, run_cli
 from fake_openai_server import FakeOpenAIServer
 from llm_responder import respond
 
@@ -24,19 +21,6 @@ from imr_llm.evals.run import aggregate, run_eval
 from imr_llm.evals.scoring import score_letter
 from imr_llm.pipeline import analyze_offline, prepare
 from imr_llm.settings import LlmSettings
-
-
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "IMR_LLM_"))}
-    clean.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "imr_llm", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-        env=clean,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -117,11 +101,11 @@ def test_a_dropped_field_is_a_named_regression(offline_run: dict[str, Any], tmp_
     base, worse = tmp_path / "base.json", tmp_path / "worse.json"
     base.write_text(json.dumps(offline_run))
     worse.write_text(json.dumps(degraded_run))
-    result = cli("eval", "compare", str(base), str(worse), "--fail-on-regression")
+    result = run_cli("eval", "compare", str(base), str(worse), "--fail-on-regression")
     assert result.returncode == EvalRegressionError.exit_code
     assert "patient.sex" in result.stderr
     assert "| patient.sex | 100.0% | 0.0% | -100.0 |" in result.stdout
-    tolerant = cli(
+    tolerant = run_cli(
         "eval", "compare", str(base), str(worse), "--fail-on-regression", "--tolerance", "1.0"
     )
     assert tolerant.returncode == 0
@@ -129,7 +113,7 @@ def test_a_dropped_field_is_a_named_regression(offline_run: dict[str, Any], tmp_
 
 def test_cli_eval_with_baseline_and_reports(tmp_path: Path) -> None:
     out, html, md = tmp_path / "run.json", tmp_path / "report.html", tmp_path / "report.md"
-    result = cli(
+    result = run_cli(
         "eval",
         "--engine",
         "offline",
@@ -155,31 +139,13 @@ def test_cli_eval_with_baseline_and_reports(tmp_path: Path) -> None:
 def test_html_report_renders_offline_in_chromium(
     offline_run: dict[str, Any], tmp_path: Path
 ) -> None:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
+    if CHROMIUM is None:
         pytest.skip("chromium is not installed (.ci/run installs it)")
     from imr_llm.evals.report import to_html
 
     page = tmp_path / "report.html"
     page.write_text(to_html(offline_run, LETTERS))
-    dom = subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--dump-dom",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout
+    dom = chromium(page, tmp_path / "profile", "--dump-dom").stdout
     assert "treatment.decision" in dom
     assert "explanation.reason_coverage" in dom
     assert "<mark>" in dom  # a miss shown where its value stands in the letter
@@ -188,7 +154,7 @@ def test_html_report_renders_offline_in_chromium(
 def test_unchecked_gold_is_refused_and_label_writes_a_draft(tmp_path: Path) -> None:
     gold_dir = tmp_path / "gold"
     gold_dir.mkdir()
-    draft = cli(
+    draft = run_cli(
         "eval",
         "label",
         str(LETTERS / "CM16-0213037.txt"),
@@ -199,7 +165,7 @@ def test_unchecked_gold_is_refused_and_label_writes_a_draft(tmp_path: Path) -> N
     assert "UNCHECKED" in draft.stderr
     data = json.loads((gold_dir / "CM16-0213037.json").read_text())
     assert data["checked"] is False
-    refused = cli("eval", "--gold", str(gold_dir))
+    refused = run_cli("eval", "--gold", str(gold_dir))
     assert refused.returncode == UsageError.exit_code
     assert "not checked by a person" in refused.stderr
 

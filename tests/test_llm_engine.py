@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import random
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LETTERS, ROOT, load_gold
+from conftest import LETTERS, clean_env, load_gold, run_cli
 from fake_openai_server import FakeOpenAIServer, Reply
 from llm_responder import answer, reply_with, respond
 
@@ -291,17 +288,8 @@ def test_api_key_never_in_logs_cache_or_output(
             assert SECRET.encode() not in path.read_bytes()
 
 
-def _cli(args: list[str], env_extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "IMR_LLM_"))}
-    env.update(env_extra)
-    return subprocess.run(
-        [sys.executable, "-m", "imr_llm", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        cwd=ROOT,
-    )
+def _cli(args: list[str], env_extra: dict[str, str]) -> Any:
+    return run_cli(*args, env=clean_env(**env_extra))
 
 
 def test_cli_summarize_pdf_against_the_server(server: FakeOpenAIServer, tmp_path: Path) -> None:

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LETTERS, ROOT, load_gold, real_letter_stems
+from conftest import CHROMIUM, CHROMIUM_FLAGS, LETTERS, ROOT, load_gold, real_letter_stems
 
 from imr_llm.explain import explain, readable_text
 from imr_llm.explain.grounding import reading_grade, spanish_reading_ease
@@ -22,20 +21,11 @@ from imr_llm.explain.writer import format_date
 from imr_llm.pipeline import extract_offline, prepare
 from imr_llm.schema import Explanation
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 SPANISH_EASE_TARGET = 60.0
 """Fernandez-Huerta reading ease: 60 or more is plain ('normal' to 'easy') Spanish."""
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 SCREENSHOT_LETTERS = {"CM16-0213037", "CM17-0015218", "CM16-0249724"}
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +33,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield launched
         launched.close()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -15,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import GOLD, LETTERS, ROOT, load_gold, real_letter_stems
+from conftest import CHROMIUM, GOLD, LETTERS, ROOT, chromium, load_gold, real_letter_stems, run_cli
 
 from imr_llm.schema import Case, Decision, Determination, Reviewer, Source, Treatment
 from imr_llm.stats import Breakdown, Row, Summary, compute, read_results, render_markdown
@@ -27,16 +26,6 @@ CHART_TITLES = (
     "Decisions by reviewer specialty",
     "Decisions by year of decision",
 )
-
-
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "imr_llm", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=cwd,
-    )
 
 
 # --- fixtures: the real extract over every real letter, and the gold it is checked against ------
@@ -278,28 +267,8 @@ def test_stats_without_html_does_not_import_matplotlib(results_file: Path) -> No
     assert done.stdout.split() == ["0", "False"], done.stderr
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 def _chromium(page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            str(CHROMIUM),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-            *args,
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return chromium(page, profile, *args)
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")

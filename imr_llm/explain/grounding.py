@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from imr_llm.dates import safe_date
 from imr_llm.explain.facts import ALL_FACTS
 from imr_llm.schema import Decision, Lang
 
@@ -49,15 +50,6 @@ _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-def _safe_date(year: int, month: int, day: int) -> date | None:
-    if year < 100:
-        year += 2000
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
 def dates_in(text: str) -> tuple[set[date], str]:
     """All dates written in `text`, and the text with those dates blanked out."""
     found: set[date] = set()
@@ -70,16 +62,16 @@ def dates_in(text: str) -> tuple[set[date], str]:
     def word(match: re.Match[str]) -> str:
         if match.group("month"):
             month = MONTHS_EN.index(match.group("month").capitalize()) + 1
-            return take(_safe_date(int(match.group("year")), month, int(match.group("day"))))
+            return take(safe_date(int(match.group("year")), month, int(match.group("day"))))
         month = MONTHS_ES.index(match.group("month_es").lower()) + 1
-        return take(_safe_date(int(match.group("year_es")), month, int(match.group("day_es"))))
+        return take(safe_date(int(match.group("year_es")), month, int(match.group("day_es"))))
 
     text = _WORD_DATE.sub(word, text)
     text = _ISO_DATE.sub(
-        lambda m: take(_safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))), text
+        lambda m: take(safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))), text
     )
     text = _NUMERIC_DATE.sub(
-        lambda m: take(_safe_date(int(m.group(3)), int(m.group(1)), int(m.group(2)))), text
+        lambda m: take(safe_date(int(m.group(3)), int(m.group(1)), int(m.group(2)))), text
     )
     return found, text
 
@@ -118,26 +110,24 @@ def flesch_reading_ease(text: str) -> float:
     return round(float(textstat.flesch_reading_ease(text)), 1)
 
 
-def spanish_reading_grade(text: str) -> float:
-    """Crawford's grade (textstat, Spanish): school years needed to read the text."""
+def _spanish(formula: str, text: str) -> float:
     import textstat
 
     textstat.set_lang("es")
     try:
-        return round(float(textstat.crawford(text)), 1)
+        return round(float(getattr(textstat, formula)(text)), 1)
     finally:
         textstat.set_lang("en_US")
+
+
+def spanish_reading_grade(text: str) -> float:
+    """Crawford's grade (textstat, Spanish): school years needed to read the text."""
+    return _spanish("crawford", text)
 
 
 def spanish_reading_ease(text: str) -> float:
     """Fernandez-Huerta reading ease (textstat, Spanish): 60+ is plain, 70+ fairly easy."""
-    import textstat
-
-    textstat.set_lang("es")
-    try:
-        return round(float(textstat.fernandez_huerta(text)), 1)
-    finally:
-        textstat.set_lang("en_US")
+    return _spanish("fernandez_huerta", text)
 
 
 _OUTCOME_WORDS: dict[Lang, dict[Decision, tuple[str, str]]] = {
