@@ -137,3 +137,28 @@ def test_header_pairs_values_when_all_labels_come_first() -> None:
         "ur_denial_date": "01/01/2017",
         "application_received": "01/05/2017",
     }
+
+
+def test_unfamiliar_layout_gives_a_best_effort_result_with_a_warning(tmp_path: object) -> None:
+    text = (
+        "MAXIMUS Federal Services - Independent Medical Review\n"
+        "Summary of decisions\n\n"
+        "Lumbar MRI: Upheld\n"
+        "Claims Administrator guideline: Decision based on MTUS Low Back Complaints 2004.\n"
+        "Decision rationale: There is no evidence of any red flag conditions. The request is "
+        "not medically necessary.\n\n"
+        "Physical therapy 6 visits: Overturned\n"
+        "Claims Administrator guideline: Decision based on MTUS Chronic Pain 2009.\n"
+        "Decision rationale: The worker meets the guideline criteria. The request is medically "
+        "necessary.\n"
+    )
+    from imr_llm.formats import parse_letter
+    from imr_llm.normalize import normalize_text
+
+    parsed = parse_letter(normalize_text(text))
+    assert parsed.format == "unknown"
+    assert any("unfamiliar letter layout" in w for w in parsed.warnings)
+    assert [(i.request, i.decision) for i in parsed.items] == [
+        ("Lumbar MRI", "upheld"),
+        ("Physical therapy 6 visits", "overturned"),
+    ]
