@@ -275,16 +275,20 @@ def _safe_settings(*, no_cache: bool, **flags: Any) -> Any:
         _fail(error)
 
 
-@cache_app.command("info")
-def cache_info() -> None:
-    """Where the cache is, how many answers it holds, and its size."""
+def _open_cache() -> Any:
     from imr_llm.llm.cache import ResponseCache
 
     settings = _safe_settings(no_cache=False)
     try:
-        cache = ResponseCache(settings.cache_dir)
+        return ResponseCache(settings.cache_dir)
     except ImrError as error:
         _fail(error)
+
+
+@cache_app.command("info")
+def cache_info() -> None:
+    """Where the cache is, how many answers it holds, and its size."""
+    cache = _open_cache()
     info = cache.info()
     cache.close()
     typer.echo(f"{info['directory']}: {info['entries']} entries, {info['bytes']} bytes")
@@ -293,16 +297,10 @@ def cache_info() -> None:
 @cache_app.command("clear")
 def cache_clear() -> None:
     """Delete every cached answer."""
-    from imr_llm.llm.cache import ResponseCache
-
-    settings = _safe_settings(no_cache=False)
-    try:
-        cache = ResponseCache(settings.cache_dir)
-    except ImrError as error:
-        _fail(error)
+    cache = _open_cache()
     removed = cache.clear()
     cache.close()
-    typer.echo(f"removed {removed} entries from {settings.cache_dir}")
+    typer.echo(f"removed {removed} entries from {cache.directory}")
 
 
 @eval_app.callback()
@@ -437,6 +435,10 @@ def exit_codes() -> None:
 from imr_llm.stats_cli import stats_command  # noqa: E402  (light: imports typer only)
 
 app.command("stats")(stats_command)
+
+from imr_llm.batch_cli import batch as batch_command  # noqa: E402  (light: imports typer only)
+
+app.command("batch")(batch_command)
 
 
 def main() -> None:

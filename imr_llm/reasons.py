@@ -421,15 +421,32 @@ def rationale_sentences(rationale: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_SPLIT.split(collapse_ws(rationale)) if s.strip()]
 
 
+_CONCLUSION_STARTS = (
+    "therefore",
+    "thus",
+    "as such",
+    "hence",
+    "given the above",
+    "consequently",
+    "accordingly",
+)
+
+
+def _is_conclusion(sentence: str, lowered: str) -> bool:
+    if "necessary" not in lowered and not lowered.startswith(_CONCLUSION_STARTS):
+        return False
+    return bool(_CONCLUSION.search(sentence))
+
+
 def find_span(text: str, quote: str, start: int = 0) -> Span | None:
     """Where `quote` stands in `text`, whitespace-insensitively."""
-    words = quote.split()
-    if not words:
+    collapsed = " ".join(quote.split())
+    if not collapsed:
         return None
-    pattern = r"\s+".join(re.escape(w) for w in words)
-    match = re.compile(pattern).search(text, max(start, 0))
+    pattern = re.compile(re.escape(collapsed).replace("\\ ", "\\s+"))
+    match = pattern.search(text, max(start, 0))
     if not match and start > 0:
-        match = re.compile(pattern).search(text)
+        match = pattern.search(text)
     return Span(start=match.start(), end=match.end()) if match else None
 
 
@@ -440,16 +457,17 @@ def find_reasons(
     reasons: list[Reason] = []
     missing: list[str] = []
     used: set[str] = set()
-    every_sentence = rationale_sentences(rationale)
-    findings = [s for s in every_sentence if not _CONCLUSION.search(s)]
-    lowered = " ".join(every_sentence).lower()
+    every_sentence = [(s, s.lower()) for s in rationale_sentences(rationale)]
+    findings = [(s, low) for s, low in every_sentence if not _is_conclusion(s, low)]
+    lowered = " ".join(low for _, low in every_sentence)
     for rule in RULES:
         if decision not in rule.decisions or rule.code in used:
             continue
-        if not any(trigger in lowered for trigger in rule.triggers):
+        triggers = rule.triggers
+        if not any(trigger in lowered for trigger in triggers):
             continue
-        for sentence in every_sentence if rule.in_conclusion else findings:
-            if not any(trigger in sentence.lower() for trigger in rule.triggers):
+        for sentence, low in every_sentence if rule.in_conclusion else findings:
+            if not any(trigger in low for trigger in triggers):
                 continue
             concept = rule.concept.search(sentence)
             if not concept or (rule.unless and rule.unless.search(sentence)):
@@ -475,7 +493,7 @@ def find_reasons(
         if len(reasons) >= MAX_REASONS:
             break
     if not reasons:
-        key = _key_sentence(findings, decision)
+        key = _key_sentence([s for s, _ in findings], decision)
         if key:
             reasons.append(
                 Reason(

@@ -132,3 +132,29 @@ def test_a_killed_run_resumes_the_same_batch(server: FakeOpenAIServer, tmp_path:
     assert report.batch_ids == [state["batch_id"]]  # picked up, not paid for twice
     assert len(server.batch_ids) == 1
     assert all(r.value is not None for r in results)
+
+
+def test_cli_batch_with_openai_batch(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    from conftest import clean_env, run_cli
+
+    server.script_batches(BatchPlan(statuses=("validating", "expired"), complete_first_n=1))
+    out = tmp_path / "results.jsonl"
+    letters = [str(LETTERS / f"{stem}.txt") for stem in STEMS[:3]]
+    env = clean_env(
+        OPENAI_BASE_URL=server.base_url,
+        IMR_LLM_CACHE_DIR=str(tmp_path / "cache"),
+        IMR_LLM_BATCH_POLL="0.01",
+    )
+    result = run_cli(
+        "batch", *letters, "--out", str(out), "--engine", "openai", "--openai-batch", env=env
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(lines) == 3
+    assert "1 answers by batch, 2 finished with ordinary calls" in result.stderr
+    assert server.request_count == 2  # the two the expired batch left undone
+    again = run_cli(
+        "batch", *letters, "--out", str(out), "--engine", "openai", "--openai-batch", env=env
+    )
+    assert again.returncode == 0
+    assert len(out.read_text().splitlines()) == 3  # resumed: nothing redone

@@ -10,6 +10,7 @@ JSON, and usage. Two retry layers, kept apart:
 
 from __future__ import annotations
 
+import contextvars
 import random
 import time
 from dataclasses import dataclass
@@ -107,6 +108,34 @@ def retry_after_seconds(error: BaseException) -> float | None:
     return None
 
 
+@dataclass(frozen=True)
+class _CallRecord:
+    usage: Usage
+    raw_outputs: list[str]
+
+
+_CALL: contextvars.ContextVar[_CallRecord | None] = contextvars.ContextVar(
+    "imr_llm_call", default=None
+)
+
+
+def _on_request(*_: Any, **__: Any) -> None:
+    record = _CALL.get()
+    if record is not None:
+        record.usage.requests += 1
+
+
+def _on_response(response: Any) -> None:
+    record = _CALL.get()
+    if record is None:
+        return
+    record.raw_outputs.append(_raw_text(response))
+    counted = getattr(response, "usage", None)
+    if counted is not None:
+        record.usage.prompt_tokens += int(getattr(counted, "prompt_tokens", 0) or 0)
+        record.usage.completion_tokens += int(getattr(counted, "completion_tokens", 0) or 0)
+
+
 class LlmClient:
     """One endpoint, reused for every call of a run."""
 
@@ -118,6 +147,7 @@ class LlmClient:
                 "no LLM endpoint: set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server"
             )
         self.settings = settings
+        self._patched: Any = None
         self._openai = openai.AsyncOpenAI(
             api_key=settings.api_key or "local-server-needs-no-key",
             base_url=settings.base_url,
@@ -127,6 +157,18 @@ class LlmClient:
 
     async def aclose(self) -> None:
         await self._openai.close()
+
+    def _instructor(self) -> Any:
+        """One instructor client for every call. Its hooks report into the calling task's
+        _CallRecord (a context variable), so concurrent calls keep their counts apart."""
+        if self._patched is None:
+            import instructor
+
+            client = instructor.from_openai(self._openai, mode=_mode(self.settings.mode))
+            client.on("completion:kwargs", _on_request)
+            client.on("completion:response", _on_response)
+            self._patched = client
+        return self._patched
 
     def _wait(self, error: BaseException, attempt: int, started: float) -> float:
         exponential = self.settings.backoff_base * (2 ** (attempt - 1))
@@ -176,28 +218,14 @@ class LlmClient:
     async def _once(
         self, messages: list[dict[str, str]], response_model: type[T], context: Any, usage: Usage
     ) -> Completion:
-        import instructor
         from instructor.core import InstructorRetryException
 
-        client = instructor.from_openai(self._openai, mode=_mode(self.settings.mode))
         raw_outputs: list[str] = []
-
-        def on_request(*_: Any, **__: Any) -> None:
-            usage.requests += 1
-
-        def on_response(response: Any) -> None:
-            raw_outputs.append(_raw_text(response))
-            counted = getattr(response, "usage", None)
-            if counted is not None:
-                usage.prompt_tokens += int(getattr(counted, "prompt_tokens", 0) or 0)
-                usage.completion_tokens += int(getattr(counted, "completion_tokens", 0) or 0)
-
-        client.on("completion:kwargs", on_request)
-        client.on("completion:response", on_response)
+        _CALL.set(_CallRecord(usage, raw_outputs))
         try:
-            parsed = await client.chat.completions.create(
+            parsed = await self._instructor().chat.completions.create(
                 model=self.settings.model,
-                messages=messages,  # type: ignore[arg-type]
+                messages=messages,
                 response_model=response_model,
                 max_retries=self.settings.reasks,
                 context={"imr": context},

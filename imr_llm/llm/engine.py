@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from functools import lru_cache
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -63,6 +64,12 @@ class LetterRun:
     hits: list[bool] = field(default_factory=list)
 
 
+@lru_cache(maxsize=8)
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A response model's JSON schema, built once (it is part of every cache key)."""
+    return model.model_json_schema()
+
+
 def _messages(system: str, letter: str) -> list[dict[str, str]]:
     return [
         {"role": "system", "content": system},
@@ -94,7 +101,7 @@ class LlmEngine:
             letter_sha256=prepared.letter.sha256,
             prompt_sha256=prompt.sha256,
             messages=messages,
-            schema=model.model_json_schema(),
+            schema=_schema(model),
             model=self.settings.model,
             mode=self.settings.mode,
             temperature=self.settings.temperature,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
@@ -27,7 +28,7 @@ class ValidationContext:
     override_decisions: bool = False
     warnings: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def flat_letter(self) -> str:
         return " ".join(self.letter.split()).casefold()
 

@@ -31,13 +31,22 @@ class Prompt:
         return f"{self.id} v{self.version}@{self.sha256[:12]}"
 
     def render(self, **variables: Any) -> str:
-        from jinja2 import Environment, StrictUndefined, TemplateError
+        from jinja2 import TemplateError
 
-        environment = Environment(undefined=StrictUndefined, keep_trailing_newline=True)
         try:
-            return environment.from_string(self.source).render(**variables).strip()
+            rendered: str = _compiled(self.source).render(**variables)
+            return rendered.strip()
         except TemplateError as exc:
             raise ImrError(f"prompt {self.label} could not be rendered: {exc}") from exc
+
+
+@lru_cache(maxsize=8)
+def _compiled(source: str) -> Any:
+    """A template compiled once (strict: an undefined variable is an error)."""
+    from jinja2 import Environment, StrictUndefined
+
+    environment = Environment(undefined=StrictUndefined, keep_trailing_newline=True)
+    return environment.from_string(source)
 
 
 @lru_cache(maxsize=8)

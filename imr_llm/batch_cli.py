@@ -1,0 +1,213 @@
+"""The `imr-llm batch` command: options in, one BatchRun, a summary line and an exit code.
+
+The work is in imr_llm/batch.py. This module does not import imr_llm.cli at load time (cli
+imports it to register the command); the shared error helpers are imported when it runs.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from imr_llm.errors import ImrError
+
+if TYPE_CHECKING:
+    from imr_llm.batch import BatchRun, Outcome
+
+DEFAULT_CHUNKSIZE = 8  # imr_llm.batch.DEFAULT_CHUNKSIZE (not imported here: keeps startup fast)
+
+
+class BatchEngine(StrEnum):
+    auto = "auto"
+    offline = "offline"
+    openai = "openai"
+
+
+class ExplanationFormat(StrEnum):
+    text = "text"
+    md = "md"
+    json = "json"
+    html = "html"
+
+
+class BatchLanguage(StrEnum):
+    en = "en"
+    es = "es"
+
+
+class _Progress:
+    """A progress bar with rate and ETA on stderr (only on a terminal)."""
+
+    def __init__(self, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self._progress = Progress(
+            TextColumn("letters"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._task = self._progress.add_task("letters", total=total, rate="")
+        self._progress.start()
+
+    def advance(self, _: Outcome) -> None:
+        self._progress.advance(self._task, 1)
+        speed = self._progress.tasks[0].speed
+        if speed:
+            self._progress.update(self._task, rate=f"{speed:.1f} letters/s")
+
+    def close(self) -> None:
+        self._progress.stop()
+
+
+def _progress(inputs: list[str]) -> _Progress | None:
+    if not sys.stderr.isatty():
+        return None
+    from imr_llm.batch import count_inputs
+
+    return _Progress(count_inputs(inputs))
+
+
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="Letter files, folders and glob patterns.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Results: JSON Lines, appended to (resumable).")
+    ],
+    errors: Annotated[
+        Path | None,
+        typer.Option(help="Failures, JSON Lines [default: errors.jsonl next to --out]."),
+    ] = None,
+    csv: Annotated[
+        Path | None, typer.Option("--csv", help="Also a CSV, one row per treatment (appended).")
+    ] = None,
+    explanations: Annotated[
+        Path | None,
+        typer.Option(help="Also write each letter's explanation here, named after the letter."),
+    ] = None,
+    format: Annotated[
+        ExplanationFormat, typer.Option("--format", "-f", help="Format of --explanations.")
+    ] = ExplanationFormat.text,
+    lang: Annotated[
+        BatchLanguage, typer.Option(help="Language of --explanations.")
+    ] = BatchLanguage.en,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Offline engine: processes [default: every core]."),
+    ] = None,
+    chunksize: Annotated[
+        int, typer.Option(min=1, help="Offline engine: letters per task sent to a process.")
+    ] = DEFAULT_CHUNKSIZE,
+    resume: Annotated[
+        bool,
+        typer.Option(help="Skip letters already in --out (--no-resume: run and append all)."),
+    ] = True,
+    engine: Annotated[
+        BatchEngine,
+        typer.Option(help="auto = openai when an endpoint is configured, else offline."),
+    ] = BatchEngine.auto,
+    model: Annotated[str | None, typer.Option(help="Model name [env IMR_LLM_MODEL].")] = None,
+    mode: Annotated[
+        str | None, typer.Option(help="tools|json|json_schema|md_json [env IMR_LLM_MODE].")
+    ] = None,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(help="LLM engine: letters in flight at once [env IMR_LLM_CONCURRENCY]."),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write cache.")
+    ] = False,
+    openai_batch: Annotated[
+        bool,
+        typer.Option(
+            "--openai-batch",
+            help="LLM engine: use the OpenAI Batch API (half price, within a day); resumable.",
+        ),
+    ] = False,
+) -> None:
+    """Run many letters into one JSON Lines file (one determination a line, as `extract`
+    prints it), in parallel, with a progress bar on a terminal.
+
+    INPUTS are letter files, folders (searched recursively for .txt and .pdf) and glob patterns
+    (quote them, e.g. "letters/**/*.pdf").
+
+    Resumable: a letter whose text hash (source.sha256) is already in --out is skipped, so
+    rerunning the same command after a crash or Ctrl-C finishes the job; --out is only appended
+    to. Each failure is written to --errors (path, error, type, exit_code; one JSON object a
+    line) and the others go on.
+
+    Exit code: 0 when no letter failed, 3 when any letter failed (see --errors).
+    """
+    from imr_llm import cli
+    from imr_llm.batch import BatchConfig, BatchRun, default_workers
+    from imr_llm.settings import resolve_engine
+
+    settings = cli._safe_settings(
+        model=model, mode=mode, concurrency=concurrency, no_cache=no_cache
+    )
+    try:
+        chosen = resolve_engine(engine.value, settings)
+    except ImrError as error:
+        cli._fail(error)
+    if chosen == "openai":
+        where = settings.base_url or "api.openai.com"
+        typer.echo(f"imr-llm: engine openai, model {settings.model} at {where}", err=True)
+    config = BatchConfig(
+        out=out,
+        errors=errors,
+        csv=csv,
+        explanations=explanations,
+        explanation_format=format.value,
+        lang=lang.value,
+        chunksize=chunksize,
+        resume=resume,
+        debug=bool(cli._STATE["debug"]),
+        workers=workers or default_workers(),
+        openai_batch=openai_batch,
+    )
+    if openai_batch and chosen != "openai":
+        cli._fail(ImrError("--openai-batch needs the openai engine: set OPENAI_API_KEY"))
+    _run(BatchRun(config, chosen, settings), inputs)
+
+
+def _run(run: BatchRun, inputs: list[str]) -> None:
+    from imr_llm import cli
+    from imr_llm.batch import summary_line
+
+    progress = _progress(inputs)
+    run.on_outcome = progress.advance if progress else None
+    try:
+        summary = run.run(inputs)
+    except KeyboardInterrupt:
+        _close(progress)
+        typer.echo(summary_line(run.summary, run.config, run.engine) + " (interrupted)", err=True)
+        raise typer.Exit(130) from None
+    except Exception as error:
+        _close(progress)
+        cli._fail(error)
+    _close(progress)
+    for note in summary.notes:
+        typer.echo(f"imr-llm: note: {note}", err=True)
+    typer.echo(summary_line(summary, run.config, run.engine), err=True)
+    raise typer.Exit(summary.exit_code)
+
+
+def _close(progress: Any) -> None:
+    if progress is not None:
+        progress.close()

@@ -1,0 +1,486 @@
+"""`imr-llm batch`: many letters, in parallel, resumable, failures recorded and skipped past.
+
+Most tests run the CLI as a real process, the way a user runs it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import LETTERS, ROOT
+from fake_openai_server import FakeOpenAIServer, Reply
+from llm_responder import respond
+
+from imr_llm.batch import CSV_COLUMNS, BatchConfig, BatchRun
+from imr_llm.errors import ImrError, InputError, LetterParseError, LlmError, NotAnImrLetterError
+from imr_llm.pipeline import extract
+from imr_llm.schema import Determination, Explanation
+
+SUMMARY = re.compile(
+    r"imr-llm: batch: (?P<done>\d+) done, (?P<skipped>\d+) skipped \(already in [^)]*\), "
+    r"(?P<failed>\d+) failed.*; (?P<seconds>[\d.]+) s, (?P<rate>[\d.]+) letters/s"
+)
+ALL_LETTERS = sorted(p for p in LETTERS.iterdir() if p.suffix in {".txt", ".pdf"})
+TWO_ITEMS = LETTERS / "CM16-0213037.txt"  # two items, both upheld
+ONE_ITEM = LETTERS / "CM17-0015218.txt"  # one item, overturned
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "IMR_LLM_"))}
+    env.update(extra)
+    return env
+
+
+def batch(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "imr_llm", "batch", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env or clean_env(),
+        cwd=ROOT,
+    )
+
+
+def summary(result: subprocess.CompletedProcess[str]) -> dict[str, int]:
+    match = SUMMARY.search(result.stderr)
+    assert match, result.stderr
+    return {k: int(match[k]) for k in ("done", "skipped", "failed")}
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def by_path(path: Path) -> dict[str, Determination]:
+    results = [Determination.model_validate_json(line) for line in lines(path)]
+    return {str(d.source.path): d for d in results}
+
+
+def errors(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in lines(path)]
+
+
+# --- every real letter -----------------------------------------------------------------------
+
+
+def test_every_letter_txt_and_pdf_in_one_run(tmp_path: Path) -> None:
+    out = tmp_path / "results.jsonl"
+    result = batch(LETTERS, "--out", out, "--workers", "2")
+    assert result.returncode == 0, result.stderr
+    assert summary(result) == {"done": len(ALL_LETTERS), "skipped": 0, "failed": 0}
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    written = lines(out)
+    assert len(written) == len(ALL_LETTERS) == 136
+    assert (tmp_path / "errors.jsonl").read_text() == ""
+    got = {json.loads(line)["source"]["path"]: line for line in written}
+    for letter in ALL_LETTERS:  # each line is exactly what `imr-llm extract` prints, compact
+        assert got[str(letter)] == extract(str(letter)).model_dump_json()
+
+
+def test_pool_and_single_process_give_the_same_lines(tmp_path: Path) -> None:
+    letters = [str(p) for p in ALL_LETTERS[:24]]
+    outputs = []
+    for workers in (1, 2):
+        out = tmp_path / f"w{workers}.jsonl"
+        summary_ = BatchRun(BatchConfig(out=out, workers=workers, chunksize=3)).run(letters)
+        assert (summary_.done, summary_.failed, summary_.exit_code) == (24, 0, 0)
+        outputs.append(sorted(lines(out)))
+    assert outputs[0] == outputs[1]
+
+
+# --- inputs --------------------------------------------------------------------------------------
+
+
+def test_folders_globs_and_files(tmp_path: Path) -> None:
+    tree = tmp_path / "in"
+    (tree / "sub" / "deeper").mkdir(parents=True)
+    (tree / ".hidden").mkdir()
+    copy = {
+        tree / "a.txt": TWO_ITEMS,
+        tree / "sub" / "b.pdf": LETTERS / "CM16-0213037.pdf",
+        tree / "sub" / "deeper" / "c.TXT": ONE_ITEM,
+        tree / ".hidden" / "d.txt": ONE_ITEM,  # hidden folders are not searched
+        tmp_path / "globbed" / "e.txt": LETTERS / "CM16-0219557.txt",
+        tmp_path / "globbed" / "f.txt": LETTERS / "CM16-0224814.txt",
+        tmp_path / "single.txt": LETTERS / "CM16-0229336.txt",
+    }
+    for target, source in copy.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+    (tree / "notes.md").write_text("not a letter")  # folders and globs take .txt/.pdf only
+    (tmp_path / "globbed" / "g.csv").write_text("a,b")
+    out = tmp_path / "out" / "results.jsonl"  # missing folders are made
+    result = batch(
+        tree,
+        tmp_path / "globbed" / "*",
+        tmp_path / "single.txt",
+        tmp_path / "nothing*.pdf",
+        "--out",
+        out,
+    )
+    assert result.returncode == InputError.exit_code, result.stderr
+    assert summary(result) == {"done": 6, "skipped": 0, "failed": 1}
+    assert set(by_path(out)) == {
+        str(tree / "a.txt"),
+        str(tree / "sub" / "b.pdf"),
+        str(tree / "sub" / "deeper" / "c.TXT"),
+        str(tmp_path / "globbed" / "e.txt"),
+        str(tmp_path / "globbed" / "f.txt"),
+        str(tmp_path / "single.txt"),
+    }
+    [failure] = errors(tmp_path / "out" / "errors.jsonl")
+    assert failure["path"] == str(tmp_path / "nothing*.pdf")
+    assert "no .txt or .pdf letter matches this pattern" in failure["error"]
+
+
+def _image_only_pdf(path: Path) -> Path:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    with path.open("wb") as handle:
+        writer.write(handle)
+    return path
+
+
+def _cut_off(path: Path) -> Path:
+    text = (LETTERS / "CM16-0234464.txt").read_text(encoding="utf-8")
+    cut = text[: text.index("Lidocaine ointment 5% 106.32gm: Upheld") + 900]
+    path.write_text(cut.rsplit(" ", 1)[0], encoding="utf-8")
+    return path
+
+
+def test_bad_files_are_recorded_with_their_reason_and_the_good_ones_land(tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (folder / "rent.txt").write_bytes(b"Dear tenant,\nYour rent is due on Monday.\n" * 20)
+    _cut_off(folder / "cut.txt")
+    _image_only_pdf(folder / "scan.pdf")
+    for good in (TWO_ITEMS, ONE_ITEM, LETTERS / "CM16-0248698.pdf"):
+        (folder / good.name).write_bytes(good.read_bytes())
+    out, errors_file = tmp_path / "results.jsonl", tmp_path / "failures" / "bad.jsonl"
+    result = batch(folder, "--out", out, "--errors", errors_file, "--workers", "2")
+    assert result.returncode == InputError.exit_code
+    assert summary(result) == {"done": 3, "skipped": 0, "failed": 5}
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert {Path(p).name for p in by_path(out)} == {
+        "CM16-0213037.txt",
+        "CM17-0015218.txt",
+        "CM16-0248698.pdf",
+    }
+    recorded = {Path(e["path"]).name: e for e in errors(errors_file)}
+    expected = {
+        "empty.txt": (InputError, "the file is empty"),
+        "binary.txt": (InputError, "looks like a binary file"),
+        "rent.txt": (NotAnImrLetterError, "not an IMR"),
+        "cut.txt": (LetterParseError, "cut off"),
+        "scan.pdf": (InputError, "no text layer - run OCR first"),
+    }
+    assert set(recorded) == set(expected)
+    for name, (kind, words) in expected.items():
+        record = recorded[name]
+        assert set(record) == {"path", "error", "type", "exit_code"}
+        assert (record["type"], record["exit_code"]) == (kind.__name__, kind.exit_code)
+        assert words in record["error"] and "\n" not in record["error"]
+
+    again = batch(folder, "--out", out, "--errors", errors_file)  # failures are retried
+    assert summary(again) == {"done": 0, "skipped": 3, "failed": 5}
+    assert len(errors(errors_file)) == 5  # this run's failures, not the sum of every run
+    assert len(lines(out)) == 3
+
+
+# --- resume ---------------------------------------------------------------------------------------
+
+
+def _variants(folder: Path, copies: int) -> list[str]:
+    """Each real text letter `copies` times, with a changed case number (so a new hash)."""
+    folder.mkdir()
+    cases = []
+    for letter in sorted(LETTERS.glob("CM*.txt")):
+        text = letter.read_text(encoding="utf-8")
+        for copy in range(1, copies + 1):
+            case = f"{letter.stem[:5]}{copy}{letter.stem[6:]}"  # CM16-0213037 -> CM16-3213037
+            assert letter.stem in text and case not in text
+            (folder / f"{case}.txt").write_text(text.replace(letter.stem, case), "utf-8")
+            cases.append(case)
+    return cases
+
+
+def _wait_for_lines(path: Path, count: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if path.exists() and path.read_bytes().count(b"\n") >= count:
+            return
+        time.sleep(0.005)
+    raise AssertionError("the batch finished or stalled before it could be killed")
+
+
+def test_killed_run_resumes_and_every_letter_lands_exactly_once(tmp_path: Path) -> None:
+    cases = _variants(tmp_path / "letters", copies=7)
+    assert len(cases) == 448
+    out = tmp_path / "results.jsonl"
+    command = [
+        sys.executable,
+        "-m",
+        "imr_llm",
+        "batch",
+        str(tmp_path / "letters"),
+        "--out",
+        str(out),
+        "--workers",
+        "2",
+        "--csv",
+        str(tmp_path / "items.csv"),
+    ]
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        _wait_for_lines(out, 40, process)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)  # the batch and its workers, mid-run
+        process.wait()
+    assert process.returncode == -signal.SIGKILL
+    data = out.read_bytes()
+    complete = data.count(b"\n")
+    assert 40 <= complete < len(cases)
+
+    second = batch(tmp_path / "letters", "--out", out, "--csv", tmp_path / "items.csv")
+    assert second.returncode == 0, second.stderr
+    assert summary(second) == {"done": len(cases) - complete, "skipped": complete, "failed": 0}
+    assert out.read_bytes().startswith(data[: data.rindex(b"\n") + 1])  # appended, not rewritten
+    got = Counter(
+        str(d.case.case_number) for d in map(Determination.model_validate_json, lines(out))
+    )
+    assert got == Counter(cases)  # every letter exactly once
+    with (tmp_path / "items.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["case_number"] for row in rows} == set(cases)
+
+
+def test_half_written_last_line_is_cut_and_no_other_line_is_lost(tmp_path: Path) -> None:
+    letters = [TWO_ITEMS, ONE_ITEM, LETTERS / "CM16-0219557.txt"]
+    full = tmp_path / "full.jsonl"
+    assert batch(*letters, "--out", full).returncode == 0
+    first, second, third = lines(full)
+
+    out = tmp_path / "results.jsonl"
+    out.write_text(f"{first}\n{second}\n{third[: len(third) // 2]}", encoding="utf-8")
+    result = batch(*letters, "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "cut off a half-written last line" in result.stderr
+    assert summary(result) == {"done": 1, "skipped": 2, "failed": 0}
+    assert sorted(lines(out)) == sorted([first, second, third])
+
+    out.write_text(f"{first}\n{second}", encoding="utf-8")  # whole, only the newline missing
+    result = batch(*letters, "--out", out)
+    assert summary(result) == {"done": 1, "skipped": 2, "failed": 0}
+    assert sorted(lines(out)) == sorted([first, second, third])
+
+
+def test_repeats_in_one_run_are_written_once_and_no_resume_appends_all(tmp_path: Path) -> None:
+    out = tmp_path / "results.jsonl"
+    result = batch(TWO_ITEMS, TWO_ITEMS, ONE_ITEM, "--out", out, "--workers", "1")
+    assert summary(result) == {"done": 2, "skipped": 1, "failed": 0}
+    result = batch(TWO_ITEMS, ONE_ITEM, "--out", out, "--no-resume")
+    assert summary(result) == {"done": 2, "skipped": 0, "failed": 0}
+    assert len(lines(out)) == 4
+
+
+# --- CSV and explanations -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("output_format", ["text", "md", "json", "html"])
+def test_csv_and_explanations(tmp_path: Path, output_format: str) -> None:
+    letters = [TWO_ITEMS, LETTERS / "CM16-0213037.pdf", ONE_ITEM, LETTERS / "CM16-0248698.pdf"]
+    out, table, folder = tmp_path / "r.jsonl", tmp_path / "items.csv", tmp_path / "explained"
+    result = batch(
+        *letters,
+        "--out",
+        out,
+        "--csv",
+        table,
+        "--explanations",
+        folder,
+        "--format",
+        output_format,
+        "--lang",
+        "en",
+        "--workers",
+        "2",
+    )
+    assert result.returncode == 0, result.stderr
+    extension = {"text": "txt", "md": "md", "json": "json", "html": "html"}[output_format]
+    names = {  # named after the stem; a second letter with the same stem adds its suffix
+        f"CM16-0213037.{extension}": TWO_ITEMS,
+        f"CM16-0213037.pdf.{extension}": LETTERS / "CM16-0213037.pdf",
+        f"CM17-0015218.{extension}": ONE_ITEM,
+        f"CM16-0248698.{extension}": LETTERS / "CM16-0248698.pdf",
+    }
+    assert {p.name for p in folder.iterdir()} == set(names)
+    explained = (folder / f"CM17-0015218.{extension}").read_text(encoding="utf-8")
+    if output_format == "json":
+        assert Explanation.model_validate_json(explained).items[0].decision == "overturned"
+    elif output_format == "md":
+        assert explained.startswith("# ") and "## What you can do next" in explained
+    elif output_format == "html":
+        assert explained.lower().startswith("<!doctype html>") and "CM17-0015218" in explained
+    else:
+        assert explained.startswith("YOUR IMR DECISION") and "Approved" in explained
+
+    results = by_path(out)
+    with table.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        assert tuple(reader.fieldnames or ()) == CSV_COLUMNS
+        rows = list(reader)
+    assert len(rows) == sum(len(d.treatments) for d in results.values()) == 2 + 2 + 1 + 21
+    for row in rows:
+        determination = results[row["path"]]
+        item = determination.treatments[int(row["item"]) - 1]
+        assert row["request"] == " ".join(item.request.split())
+        assert row["decision"] == item.decision and row["category"] == item.category
+        assert row["case_number"] == determination.case.case_number
+        assert row["year"] == str(determination.case.decision_date.year)  # type: ignore[union-attr]
+        assert row["retrospective"] in {"true", "false"}
+        assert row["sha256"] == determination.source.sha256
+    first = next(r for r in rows if r["path"] == str(TWO_ITEMS))
+    assert first["decision_date"] == "2016-12-09" and first["format"] == "dwc-2016"
+    assert "MTUS" in first["claims_administrator_guidelines"]
+    assert first["reviewer_specialties"]
+
+
+def test_spanish_explanations(tmp_path: Path) -> None:
+    folder = tmp_path / "explained"
+    result = batch(
+        ONE_ITEM,
+        "--out",
+        tmp_path / "r.jsonl",
+        "--explanations",
+        folder,
+        "--format",
+        "json",
+        "--lang",
+        "es",
+    )
+    assert result.returncode == 0, result.stderr
+    explanation = Explanation.model_validate_json((folder / "CM17-0015218.json").read_text())
+    assert explanation.lang == "es" and explanation.items[0].decision == "overturned"
+
+
+# --- exit codes -----------------------------------------------------------------------------------
+
+
+def test_exit_codes(tmp_path: Path) -> None:
+    out = tmp_path / "r.jsonl"
+    assert batch(TWO_ITEMS, "--out", out).returncode == 0
+    assert batch(TWO_ITEMS, tmp_path / "nope.txt", "--out", out).returncode == 3
+    for usage in (["--out", str(out), "--workers", "0"], ["--format", "md"]):  # no --out
+        result = batch(TWO_ITEMS, *usage)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+    result = batch(TWO_ITEMS, "--out", tmp_path)  # a folder
+    assert result.returncode != 0
+    assert result.stderr.startswith("imr-llm: error: ") and result.stderr.count("\n") == 1
+
+
+def test_a_dead_worker_stops_the_run_instead_of_hanging(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import imr_llm.batch as batch_module
+
+    real = batch_module.offline_outcome
+
+    def crashing(job: batch_module.Job) -> batch_module.Outcome:
+        if job.path.endswith("CM17-0015218.txt"):
+            os._exit(1)  # as a segfault in a native library would
+        return real(job)
+
+    monkeypatch.setattr(batch_module, "offline_outcome", crashing)  # forked workers inherit it
+    run = BatchRun(BatchConfig(out=tmp_path / "r.jsonl", workers=2, chunksize=1))
+    started = time.monotonic()
+    with pytest.raises(ImrError, match="a worker process died"):
+        run.run([str(TWO_ITEMS), str(ONE_ITEM), str(LETTERS / "CM16-0219557.txt")])
+    assert time.monotonic() - started < 30
+    assert run.summary.done == 2
+
+
+# --- the LLM engine ---------------------------------------------------------------------------
+
+
+class _Gauge:
+    """Counts requests in flight at the fake server (each held for `seconds`)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds, self.now, self.most = seconds, 0, 0
+        self.lock = threading.Lock()
+
+    def respond(self, request: dict[str, Any]) -> Reply:
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+        try:
+            time.sleep(self.seconds)
+            if "CM17-0015218" in json.dumps(request):  # a scripted fault for one letter
+                return Reply.error(400, message="fake server: this letter is refused")
+            return respond(request)
+        finally:
+            with self.lock:
+                self.now -= 1
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAIServer]:
+    with FakeOpenAIServer(responder=respond) as running:
+        yield running
+
+
+def test_llm_engine_runs_letters_concurrently_records_faults_and_resumes(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    letters = [*sorted(LETTERS.glob("CM16-*.txt"))[:11], ONE_ITEM]
+    gauge = _Gauge(seconds=0.3)
+    server.responder = gauge.respond
+    env = clean_env(OPENAI_BASE_URL=server.base_url, IMR_LLM_CACHE_DIR=str(tmp_path / "cache"))
+    out = tmp_path / "r.jsonl"
+    started = time.monotonic()
+    result = batch(*letters, "--out", out, "--concurrency", "4", env=env)
+    elapsed = time.monotonic() - started
+    assert result.returncode == InputError.exit_code, result.stderr
+    assert "engine openai" in result.stderr
+    assert summary(result) == {"done": 11, "skipped": 0, "failed": 1}
+    assert "11 requests, 0 of 11 letters from cache" in result.stderr
+    assert 2 <= gauge.most <= 4  # concurrent, and never more than --concurrency
+    assert elapsed < 12 * 0.3  # one at a time would take 3.6 s before any overhead
+    determinations = by_path(out)
+    assert all(d.engine.name == "openai" for d in determinations.values())
+    [failure] = errors(tmp_path / "errors.jsonl")
+    assert failure["path"] == str(ONE_ITEM)
+    assert (failure["type"], failure["exit_code"]) == (LlmError.__name__, LlmError.exit_code)
+    assert "HTTP 400" in failure["error"]
+
+    before = server.request_count
+    again = batch(*letters, "--out", out, "--concurrency", "4", env=env)
+    assert summary(again) == {"done": 0, "skipped": 11, "failed": 1}
+    assert server.request_count - before == 1  # only the failed letter asked again
+
+    before = server.request_count
+    cached = batch(*letters, "--out", tmp_path / "fresh.jsonl", env=env)
+    assert summary(cached) == {"done": 11, "skipped": 0, "failed": 1}
+    assert "0 requests, 11 of 11 letters from cache" in cached.stderr
+    assert server.request_count - before == 1
