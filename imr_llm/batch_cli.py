@@ -7,82 +7,26 @@ imports it to register the command); the shared error helpers are imported when 
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from imr_llm.cli_common import Engine, Language, LetterProgress, OutputFormat, progress_bar
 from imr_llm.errors import ImrError
 
 if TYPE_CHECKING:
-    from imr_llm.batch import BatchRun, Outcome
+    from imr_llm.batch import BatchRun
 
 DEFAULT_CHUNKSIZE = 8  # imr_llm.batch.DEFAULT_CHUNKSIZE (not imported here: keeps startup fast)
 
 
-class BatchEngine(StrEnum):
-    auto = "auto"
-    offline = "offline"
-    openai = "openai"
-
-
-class ExplanationFormat(StrEnum):
-    text = "text"
-    md = "md"
-    json = "json"
-    html = "html"
-
-
-class BatchLanguage(StrEnum):
-    en = "en"
-    es = "es"
-
-
-class _Progress:
-    """A progress bar with rate and ETA on stderr (only on a terminal)."""
-
-    def __init__(self, total: int) -> None:
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        self._progress = Progress(
-            TextColumn("letters"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}"),
-            TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        self._task = self._progress.add_task("letters", total=total, rate="")
-        self._progress.start()
-
-    def advance(self, _: Outcome) -> None:
-        self._progress.advance(self._task, 1)
-        speed = self._progress.tasks[0].speed
-        if speed:
-            self._progress.update(self._task, rate=f"{speed:.1f} letters/s")
-
-    def close(self) -> None:
-        self._progress.stop()
-
-
-def _progress(inputs: list[str]) -> _Progress | None:
+def _progress(inputs: list[str]) -> LetterProgress | None:
     if not sys.stderr.isatty():
         return None
     from imr_llm.batch import count_inputs
 
-    return _Progress(count_inputs(inputs))
+    return progress_bar(count_inputs(inputs))
 
 
 def batch(
@@ -102,11 +46,9 @@ def batch(
         typer.Option(help="Also write each letter's explanation here, named after the letter."),
     ] = None,
     format: Annotated[
-        ExplanationFormat, typer.Option("--format", "-f", help="Format of --explanations.")
-    ] = ExplanationFormat.text,
-    lang: Annotated[
-        BatchLanguage, typer.Option(help="Language of --explanations.")
-    ] = BatchLanguage.en,
+        OutputFormat, typer.Option("--format", "-f", help="Format of --explanations.")
+    ] = OutputFormat.text,
+    lang: Annotated[Language, typer.Option(help="Language of --explanations.")] = Language.en,
     workers: Annotated[
         int | None,
         typer.Option(min=1, help="Offline engine: processes [default: every core]."),
@@ -119,9 +61,9 @@ def batch(
         typer.Option(help="Skip letters already in --out (--no-resume: run and append all)."),
     ] = True,
     engine: Annotated[
-        BatchEngine,
+        Engine,
         typer.Option(help="auto = openai when an endpoint is configured, else offline."),
-    ] = BatchEngine.auto,
+    ] = Engine.auto,
     model: Annotated[str | None, typer.Option(help="Model name [env IMR_LLM_MODEL].")] = None,
     mode: Annotated[
         str | None, typer.Option(help="tools|json|json_schema|md_json [env IMR_LLM_MODE].")

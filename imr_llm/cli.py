@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import logging
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from imr_llm import __version__
+from imr_llm.cli_common import Engine, Language, OutputFormat, progress_bar
 from imr_llm.errors import EXIT_CODES, ImrError
 from imr_llm.schema import Lang
 
@@ -35,24 +35,6 @@ eval_app = typer.Typer(
     invoke_without_command=True,
 )
 app.add_typer(eval_app, name="eval")
-
-
-class Engine(StrEnum):
-    auto = "auto"
-    offline = "offline"
-    openai = "openai"
-
-
-class OutputFormat(StrEnum):
-    text = "text"
-    md = "md"
-    json = "json"
-    html = "html"
-
-
-class Language(StrEnum):
-    en = "en"
-    es = "es"
 
 
 _STATE = {"debug": False, "verbose": False}
@@ -145,11 +127,11 @@ def _run(
     if chosen == "openai":
         where = settings.base_url or "api.openai.com"
         typer.echo(f"imr-llm: engine openai, model {settings.model} at {where}", err=True)
-    progress = _progress(len(files))
+    progress = progress_bar(len(files))
 
     def done(result: LetterResult) -> None:
         if progress:
-            progress.advance(1)
+            progress.advance(result)
 
     try:
         results = run_letters(
@@ -174,25 +156,6 @@ def _run(
     if _STATE["verbose"]:
         _report_usage(results)
     return results
-
-
-class _Progress:
-    def __init__(self, total: int) -> None:
-        from rich.progress import Progress
-
-        self._progress = Progress(transient=True)
-        self._task = self._progress.add_task("letters", total=total)
-        self._progress.start()
-
-    def advance(self, steps: int) -> None:
-        self._progress.advance(self._task, steps)
-
-    def close(self) -> None:
-        self._progress.stop()
-
-
-def _progress(total: int) -> _Progress | None:
-    return _Progress(total) if total > 1 and sys.stderr.isatty() else None
 
 
 def _report_usage(results: list[Any]) -> None:
@@ -336,14 +299,14 @@ def eval_run(
     from imr_llm.evals.run import run_eval
 
     settings = _safe_settings(model=model, mode=mode, concurrency=concurrency, no_cache=no_cache)
-    progress = _progress(len(list(gold.glob("*.json")))) if gold.is_dir() else None
+    progress = progress_bar(len(list(gold.glob("*.json")))) if gold.is_dir() else None
     try:
         run = run_eval(
             gold,
             letters,
             engine=engine.value,
             settings=settings,
-            on_done=(lambda _: progress.advance(1)) if progress else None,
+            on_done=progress.advance if progress else None,
         )
         reference = compare.load_run(baseline) if baseline else None
     except ImrError as error:
