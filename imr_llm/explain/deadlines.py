@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -28,26 +29,14 @@ def add_working_days(start: date, days: int) -> date:
 
 
 def add_months(start: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it is shorter)."""
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
-    day = min(
-        start.day,
-        [
-            31,
-            29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-            31,
-            30,
-            31,
-            30,
-            31,
-            31,
-            30,
-            31,
-            30,
-            31,
-        ][month - 1],
-    )
-    return date(year, month, day)
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def _days_after(start: date | None, days: str) -> date | None:
+    return start + timedelta(days=int(days)) if start else None
 
 
 def compute_deadlines(determination: Determination) -> list[Deadline]:
@@ -58,9 +47,7 @@ def compute_deadlines(determination: Determination) -> list[Deadline]:
         out.append(
             Deadline(
                 what="appeal",
-                date=decision_date + timedelta(days=int(facts.APPEAL_DAYS.value))
-                if decision_date
-                else None,
+                date=_days_after(decision_date, facts.APPEAL_DAYS.value),
                 basis=f"{facts.APPEAL_DAYS.source}; counted here from the decision date, "
                 "the safe choice",
             )
@@ -81,9 +68,7 @@ def compute_deadlines(determination: Determination) -> list[Deadline]:
         out.append(
             Deadline(
                 what="payment",
-                date=decision_date + timedelta(days=int(facts.PAY_DAYS.value))
-                if decision_date
-                else None,
+                date=_days_after(decision_date, facts.PAY_DAYS.value),
                 basis=f"{facts.PAY_DAYS.source}; counted here from the decision date",
             )
         )
