@@ -96,3 +96,13 @@ def test_every_reason_match_contains_one_of_its_triggers() -> None:
                             match.group(0),
                         )
     assert checked > 500
+
+
+def test_new_request_window_handles_month_ends() -> None:
+    from datetime import date
+
+    from imr_llm.explain.deadlines import add_months
+
+    assert add_months(date(2016, 11, 3), 12) == date(2017, 11, 3)
+    assert add_months(date(2016, 1, 31), 1) == date(2016, 2, 29)  # leap year
+    assert add_months(date(2016, 2, 29), 12) == date(2017, 2, 28)
