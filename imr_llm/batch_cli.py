@@ -98,18 +98,11 @@ def batch(
     """
     from imr_llm import cli
     from imr_llm.batch import BatchConfig, BatchRun, default_workers
-    from imr_llm.settings import resolve_engine
 
     settings = cli._safe_settings(
         model=model, mode=mode, concurrency=concurrency, no_cache=no_cache
     )
-    try:
-        chosen = resolve_engine(engine.value, settings)
-    except ImrError as error:
-        cli._fail(error)
-    if chosen == "openai":
-        where = settings.base_url or "api.openai.com"
-        typer.echo(f"imr-llm: engine openai, model {settings.model} at {where}", err=True)
+    chosen = cli.choose_engine(engine, settings)
     config = BatchConfig(
         out=out,
         errors=errors,

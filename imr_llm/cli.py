@@ -113,11 +113,8 @@ def _settings(**flags: Any) -> Any:
     return load_settings(flags)
 
 
-def _run(
-    files: list[str], task: Task, engine: Engine, settings: Any, lang: Lang = "en"
-) -> list[Any]:
-    """Run the pipeline over `files`; report each failure on stderr and keep going."""
-    from imr_llm.pipeline import LetterResult, run_letters
+def choose_engine(engine: Engine, settings: Any) -> str:
+    """The engine that will run; says so on stderr when it is the (paid) openai engine."""
     from imr_llm.settings import resolve_engine
 
     try:
@@ -127,6 +124,16 @@ def _run(
     if chosen == "openai":
         where = settings.base_url or "api.openai.com"
         typer.echo(f"imr-llm: engine openai, model {settings.model} at {where}", err=True)
+    return chosen
+
+
+def _run(
+    files: list[str], task: Task, engine: Engine, settings: Any, lang: Lang = "en"
+) -> list[Any]:
+    """Run the pipeline over `files`; report each failure on stderr and keep going."""
+    from imr_llm.pipeline import LetterResult, run_letters
+
+    chosen = choose_engine(engine, settings)
     progress = progress_bar(len(files))
 
     def done(result: LetterResult) -> None:

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from imr_llm.errors import ImrError
 from imr_llm.formats import ParsedLetter, parse_letter
 from imr_llm.normalize import normalize_text
 from imr_llm.offline import build_determination
@@ -160,7 +159,7 @@ async def _llm_many(
                         Analysis(determination, explanation) if task == "analyze" else explanation
                     )
                 result = LetterResult(path, value=value)
-            except (ImrError, Exception) as error:
+            except Exception as error:
                 result = LetterResult(path, error=error)
         if on_done:
             on_done(result)

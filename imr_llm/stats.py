@@ -40,12 +40,9 @@ INK = "#1a1a1a"
 # --- the summary --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Row:
-    """One line of a breakdown: how many items fall under `label` and how they were decided."""
+class _Rates:
+    """Uphold and overturn rates of a dataclass with `items`, `upheld` and `overturned`."""
 
-    label: str
-    letters: int
     items: int
     upheld: int
     overturned: int
@@ -57,6 +54,17 @@ class Row:
     @property
     def overturn_rate(self) -> float | None:
         return self.overturned / self.items if self.items else None
+
+
+@dataclass(frozen=True)
+class Row(_Rates):
+    """One line of a breakdown: how many items fall under `label` and how they were decided."""
+
+    label: str
+    letters: int
+    items: int
+    upheld: int
+    overturned: int
 
 
 @dataclass(frozen=True)
@@ -79,7 +87,7 @@ class InputReport:
 
 
 @dataclass(frozen=True)
-class Summary:
+class Summary(_Rates):
     letters: int
     items: int
     upheld: int
@@ -88,14 +96,6 @@ class Summary:
     formats: tuple[tuple[str, int], ...]
     breakdowns: tuple[Breakdown, ...]
     source: InputReport = field(default_factory=lambda: InputReport(path="-"))
-
-    @property
-    def uphold_rate(self) -> float | None:
-        return self.upheld / self.items if self.items else None
-
-    @property
-    def overturn_rate(self) -> float | None:
-        return self.overturned / self.items if self.items else None
 
 
 # --- reading the file ---------------------------------------------------------------------------
