@@ -218,6 +218,26 @@ def test_prompt_injection_in_the_letter_cannot_change_a_decision(
     assert [i.decision for i in result.items] == ["upheld", "upheld"]
 
 
+@pytest.mark.parametrize("mode", ["tools", "json_schema"])
+def test_template_syntax_in_a_letter_reaches_the_model_unchanged(
+    server: FakeOpenAIServer, tmp_path: Path, mode: str
+) -> None:
+    """Letters are data, never templates (instructor renders messages as Jinja when it is given
+    a context: issue 567-labs/instructor#2669)."""
+    odd = "Scanned note: {{ patient_name }} {% if x %} {# form 10 #}\n    indented line"
+    text = LETTER.read_text(encoding="utf-8").replace(
+        "CLINICAL CASE SUMMARY", f"CLINICAL CASE SUMMARY\n{odd}"
+    )
+    letter = tmp_path / "braces.txt"
+    letter.write_text(text, encoding="utf-8")
+    result = summarize(
+        str(letter), engine="openai", settings=settings_for(server, tmp_path, mode=mode)
+    )
+    assert [i.decision for i in result.items] == ["upheld", "upheld"]
+    for request in server.chat_requests:
+        assert odd in request.json["messages"][-1]["content"]
+
+
 def test_length_finish_reason_is_a_clear_error(server: FakeOpenAIServer, tmp_path: Path) -> None:
     server.responder = lambda request: Reply.tool_call('{"diagnoses": [', finish_reason="length")
     with pytest.raises(LlmError, match="cut off at its token limit"):

@@ -1,7 +1,10 @@
 """The provider seam: the only module that imports openai or instructor.
 
-In: messages, a response model, a validation context, settings. Out: the parsed object, its raw
-JSON, and usage. Two retry layers, kept apart:
+In: messages, a response model, settings. Out: the parsed object, its raw JSON, and usage. The
+response model's validators find their context themselves (llm/models.py binds it per task):
+instructor's own `context=` argument would also render every message as a Jinja template, which
+changes a letter containing "{{" or "{%" (instructor issue #2669) and costs a template compile
+per message. Two retry layers, kept apart:
 
 - transport retries (tenacity): 429 (honouring Retry-After), 5xx, timeouts, dropped connections;
   exponential backoff with jitter, bounded in attempts and in total time; never 400/401/403/404;
@@ -14,7 +17,8 @@ import contextvars
 import random
 import time
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from functools import lru_cache
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
@@ -43,8 +47,9 @@ class Usage:
 
 
 @dataclass(frozen=True)
-class Completion:
-    parsed: BaseModel
+class Completion(Generic[T]):
+    parsed: T
+    """Validated by instructor against the context bound in the calling task."""
     raw: str
     usage: Usage
 
@@ -136,6 +141,17 @@ def _on_response(response: Any) -> None:
         record.usage.completion_tokens += int(getattr(counted, "completion_tokens", 0) or 0)
 
 
+@lru_cache(maxsize=8)
+def _response_schema(model: type[BaseModel]) -> type[BaseModel]:
+    """`model` as instructor's ResponseSchema subclass, made once. Given a plain model,
+    instructor makes a new subclass on every call (a pydantic class build, about 5 ms) and so
+    also misses its own cache of the tool schema."""
+    import instructor
+
+    schema: type[BaseModel] = instructor.openai_schema(model)
+    return schema
+
+
 class LlmClient:
     """One endpoint, reused for every call of a run."""
 
@@ -180,8 +196,8 @@ class LlmClient:
         return max(0.0, min(wait, remaining))
 
     async def complete(
-        self, messages: list[dict[str, str]], response_model: type[T], context: Any
-    ) -> Completion:
+        self, messages: list[dict[str, str]], response_model: type[T]
+    ) -> Completion[T]:
         """One structured call with transport retries around validation re-asks."""
         from tenacity import (
             AsyncRetrying,
@@ -208,7 +224,7 @@ class LlmClient:
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self._once(messages, response_model, context, usage)
+                    return await self._once(messages, response_model, usage)
         except LlmError:
             raise
         except Exception as error:
@@ -216,8 +232,8 @@ class LlmClient:
         raise LlmError("the LLM call ended without a result")  # pragma: no cover
 
     async def _once(
-        self, messages: list[dict[str, str]], response_model: type[T], context: Any, usage: Usage
-    ) -> Completion:
+        self, messages: list[dict[str, str]], response_model: type[T], usage: Usage
+    ) -> Completion[T]:
         from instructor.core import InstructorRetryException
 
         raw_outputs: list[str] = []
@@ -226,9 +242,8 @@ class LlmClient:
             parsed = await self._instructor().chat.completions.create(
                 model=self.settings.model,
                 messages=messages,
-                response_model=response_model,
+                response_model=_response_schema(response_model),
                 max_retries=self.settings.reasks,
-                context={"imr": context},
                 temperature=self.settings.temperature,
                 max_tokens=self.settings.max_tokens,
             )

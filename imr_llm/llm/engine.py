@@ -23,7 +23,13 @@ from imr_llm.explain.facts import ALL_FACTS
 from imr_llm.explain.writer import compose_item, with_readability
 from imr_llm.llm.cache import ResponseCache, cache_key
 from imr_llm.llm.client import LlmClient, Usage
-from imr_llm.llm.models import ExplanationDraft, ItemText, LetterUnderstanding, ValidationContext
+from imr_llm.llm.models import (
+    ExplanationDraft,
+    ItemText,
+    LetterUnderstanding,
+    ValidationContext,
+    checking_against,
+)
 from imr_llm.llm.prices import cost_usd
 from imr_llm.llm.prompts import Prompt, load_prompt
 from imr_llm.pipeline import PreparedLetter, extract_offline
@@ -142,9 +148,8 @@ class LlmEngine:
             return hit
         run.hits.append(False)
         try:
-            completion = await self.client.complete(
-                request.messages, request.model, request.context
-            )
+            with checking_against(request.context):
+                completion = await self.client.complete(request.messages, request.model)
         except LlmValidationError as error:
             rescued = self._rescue_decisions(error, request.model, request.context)
             if rescued is None:
@@ -152,10 +157,9 @@ class LlmEngine:
             run.usage.add(Usage(requests=error.attempts))
             return rescued
         run.usage.add(completion.usage)
-        parsed = request.model.model_validate_json(completion.raw, context={"imr": request.context})
         if self.cache:
             self.cache.put(request.key, {"raw": completion.raw})
-        return parsed
+        return completion.parsed
 
     @staticmethod
     def _rescue_decisions(

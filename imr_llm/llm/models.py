@@ -1,12 +1,16 @@
 """What the model must return, and the checks that make instructor re-ask with the error.
 
-Validators read a ValidationContext passed as pydantic validation context: the letter, the
-decisions the deterministic parse found, the computed deadlines. Each failure message says
+Validators read a ValidationContext: the letter, the decisions the deterministic parse found, the
+computed deadlines. It comes as pydantic validation context (`context={"imr": ...}`) or, for the
+calls instructor makes, bound to the running task with `checking_against`. Each failure message says
 exactly what to fix, because instructor feeds it back to the model.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -33,11 +37,24 @@ class ValidationContext:
         return " ".join(self.letter.split()).casefold()
 
 
+_BOUND: ContextVar[ValidationContext | None] = ContextVar("imr_llm_validation", default=None)
+
+
+@contextmanager
+def checking_against(context: ValidationContext) -> Iterator[None]:
+    """Validate against `context` in this task (the validators instructor runs see it)."""
+    token = _BOUND.set(context)
+    try:
+        yield
+    finally:
+        _BOUND.reset(token)
+
+
 def _context(info: ValidationInfo) -> ValidationContext | None:
     context: Any = info.context
     if isinstance(context, dict):
         context = context.get("imr")
-    return context if isinstance(context, ValidationContext) else None
+    return context if isinstance(context, ValidationContext) else _BOUND.get()
 
 
 class ReasonOut(BaseModel):
