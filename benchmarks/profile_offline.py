@@ -15,7 +15,9 @@ from pathlib import Path
 
 from _common import real_letters
 
-from imr_llm.batch import BatchConfig, Job, _init_worker, _setup_of, offline_outcome
+from imr_llm.batch.config import BatchConfig
+from imr_llm.batch.inputs import Job
+from imr_llm.batch.letters import init_worker, offline_outcome, setup_of
 from imr_llm.formats import parse_letter
 from imr_llm.normalize import normalize_text
 from imr_llm.offline import build_determination
@@ -58,7 +60,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=20)
     options = parser.parse_args()
     paths = [str(p) for p in real_letters(options.suffix)]
-    _init_worker(_setup_of(BatchConfig(out=Path("unused"), resume=False)), frozenset(), None)
+    init_worker(setup_of(BatchConfig(out=Path("unused"), resume=False)), frozenset(), None)
     jobs = [Job(path) for path in paths]
     for job in jobs:  # warm: imports, regex compilation
         offline_outcome(job)

@@ -10,6 +10,7 @@ by the item parser, which sees the lines this returns.
 from __future__ import annotations
 
 import re
+import string
 from collections import Counter
 from functools import lru_cache
 
@@ -77,7 +78,8 @@ _KEEP_HYPHEN_PREFIXES = frozenset(
 )
 _ENDS_SENTENCE = re.compile(r"[.!?:;,][\"')]*$")
 _PAGE_NUMBER = re.compile(r"^\s*(page\s+)?\d{1,3}(\s+of\s+\d{1,3})?\s*$", re.IGNORECASE)
-_HYPHEN_BREAK = re.compile(r"\b([A-Za-z]++)(-[ ]*\n|\ufffe\n?)([a-z][A-Za-z]*)")
+_LINE_BREAK_HYPHEN = re.compile(r"(-[ ]*\n|\ufffe\n?)([a-z][A-Za-z]*)")
+_ASCII_LETTERS = frozenset(string.ascii_letters)
 
 
 @lru_cache(maxsize=1)
@@ -93,13 +95,31 @@ def _is_hyphenation_point(left: str, right: str) -> bool:
     return len(left) in positions
 
 
-def _join_hyphen_break(match: re.Match[str]) -> str:
-    left, brk, right = match.groups()
-    end = "\n" if "\n" in brk else ""
-    keep = left.lower() in _KEEP_HYPHEN_PREFIXES or len(left) <= 2
-    if not keep and _is_hyphenation_point(left, right):
-        return f"{left}{right}{end}"
-    return f"{left}-{right}{end}"
+def _join_hyphen_breaks(text: str) -> str:
+    """Undo hyphenation at line ends: 'documen-\ntation' -> 'documentation\n', while a real
+    hyphen stays ('x-\nray' -> 'x-ray\n'). The word before the break must be whole ASCII
+    letters. The search starts at the break and reads that word backwards, because a regex
+    starting at the word tries every word of the letter (it cost 12% of a letter's time)."""
+    joined_up_to = 0  # a word already used as the right-hand side cannot be a left-hand side
+
+    def join(match: re.Match[str]) -> str:
+        nonlocal joined_up_to
+        brk, right = match.groups()
+        start = left_start = match.start()
+        while left_start > joined_up_to and text[left_start - 1] in _ASCII_LETTERS:
+            left_start -= 1
+        before = text[left_start - 1] if left_start else " "
+        if left_start == start or before.isalnum() or before == "_":
+            return match.group()  # no whole word before the break
+        joined_up_to = match.end()
+        left = text[left_start:start]
+        end = "\n" if "\n" in brk else ""
+        keep = left.lower() in _KEEP_HYPHEN_PREFIXES or len(left) <= 2
+        if not keep and _is_hyphenation_point(left, right):
+            return f"{right}{end}"
+        return f"-{right}{end}"
+
+    return _LINE_BREAK_HYPHEN.sub(join, text)
 
 
 def _undouble_lines(lines: list[str]) -> list[str]:
@@ -155,7 +175,7 @@ def _drop_page_furniture(pages: list[list[str]]) -> list[list[str]]:
 def normalize_text(raw: str) -> str:
     """Return the letter's text with extraction artefacts removed, one text line per line."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_CHAR_MAP)
-    text = _HYPHEN_BREAK.sub(_join_hyphen_break, text)
+    text = _join_hyphen_breaks(text)
     text = text.replace("\ufffe", "-")
     pages = [[line.rstrip() for line in page.split("\n")] for page in text.split("\f")]
     pages = _drop_page_furniture(pages)

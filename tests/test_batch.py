@@ -402,7 +402,7 @@ def test_exit_codes(tmp_path: Path) -> None:
 def test_a_dead_worker_stops_the_run_instead_of_hanging(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import imr_llm.batch as batch_module
+    import imr_llm.batch.letters as batch_module
 
     real = batch_module.offline_outcome
 

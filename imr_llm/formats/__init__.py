@@ -26,7 +26,12 @@ class _FormatRule:
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.I | re.M)
+    """A marker, matched against the lowercased text: about 3 times faster than re.I, which
+    cannot use the literal-prefix search. (An escape like \\S would change meaning when
+    lowercased, so none is allowed.)"""
+    if re.search(r"\\[A-Z]", pattern):
+        raise ValueError(f"marker {pattern!r}: upper-case escapes cannot be lowercased")
+    return re.compile(pattern.lower(), re.M)
 
 
 _RULES: tuple[_FormatRule, ...] = (
@@ -67,30 +72,36 @@ _IMR_SIGNS = (
 )
 
 
-def detect_format(text: str) -> LetterFormat:
+def _format_rule(folded: str) -> _FormatRule | None:
     for rule in _RULES:
-        if all(marker.search(text) for marker in rule.markers):
-            return rule.name
-    return "unknown"
+        if all(marker.search(folded) for marker in rule.markers):
+            return rule
+    return None
+
+
+def detect_format(text: str) -> LetterFormat:
+    rule = _format_rule(text.lower())
+    return rule.name if rule else "unknown"
 
 
 def parse_letter(text: str) -> ParsedLetter:
     """Parse normalised letter text. Raises NotAnImrLetterError for text that is not a letter."""
-    signs = sum(1 for sign in _IMR_SIGNS if sign.search(text))
+    folded = text.lower()
+    signs = sum(1 for sign in _IMR_SIGNS if sign.search(folded))
     if signs < 2:
         raise NotAnImrLetterError(
             "this is not an IMR final determination letter (no IMR, MAXIMUS or "
             "Upheld/Overturned wording found); pass the letter MAXIMUS sent"
         )
-    for rule in _RULES:
-        if all(marker.search(text) for marker in rule.markers):
-            parsed = rule.parse(text)
-            if not parsed.items:
-                raise LetterParseError(
-                    f"this looks like a {rule.name} letter, but no decided item could be read; "
-                    "the file may be incomplete - check it against the original letter"
-                )
-            return parsed
+    rule = _format_rule(folded)
+    if rule is not None:
+        parsed = rule.parse(text)
+        if not parsed.items:
+            raise LetterParseError(
+                f"this looks like a {rule.name} letter, but no decided item could be read; "
+                "the file may be incomplete - check it against the original letter"
+            )
+        return parsed
     parsed = parse_decision_list(text, "unknown")
     parsed.warnings.insert(
         0, "unfamiliar letter layout: read best-effort; check every item against the letter"

@@ -1,0 +1,31 @@
+"""`imr-llm batch`: many letters into one JSON Lines file, in parallel, resumable.
+
+- Inputs (files, folders, glob patterns) are expanded lazily and fed to the workers as they are
+  needed: at most a few chunks per worker are in flight, so memory stays flat however many
+  letters there are. Results are written as they arrive and never held.
+- Offline engine: a process pool (`imap_unordered` in chunks). LLM engine: asyncio, at most
+  `settings.concurrency` letters in flight.
+- Resume: a letter whose text hash (`source.sha256`) is already in the output file is skipped.
+  The output is only ever appended to; a half-written last line (a run killed mid-write) is cut
+  off before appending, and every complete line is kept.
+- One letter's failure goes to the errors file (path, reason, error type, exit code) and the
+  others go on.
+"""
+
+from imr_llm.batch.config import BatchConfig, BatchSummary, default_workers, summary_line
+from imr_llm.batch.inputs import Job, count_inputs, iter_inputs
+from imr_llm.batch.letters import CSV_COLUMNS, Outcome
+from imr_llm.batch.run import BatchRun
+
+__all__ = [
+    "CSV_COLUMNS",
+    "BatchConfig",
+    "BatchRun",
+    "BatchSummary",
+    "Job",
+    "Outcome",
+    "count_inputs",
+    "default_workers",
+    "iter_inputs",
+    "summary_line",
+]

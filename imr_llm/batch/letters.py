@@ -1,0 +1,250 @@
+"""One letter of a batch: run it (offline in a worker process, or with the LLM engine) and
+turn the result into an Outcome, already serialised, for the sink."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import traceback
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+from imr_llm.batch.config import BatchConfig
+from imr_llm.batch.inputs import Job
+from imr_llm.errors import ImrError, InputError
+from imr_llm.schema import Determination, Explanation, Lang
+
+if TYPE_CHECKING:
+    from multiprocessing.sharedctypes import Synchronized
+
+    from imr_llm.llm.engine import LlmEngine
+
+CSV_COLUMNS = (
+    "path",
+    "sha256",
+    "case_number",
+    "decision_date",
+    "year",
+    "format",
+    "item",
+    "request",
+    "original_request",
+    "decision",
+    "category",
+    "retrospective",
+    "claims_administrator_guidelines",
+    "reviewer_guidelines",
+    "reviewer_specialties",
+)
+
+
+class Failure(NamedTuple):
+    path: str
+    error: str
+    type: str
+    exit_code: int
+    traceback: str | None = None
+
+    def to_json(self) -> str:
+        record: dict[str, Any] = {
+            "path": self.path,
+            "error": self.error,
+            "type": self.type,
+            "exit_code": self.exit_code,
+        }
+        if self.traceback:
+            record["traceback"] = self.traceback
+        return json.dumps(record, ensure_ascii=False)
+
+
+Status = Literal["done", "skipped", "failed"]
+
+
+class Outcome(NamedTuple):
+    """What a worker sends back: small, already serialised."""
+
+    path: str
+    status: Status
+    sha256: str = ""
+    line: str = ""
+    rows: tuple[tuple[str, ...], ...] = ()
+    explanation: str | None = None
+    name: str = ""
+    failure: Failure | None = None
+    requests: int = 0
+    cache_hit: bool = False
+
+
+@dataclass(frozen=True)
+class WorkerSetup:
+    resume: bool
+    explanation_format: str | None
+    lang: Lang
+    csv: bool
+    debug: bool
+
+
+def setup_of(config: BatchConfig) -> WorkerSetup:
+    return WorkerSetup(
+        resume=config.resume,
+        explanation_format=config.explanation_format if config.explanations else None,
+        lang=config.lang,
+        csv=config.csv is not None,
+        debug=config.debug,
+    )
+
+
+def describe(error: BaseException, path: str, debug: bool = False) -> Failure:
+    """One letter's error as a record: the CLI's one-line message, its type and exit code."""
+    if isinstance(error, ImrError):
+        message, code = str(error), error.exit_code
+    else:
+        message, code = f"unexpected error: {type(error).__name__}: {error}", 1
+    trace = "".join(traceback.format_exception(error)) if debug else None
+    return Failure(path, message, type(error).__name__, code, trace)
+
+
+def _join(values: Iterable[str]) -> str:
+    return "; ".join(dict.fromkeys(values))
+
+
+def csv_rows(determination: Determination, path: str) -> tuple[tuple[str, ...], ...]:
+    """One row per treatment (columns CSV_COLUMNS); text on one line."""
+    case = determination.case
+    decided = case.decision_date
+    head = (
+        path,
+        determination.source.sha256,
+        case.case_number or "",
+        decided.isoformat() if decided else "",
+        str(decided.year) if decided else "",
+        determination.source.format,
+    )
+    specialties = _join(determination.reviewer.specialties)
+    rows = []
+    for index, item in enumerate(determination.treatments, 1):
+        row = (
+            *head,
+            str(index),
+            item.request,
+            item.original_request or "",
+            item.decision,
+            item.category,
+            "true" if item.retrospective else "false",
+            _join(c.source for c in item.claims_administrator_guidelines),
+            _join(c.source for c in item.reviewer_guidelines),
+            specialties,
+        )
+        rows.append(tuple(" ".join(value.split()) for value in row))
+    return tuple(rows)
+
+
+def finished(
+    job: Job,
+    determination: Determination,
+    explanation: Explanation | None,
+    setup: WorkerSetup,
+) -> Outcome:
+    """A letter's outcome: its JSON line, CSV rows and rendered explanation."""
+    rendered = None
+    if explanation is not None and setup.explanation_format:
+        from imr_llm.explain.render import render_explanation
+
+        rendered = render_explanation(explanation, setup.explanation_format)
+    return Outcome(
+        path=job.path,
+        status="done",
+        sha256=determination.source.sha256,
+        line=determination.model_dump_json(),
+        rows=csv_rows(determination, job.path) if setup.csv else (),
+        explanation=rendered,
+        name=job.name,
+        requests=determination.engine.requests,
+        cache_hit=determination.engine.cache_hit,
+    )
+
+
+def failed_outcome(job: Job, error: BaseException, setup: WorkerSetup) -> Outcome:
+    return Outcome(job.path, "failed", failure=describe(error, job.path, setup.debug))
+
+
+def already_done(setup: WorkerSetup, sha256: str, done: Collection[bytes]) -> bool:
+    return setup.resume and bytes.fromhex(sha256) in done
+
+
+# Worker state: set once per process by init_worker (or in-process for --workers 1).
+_SETUP = WorkerSetup(resume=True, explanation_format=None, lang="en", csv=False, debug=False)
+_DONE: Collection[bytes] = frozenset()
+
+
+def init_worker(
+    setup: WorkerSetup, done: Collection[bytes], started: Synchronized[int] | None
+) -> None:
+    global _SETUP, _DONE
+    _SETUP, _DONE = setup, done
+    if started is not None:  # in a pool: Ctrl-C is the parent's to handle
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        with started.get_lock():
+            started.value += 1
+
+
+def offline_outcome(job: Job) -> Outcome:
+    """Run one letter with the offline engine (in a worker process)."""
+    from imr_llm.formats import parse_letter
+    from imr_llm.normalize import normalize_text
+    from imr_llm.pipeline import PreparedLetter, analyze_offline, extract_offline
+    from imr_llm.reading import read_letter
+
+    setup = _SETUP
+    try:
+        if job.problem:
+            raise InputError(job.problem)
+        letter = read_letter(job.path)
+        if already_done(setup, letter.sha256, _DONE):  # before parsing: a resumed run is quick
+            return Outcome(job.path, "skipped", letter.sha256)
+        text = normalize_text(letter.text)  # as pipeline.prepare does
+        prepared = PreparedLetter(letter=letter, text=text, parsed=parse_letter(text))
+        if setup.explanation_format:
+            analysis = analyze_offline(prepared, setup.lang)
+            return finished(job, analysis.determination, analysis.explanation, setup)
+        return finished(job, extract_offline(prepared), None, setup)
+    except Exception as error:
+        return failed_outcome(job, error, setup)
+
+
+def offline_chunk(jobs: tuple[Job, ...]) -> list[Outcome]:
+    return [offline_outcome(job) for job in jobs]
+
+
+def preload(setup: WorkerSetup) -> None:
+    """Import the engine once in the parent: forked workers inherit it instead of each
+    importing it again."""
+    import importlib
+
+    importlib.import_module("imr_llm.pipeline")
+    if setup.explanation_format:
+        importlib.import_module("imr_llm.explain.render")
+
+
+async def llm_outcome(
+    engine: LlmEngine, job: Job, setup: WorkerSetup, done: Collection[bytes]
+) -> Outcome:
+    """Run one letter with the LLM engine."""
+    from imr_llm.pipeline import prepare
+
+    try:
+        if job.problem:
+            raise InputError(job.problem)
+        prepared = await asyncio.to_thread(prepare, job.path)
+        if already_done(
+            setup, prepared.letter.sha256, done
+        ):  # no request for a letter already done
+            return Outcome(job.path, "skipped", prepared.letter.sha256)
+        if setup.explanation_format:
+            determination, explanation = await engine.analyze(prepared, setup.lang)
+            return finished(job, determination, explanation, setup)
+        return finished(job, await engine.extract(prepared), None, setup)
+    except Exception as error:
+        return failed_outcome(job, error, setup)
