@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run every benchmark and keep the raw results in benchmarks/results/ (BENCHMARKS.md quotes them).
-# About 10 minutes on 2 cores. Run it on an otherwise idle machine: the load average before and
+# About 15 minutes on 2 cores. Run it on an otherwise idle machine: the load average before and
 # after each script is logged, since other work on the cores lowers every figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,5 +18,5 @@ run memory benchmarks/bench_memory.py
 run pdf_extractors benchmarks/bench_pdf_extractors.py
 run cli_latency benchmarks/bench_cli_latency.py
 run llm benchmarks/bench_llm.py
-run llm_1s benchmarks/bench_llm.py --latency 1.0
+run llm_1s benchmarks/bench_llm.py --latency 1.0 --letters 64
 "$PY" benchmarks/profile_offline.py > benchmarks/results/profile_offline.txt

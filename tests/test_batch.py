@@ -273,6 +273,27 @@ def test_killed_run_resumes_and_every_letter_lands_exactly_once(tmp_path: Path) 
     with (tmp_path / "items.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert {row["case_number"] for row in rows} == set(cases)
+    row_keys = Counter((row["sha256"], row["item"]) for row in rows)
+    assert max(row_keys.values()) == 1  # no letter's rows twice
+    items = sum(len(d.treatments) for d in map(Determination.model_validate_json, lines(out)))
+    assert len(rows) == items
+
+
+def test_csv_rows_of_a_letter_missing_from_the_output_are_cut_on_resume(tmp_path: Path) -> None:
+    out, table = tmp_path / "r.jsonl", tmp_path / "items.csv"
+    assert (
+        batch(TWO_ITEMS, ONE_ITEM, "--out", out, "--csv", table, "--workers", "1").returncode == 0
+    )
+    first_line, second_line = lines(out)
+    rows = table.read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 1 + 2 + 1  # header, two items, one item
+    out.write_text(first_line + "\n", encoding="utf-8")  # killed: the second letter's line lost
+    result = batch(TWO_ITEMS, ONE_ITEM, "--out", out, "--csv", table, "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    assert "removed 1 row(s) of letters that are not in the output yet" in result.stderr
+    assert summary(result) == {"done": 1, "skipped": 1, "failed": 0}
+    assert table.read_text(encoding="utf-8").splitlines() == rows
+    assert lines(out) == [first_line, second_line]
 
 
 def test_half_written_last_line_is_cut_and_no_other_line_is_lost(tmp_path: Path) -> None:

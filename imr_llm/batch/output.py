@@ -7,6 +7,7 @@ import csv
 import json
 import os
 import re
+from collections.abc import Collection
 from pathlib import Path
 from typing import IO, Any
 
@@ -86,6 +87,40 @@ def load_done(path: Path) -> tuple[set[bytes], int]:
 
 _BUFFER = 1 << 20
 """Output buffer: lines reach the file when a chunk of letters is done (see Sink.flush)."""
+
+
+def _row_digest(line: bytes) -> bytes | None:
+    """The sha256 column of one CSV row (rows are one line each: csv_rows flattens text)."""
+    try:
+        row = next(csv.reader([line.decode("utf-8")]))
+        return bytes.fromhex(row[CSV_COLUMNS.index("sha256")])
+    except (ValueError, IndexError, StopIteration):
+        return None
+
+
+def drop_unfinished_rows(path: Path, done: Collection[bytes]) -> str | None:
+    """Cut the rows at the end of the CSV whose letter has no line in the output. A run killed
+    after writing a chunk's CSV rows but before its JSON lines leaves such rows; the resumed run
+    writes them again, so without this cut they would be there twice."""
+    if not path.is_file():
+        return None
+    cut: int | None = None
+    dropped = 0
+    with path.open("rb") as handle:
+        handle.readline()  # the header
+        offset = handle.tell()
+        for line in handle:
+            if _row_digest(line) in done:
+                cut, dropped = None, 0
+            else:
+                cut = offset if cut is None else cut
+                dropped += 1
+            offset += len(line)
+    if cut is None:
+        return None
+    with path.open("r+b") as handle:
+        handle.truncate(cut)
+    return f"{path}: removed {dropped} row(s) of letters that are not in the output yet"
 
 
 def _cannot_write(path: Path, exc: OSError) -> ImrError:

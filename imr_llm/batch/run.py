@@ -26,7 +26,7 @@ from imr_llm.batch.letters import (
     preload,
     setup_of,
 )
-from imr_llm.batch.output import Sink, load_done, repair_tail
+from imr_llm.batch.output import Sink, drop_unfinished_rows, load_done, repair_tail
 from imr_llm.errors import ImrError, InputError
 from imr_llm.schema import Determination
 from imr_llm.settings import LlmSettings
@@ -99,6 +99,9 @@ class BatchRun:
             if not self.config.resume:
                 return set()
             done, bad = load_done(out)
+            if self.config.csv is not None:
+                note = drop_unfinished_rows(self.config.csv, done)
+                self.summary.notes += [note] if note else []
         except OSError as exc:
             raise ImrError(f"cannot read {out}: {exc.strerror}; check the path") from exc
         if bad:
