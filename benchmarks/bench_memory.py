@@ -22,11 +22,13 @@ from _common import machine, repeated_inputs, run_batch
 
 
 def quarters(series: list[tuple[float, int, int, int]]) -> list[tuple[int, int]]:
-    """(parent RSS MiB, workers' RSS MiB) when the output first reaches 25/50/75/100%."""
-    final = max((size for *_, size in series), default=0)
+    """(parent RSS MiB, workers' RSS MiB) when the output first reaches 25/50/75/100%, from
+    the samples taken while the batch process was alive (RSS 0: it had just exited)."""
+    alive = [sample for sample in series if sample[1] > 0]
+    final = max((size for *_, size in alive), default=0)
     points = []
     for quarter in (0.25, 0.5, 0.75, 1.0):
-        for _, parent, workers, size in series:
+        for _, parent, workers, size in alive:
             if final and size >= quarter * final:
                 points.append((parent // 1024, workers // 1024))
                 break

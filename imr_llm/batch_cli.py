@@ -18,7 +18,9 @@ from imr_llm.errors import ImrError
 if TYPE_CHECKING:
     from imr_llm.batch import BatchRun
 
-DEFAULT_CHUNKSIZE = 8  # imr_llm.batch.DEFAULT_CHUNKSIZE (not imported here: keeps startup fast)
+# The same as imr_llm.batch.config.DEFAULT_CHUNKSIZE (a test checks), which is not imported
+# here: it would load pydantic before the command line is even parsed.
+DEFAULT_CHUNKSIZE = 8
 
 
 def _progress(inputs: list[str]) -> LetterProgress | None:

@@ -92,6 +92,13 @@ def test_every_letter_txt_and_pdf_in_one_run(tmp_path: Path) -> None:
         assert got[str(letter)] == extract(str(letter)).model_dump_json()
 
 
+def test_the_cli_default_chunksize_is_the_batch_default() -> None:
+    from imr_llm import batch_cli
+    from imr_llm.batch import config
+
+    assert batch_cli.DEFAULT_CHUNKSIZE == config.DEFAULT_CHUNKSIZE
+
+
 def test_pool_and_single_process_give_the_same_lines(tmp_path: Path) -> None:
     letters = [str(p) for p in ALL_LETTERS[:24]]
     outputs = []

@@ -8,8 +8,13 @@
 - Resume: a letter whose text hash (`source.sha256`) is already in the output file is skipped.
   The output is only ever appended to; a half-written last line (a run killed mid-write) is cut
   off before appending, and every complete line is kept.
+  CSV rows at the end of `--csv` whose letter has no line in the output are cut too.
 - One letter's failure goes to the errors file (path, reason, error type, exit code) and the
   others go on.
+
+Modules, in the order a letter passes through them: `inputs` (names to Jobs), `letters` (one
+letter to an Outcome, in a worker or a task), `output` (resume, and the Sink that writes),
+`run` (BatchRun: pool, asyncio or Batch API); `config` holds BatchConfig and BatchSummary.
 """
 
 from imr_llm.batch.config import BatchConfig, BatchSummary, default_workers, summary_line

@@ -10,7 +10,7 @@ from imr_llm.errors import InputError
 from imr_llm.schema import Lang
 
 DEFAULT_CHUNKSIZE = 8
-"""Letters per pool task: ~25 ms of work for a text letter, so IPC costs about 1%."""
+"""Letters per pool task: about 15 ms of work for text letters, so IPC costs about 1%."""
 IN_FLIGHT_PER_WORKER = 4
 """Chunks per worker handed out before their outcomes are read (bounds memory)."""
 
