@@ -15,6 +15,7 @@ run() {
 }
 run offline benchmarks/bench_offline.py
 run memory benchmarks/bench_memory.py
+run resume benchmarks/bench_resume.py
 run pdf_extractors benchmarks/bench_pdf_extractors.py
 run cli_latency benchmarks/bench_cli_latency.py
 run llm benchmarks/bench_llm.py
