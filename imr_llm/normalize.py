@@ -96,7 +96,7 @@ def _is_hyphenation_point(left: str, right: str) -> bool:
 
 
 def _join_hyphen_breaks(text: str) -> str:
-    """Undo hyphenation at line ends: 'documen-\ntation' -> 'documentation\n', while a real
+    r"""Undo hyphenation at line ends: 'documen-\ntation' -> 'documentation\n', while a real
     hyphen stays ('x-\nray' -> 'x-ray\n'). The word before the break must be whole ASCII
     letters. The search starts at the break and reads that word backwards, because a regex
     starting at the word tries every word of the letter (it cost 12% of a letter's time)."""

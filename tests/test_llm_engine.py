@@ -21,6 +21,7 @@ from llm_responder import answer, reply_with, respond
 
 from imr_llm.errors import LlmError, LlmValidationError
 from imr_llm.llm.cache import ResponseCache
+from imr_llm.normalize import normalize_text
 from imr_llm.pipeline import extract, run_letters, summarize
 from imr_llm.settings import LlmSettings
 
@@ -351,6 +352,27 @@ def test_cli_ungrounded_endpoint_reasks_then_fails_and_caches_nothing(
     cache = ResponseCache(cache_dir)
     assert cache.info()["entries"] == 0
     cache.close()
+
+
+def test_concurrent_letters_are_each_checked_against_their_own_letter(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    """The validation context is bound per task: with 12 letters in flight together, every
+    answer (evidence quoted from its own letter) passes first time; checked against another
+    letter's text, it would be re-asked."""
+    letters = sorted(str(p) for p in LETTERS.glob("CM*.txt"))[:12]
+    server.latency = 0.05  # the answers arrive interleaved
+    settings = settings_for(server, tmp_path, concurrency=12, use_cache=False)
+    results = run_letters(letters, "extract", engine="openai", settings=settings)
+    assert server.request_count == len(letters)  # no re-asks
+    for result in results:
+        assert result.value is not None, result.error
+        text = normalize_text(Path(result.path).read_text(encoding="utf-8"))  # spans index it
+        for treatment in result.value.treatments:
+            for reason in treatment.reasons:
+                assert reason.span is not None
+                quoted = " ".join(text[reason.span.start : reason.span.end].split())
+                assert quoted == reason.evidence
 
 
 def test_thirty_percent_faults_over_fifty_letters_lose_nothing(

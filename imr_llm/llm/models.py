@@ -1,9 +1,9 @@
 """What the model must return, and the checks that make instructor re-ask with the error.
 
-Validators read a ValidationContext: the letter, the decisions the deterministic parse found, the
-computed deadlines. It comes as pydantic validation context (`context={"imr": ...}`) or, for the
-calls instructor makes, bound to the running task with `checking_against`. Each failure message says
-exactly what to fix, because instructor feeds it back to the model.
+Validators read a ValidationContext: the letter, the decisions the deterministic parse found,
+the computed deadlines. It comes as pydantic validation context (`context={"imr": ...}`) or,
+for the calls instructor makes, bound to the running task with `checking_against`. Each failure
+message says exactly what to fix, because instructor feeds it back to the model.
 """
 
 from __future__ import annotations
