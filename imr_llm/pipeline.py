@@ -56,7 +56,12 @@ class LetterResult:
 
 
 def prepare(path: str) -> PreparedLetter:
-    letter = read_letter(path)
+    return prepared_from(read_letter(path))
+
+
+def prepared_from(letter: Letter) -> PreparedLetter:
+    """Normalise and parse a letter already read (a batch reads it first, to skip it cheaply
+    when its text hash is already in the output)."""
     text = normalize_text(letter.text)
     return PreparedLetter(letter=letter, text=text, parsed=parse_letter(text))
 

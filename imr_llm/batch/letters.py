@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from multiprocessing.sharedctypes import Synchronized
 
     from imr_llm.llm.engine import LlmEngine
+    from imr_llm.pipeline import PreparedLetter
 
 CSV_COLUMNS = (
     "path",
@@ -170,8 +171,23 @@ def failed_outcome(job: Job, error: BaseException, setup: WorkerSetup) -> Outcom
     return Outcome(job.path, "failed", failure=describe(error, job.path, setup.debug))
 
 
-def already_done(setup: WorkerSetup, sha256: str, done: Collection[bytes]) -> bool:
-    return setup.resume and bytes.fromhex(sha256) in done
+def already_done(resume: bool, sha256: str, done: Collection[bytes]) -> bool:
+    return resume and bytes.fromhex(sha256) in done
+
+
+def open_job(job: Job, setup: WorkerSetup, done: Collection[bytes]) -> PreparedLetter | Outcome:
+    """The job's letter read and parsed, or its 'skipped' outcome when its text hash is already
+    done (checked before parsing, so a resumed run is quick and makes no LLM request for it).
+    An unusable input raises, for the caller to record."""
+    from imr_llm.pipeline import prepared_from
+    from imr_llm.reading import read_letter
+
+    if job.problem:
+        raise InputError(job.problem)
+    letter = read_letter(job.path)
+    if already_done(setup.resume, letter.sha256, done):
+        return Outcome(job.path, "skipped", letter.sha256)
+    return prepared_from(letter)
 
 
 # Worker state: set once per process by init_worker (or in-process for --workers 1).
@@ -192,20 +208,13 @@ def init_worker(
 
 def offline_outcome(job: Job) -> Outcome:
     """Run one letter with the offline engine (in a worker process)."""
-    from imr_llm.formats import parse_letter
-    from imr_llm.normalize import normalize_text
-    from imr_llm.pipeline import PreparedLetter, analyze_offline, extract_offline
-    from imr_llm.reading import read_letter
+    from imr_llm.pipeline import analyze_offline, extract_offline
 
     setup = _SETUP
     try:
-        if job.problem:
-            raise InputError(job.problem)
-        letter = read_letter(job.path)
-        if already_done(setup, letter.sha256, _DONE):  # before parsing: a resumed run is quick
-            return Outcome(job.path, "skipped", letter.sha256)
-        text = normalize_text(letter.text)  # as pipeline.prepare does
-        prepared = PreparedLetter(letter=letter, text=text, parsed=parse_letter(text))
+        prepared = open_job(job, setup, _DONE)
+        if isinstance(prepared, Outcome):
+            return prepared
         if setup.explanation_format:
             analysis = analyze_offline(prepared, setup.lang)
             return finished(job, analysis.determination, analysis.explanation, setup)
@@ -232,16 +241,10 @@ async def llm_outcome(
     engine: LlmEngine, job: Job, setup: WorkerSetup, done: Collection[bytes]
 ) -> Outcome:
     """Run one letter with the LLM engine."""
-    from imr_llm.pipeline import prepare
-
     try:
-        if job.problem:
-            raise InputError(job.problem)
-        prepared = await asyncio.to_thread(prepare, job.path)
-        if already_done(
-            setup, prepared.letter.sha256, done
-        ):  # no request for a letter already done
-            return Outcome(job.path, "skipped", prepared.letter.sha256)
+        prepared = await asyncio.to_thread(open_job, job, setup, done)
+        if isinstance(prepared, Outcome):
+            return prepared
         if setup.explanation_format:
             determination, explanation = await engine.analyze(prepared, setup.lang)
             return finished(job, determination, explanation, setup)

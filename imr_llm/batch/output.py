@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from imr_llm.batch.config import BatchConfig, BatchSummary
-from imr_llm.batch.letters import CSV_COLUMNS, Failure, Outcome, describe
+from imr_llm.batch.letters import CSV_COLUMNS, Failure, Outcome, already_done, describe
 from imr_llm.errors import ImrError
 
 _SHA256_KEY = re.compile(rb'"sha256":"([0-9a-f]{64})"')
@@ -165,13 +165,12 @@ class Sink:
     def accept(self, outcome: Outcome) -> None:
         if outcome.failure is not None:
             self._fail(outcome.failure)
-        elif outcome.status == "skipped" or self._already_done(outcome.sha256):
+        elif outcome.status == "skipped" or already_done(
+            self.config.resume, outcome.sha256, self.done
+        ):
             self.summary.skipped += 1
         else:
             self._write(outcome)
-
-    def _already_done(self, sha256: str) -> bool:
-        return self.config.resume and bytes.fromhex(sha256) in self.done
 
     def _fail(self, failure: Failure) -> None:
         self.summary.failed += 1

@@ -16,18 +16,18 @@ from imr_llm.batch.inputs import Job, iter_jobs
 from imr_llm.batch.letters import (
     Outcome,
     WorkerSetup,
-    already_done,
     failed_outcome,
     finished,
     init_worker,
     llm_outcome,
     offline_chunk,
     offline_outcome,
+    open_job,
     preload,
     setup_of,
 )
 from imr_llm.batch.output import Sink, drop_unfinished_rows, load_done, repair_tail
-from imr_llm.errors import ImrError, InputError
+from imr_llm.errors import ImrError
 from imr_llm.schema import Determination
 from imr_llm.settings import LlmSettings
 
@@ -157,21 +157,19 @@ class BatchRun:
         """All letters in one Batch API run per phase (a batch is a set, not a stream)."""
         from imr_llm.llm.batch_api import run_batch_sync
         from imr_llm.llm.engine import LlmEngine
-        from imr_llm.pipeline import Analysis, PreparedLetter, prepare
+        from imr_llm.pipeline import Analysis, PreparedLetter
         from imr_llm.settings import load_settings
 
         settings = self.settings or load_settings()
         waiting: list[tuple[Job, PreparedLetter]] = []
         for job in jobs:
             try:
-                if job.problem:
-                    raise InputError(job.problem)
-                prepared = prepare(job.path)
+                prepared = open_job(job, setup, sink.done)
             except Exception as error:
                 self._accept(sink, [failed_outcome(job, error, setup)])
                 continue
-            if already_done(setup, prepared.letter.sha256, sink.done):
-                self._accept(sink, [Outcome(job.path, "skipped", prepared.letter.sha256)])
+            if isinstance(prepared, Outcome):
+                self._accept(sink, [prepared])
             else:
                 waiting.append((job, prepared))
         if not waiting:
