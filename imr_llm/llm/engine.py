@@ -29,6 +29,7 @@ from imr_llm.llm.models import (
     LetterUnderstanding,
     ValidationContext,
     checking_against,
+    validated,
 )
 from imr_llm.llm.prices import cost_usd
 from imr_llm.llm.prompts import Prompt, load_prompt
@@ -122,9 +123,7 @@ class LlmEngine:
         if stored is None:
             return None
         try:
-            return request.model.model_validate_json(
-                stored["raw"], context={"imr": request.context}
-            )
+            return validated(request.model, stored["raw"], request.context)
         except (ValidationError, KeyError, TypeError):
             self.cache.delete(request.key)
             return None
@@ -132,7 +131,7 @@ class LlmEngine:
     def accept(self, request: LlmRequest[M], raw: str) -> M | None:
         """Validate an answer obtained elsewhere (a batch result); cache it when it is good."""
         try:
-            value = request.model.model_validate_json(raw, context={"imr": request.context})
+            value = validated(request.model, raw, request.context)
         except ValidationError:
             return None
         if self.cache:
@@ -171,7 +170,7 @@ class LlmEngine:
             return None
         context.override_decisions = True
         try:
-            return model.model_validate_json(error.last_output, context={"imr": context})
+            return validated(model, error.last_output, context)
         except ValidationError:
             return None
         finally:

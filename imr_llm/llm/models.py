@@ -1,9 +1,10 @@
 """What the model must return, and the checks that make instructor re-ask with the error.
 
 Validators read a ValidationContext: the letter, the decisions the deterministic parse found,
-the computed deadlines. It comes as pydantic validation context (`context={"imr": ...}`) or,
-for the calls instructor makes, bound to the running task with `checking_against`. Each failure
-message says exactly what to fix, because instructor feeds it back to the model.
+the computed deadlines. It is bound to the running task with `checking_against` (so the
+validators instructor runs see it too); `validated` parses an answer under it. Without one
+bound, the models check only their shape. Each failure message says exactly what to fix,
+because instructor feeds it back to the model.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import TypeVar
 
-from pydantic import BaseModel, Field, ValidationInfo, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from imr_llm.schema import Category, Decision, Lang
 
@@ -37,6 +38,8 @@ class ValidationContext:
         return " ".join(self.letter.split()).casefold()
 
 
+M = TypeVar("M", bound=BaseModel)
+
 _BOUND: ContextVar[ValidationContext | None] = ContextVar("imr_llm_validation", default=None)
 
 
@@ -50,11 +53,10 @@ def checking_against(context: ValidationContext) -> Iterator[None]:
         _BOUND.reset(token)
 
 
-def _context(info: ValidationInfo) -> ValidationContext | None:
-    context: Any = info.context
-    if isinstance(context, dict):
-        context = context.get("imr")
-    return context if isinstance(context, ValidationContext) else _BOUND.get()
+def validated(model: type[M], raw: str, context: ValidationContext) -> M:
+    """`raw` (the model's JSON) parsed as `model` and checked against `context`."""
+    with checking_against(context):
+        return model.model_validate_json(raw)
 
 
 class ReasonOut(BaseModel):
@@ -76,8 +78,8 @@ class LetterUnderstanding(BaseModel):
     items: list[ItemUnderstanding]
 
     @model_validator(mode="after")
-    def _grounded_and_guarded(self, info: ValidationInfo) -> LetterUnderstanding:
-        context = _context(info)
+    def _grounded_and_guarded(self) -> LetterUnderstanding:
+        context = _BOUND.get()
         if context is None:
             return self
         problems = _count_problem(len(self.items), len(context.decisions))
@@ -133,8 +135,8 @@ class ExplanationDraft(BaseModel):
         return "\n".join(parts)
 
     @model_validator(mode="after")
-    def _plain_correct_grounded(self, info: ValidationInfo) -> ExplanationDraft:
-        context = _context(info)
+    def _plain_correct_grounded(self) -> ExplanationDraft:
+        context = _BOUND.get()
         if context is None:
             return self
         from imr_llm.explain.grounding import (
