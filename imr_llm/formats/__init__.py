@@ -15,7 +15,7 @@ from imr_llm.formats.parsed import ParsedLetter, RawItem
 from imr_llm.formats.statements import parse_dwc2013, parse_professional_review
 from imr_llm.schema import LetterFormat
 
-__all__ = ["ParsedLetter", "RawItem", "detect_format", "parse_letter"]
+__all__ = ["ParsedLetter", "RawItem", "parse_letter"]
 
 
 @dataclass(frozen=True)
@@ -77,11 +77,6 @@ def _format_rule(folded: str) -> _FormatRule | None:
         if all(marker.search(folded) for marker in rule.markers):
             return rule
     return None
-
-
-def detect_format(text: str) -> LetterFormat:
-    rule = _format_rule(text.lower())
-    return rule.name if rule else "unknown"
 
 
 def parse_letter(text: str) -> ParsedLetter:
