@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 LetterFormat = Literal[
     "dwc-2013",
@@ -88,11 +88,42 @@ class Span(_Model):
     end: int
 
 
+SentenceRole = Literal["guideline", "finding", "conclusion", "condition"]
+"""guideline: what a guideline or policy says in general; finding: what this worker's records
+show or lack; conclusion: the necessary / not necessary sentence; condition: a caveat or limit
+the reviewer attaches (re-review at N months, monitoring, taper, a trial period)."""
+
+DenialKind = Literal[
+    "medical",
+    "request-incomplete",
+    "already-authorized",
+    "goes-with-denied-care",
+    "over-guideline-limit",
+]
+"""Why an upheld item was denied, as far as it changes the fix: `medical` (records did not
+show the need), `request-incomplete` (the request lacked an amount, frequency, duration, body part
+or the names of tests), `already-authorized` (a redundant request: the care is already approved),
+`goes-with-denied-care` (it depends on a surgery or procedure that was not approved),
+`over-guideline-limit` (more than the guideline allows)."""
+
+RequestDetail = Literal["quantity", "frequency", "duration", "body part", "test names", "strength"]
+
+
+class RationaleSentence(_Model):
+    id: int = Field(description="Position in the item's rationale, from 0")
+    text: str = Field(description="The sentence, verbatim (whitespace collapsed)")
+    role: SentenceRole
+    span: Span | None = Field(default=None, description="Where it is in the normalised text")
+
+
 class Reason(_Model):
     code: str = Field(description="Stable id of the reason kind, e.g. 'no-functional-improvement'")
     summary: str = Field(description="The reason in plain words")
     evidence: str = Field(description="Verbatim quote from the letter")
     span: Span | None = Field(default=None, description="Where the quote is in the normalised text")
+    sentence_ids: list[int] = Field(
+        default_factory=list, description="The rationale sentences (ids) this reason rests on"
+    )
 
 
 class Treatment(_Model):
@@ -111,6 +142,30 @@ class Treatment(_Model):
     missing: list[str] = Field(
         default_factory=list,
         description="What the reviewer said was missing for approval, in plain words",
+    )
+    sentences: list[RationaleSentence] = Field(
+        default_factory=list, description="The rationale split into sentences, each with its role"
+    )
+    denial_kind: DenialKind | None = Field(
+        default=None, description="For an upheld item: the kind of denial, which sets the fix"
+    )
+    request_lacks: list[RequestDetail] = Field(
+        default_factory=list,
+        description="For a request-incomplete denial: what the request should have named",
+    )
+    guideline_limit: str | None = Field(
+        default=None, description="The guideline's limit as the letter states it, verbatim"
+    )
+    count_done: str | None = Field(
+        default=None, description="How much was already done, as the letter states it, verbatim"
+    )
+    goes_with: int | None = Field(
+        default=None,
+        description="Index (in treatments) of the denied main procedure this item depends on",
+    )
+    safety_notes: list[str] = Field(
+        default_factory=list,
+        description="The letter's own warnings, e.g. not to stop a medicine abruptly (verbatim)",
     )
 
 

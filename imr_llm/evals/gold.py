@@ -13,7 +13,15 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from imr_llm.errors import UsageError
-from imr_llm.schema import Category, Decision, GuidelineSource, LetterFormat, Priority, Sex
+from imr_llm.schema import (
+    Category,
+    Decision,
+    GuidelineSource,
+    LetterFormat,
+    Priority,
+    SentenceRole,
+    Sex,
+)
 
 
 class _Strict(BaseModel):
@@ -47,6 +55,11 @@ class GoldReason(_Strict):
     phrases: list[str] = Field(default_factory=list)
 
 
+class GoldSentence(_Strict):
+    sentence: str = Field(description="One rationale sentence, verbatim from the letter")
+    role: SentenceRole
+
+
 class GoldTreatment(_Strict):
     request: str
     original_request: str | None
@@ -57,6 +70,9 @@ class GoldTreatment(_Strict):
     claims_administrator_guideline_sources: list[GuidelineSource]
     reviewer_guideline_sources: list[GuidelineSource]
     reasons: list[GoldReason]
+    rationale_roles: list[GoldSentence] = Field(
+        default_factory=list, description="Every rationale sentence with its role, by reading"
+    )
 
 
 class GoldFile(_Strict):
