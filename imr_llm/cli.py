@@ -395,6 +395,41 @@ def eval_label(
     )
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: the network).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Server processes.")] = 1,
+    engine: Annotated[
+        Engine, typer.Option(help="offline, or openai (letters then go to the endpoint).")
+    ] = Engine.offline,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            envvar="IMR_LLM_SERVE_PASSWORD",
+            help="Require this shared password (HTTP Basic) [env IMR_LLM_SERVE_PASSWORD].",
+        ),
+    ] = None,
+    letters_at_once: Annotated[int, typer.Option(help="Letters read at once per process.")] = 2,
+    queue: Annotated[int, typer.Option(help="Letters that may wait; more get 503.")] = 64,
+    timeout: Annotated[float, typer.Option(help="Seconds allowed per request.")] = 60.0,
+) -> None:
+    """Start a private web page and JSON API that explain a letter (needs imr-llm[serve])."""
+    from imr_llm.serve.app import ServeConfig
+    from imr_llm.serve.run import serve as run_server
+
+    settings = _safe_settings(no_cache=False)
+    config = ServeConfig(
+        choose_engine(engine, settings), password or None, letters_at_once, queue, timeout
+    )
+    try:
+        run_server(config, host=host, port=port, workers=workers)
+    except ImrError as error:
+        _fail(error)
+
+
 @app.command("exit-codes")
 def exit_codes() -> None:
     """List the exit codes."""

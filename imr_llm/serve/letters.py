@@ -1,0 +1,164 @@
+"""The one bridge between the web server and the library: bytes or text in, a Determination or
+an Explanation out, rendered like `imr-llm extract` / `summarize`.
+
+Nothing is written to disk: the upload is read from memory (pypdfium2 opens PDF bytes directly).
+The file type comes from the bytes, never from the name or the browser's content type.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from imr_llm import reading
+from imr_llm.errors import InputError
+from imr_llm.pipeline import PreparedLetter, extract_offline, prepared_from
+from imr_llm.schema import Determination, Explanation, Lang
+from imr_llm.settings import LlmSettings
+
+T = TypeVar("T")
+
+MAX_BYTES = reading.MAX_BYTES
+"""Largest letter accepted, the CLI's limit."""
+MAX_PAGES = 60
+"""Most PDF pages read. The longest real letter has 9."""
+
+_IMAGES = {
+    b"\x89PNG\r\n\x1a\n": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF87a": "GIF",
+    b"GIF89a": "GIF",
+    b"II*\x00": "TIFF",
+    b"MM\x00*": "TIFF",
+    b"BM": "BMP",
+}
+
+
+class ImageUploadError(InputError):
+    """A photo or scan of the pages: it needs OCR, which this server does not have."""
+
+
+class TooManyPagesError(InputError):
+    """A PDF with more pages than any IMR letter has."""
+
+
+def _image_kind(data: bytes) -> str | None:
+    for magic, kind in _IMAGES.items():
+        if data.startswith(magic):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WebP"
+    if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftypavif"):
+        return "HEIC/AVIF"
+    return None
+
+
+def _page_count(data: bytes, name: str) -> None:
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return  # reading._pdf_text gives the right message (damaged, password)
+    try:
+        pages = len(document)
+    finally:
+        document.close()
+    if pages > MAX_PAGES:
+        raise TooManyPagesError(
+            f"{name}: the PDF has {pages} pages, more than the {MAX_PAGES} pages any IMR letter "
+            "has; upload one letter at a time"
+        )
+
+
+def letter_from_bytes(data: bytes, name: str) -> reading.Letter:
+    """Read an uploaded file (PDF or text, told apart by its first bytes) into a Letter."""
+    reading._check_size(len(data), name)
+    warnings: list[str] = []
+    image = _image_kind(data)
+    if image:
+        raise ImageUploadError(
+            f"{name}: is a {image} picture; this server reads PDF and text letters only - "
+            "upload the PDF the letter came in, or paste its text"
+        )
+    if data.lstrip()[:5] == b"%PDF-":
+        _page_count(data, name)
+        text = reading._pdf_text(data, name)
+    else:
+        text, warnings = reading._decode_text(data, name)
+    return letter_from_text(text, name, warnings)
+
+
+def letter_from_text(text: str, name: str, warnings: list[str] | None = None) -> reading.Letter:
+    """A pasted letter."""
+    if not text.strip():
+        raise InputError(f"{name}: contains no text; pass an IMR letter as .txt or .pdf")
+    size = len(text.encode("utf-8"))
+    reading._check_size(size, name)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return reading.Letter(text=text, path=None, sha256=digest, warnings=warnings or [])
+
+
+class LetterService:
+    """Runs the configured engine on one letter at a time per call.
+
+    The offline engine is CPU-bound: it runs in a pool of `threads` threads, so the event loop
+    keeps answering (health checks, refusals) while letters are read.
+    """
+
+    def __init__(self, engine: str, settings: LlmSettings, threads: int) -> None:
+        self.engine = engine
+        self.settings = settings
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="letter")
+        self._llm: Any = None
+        if engine == "openai":
+            from imr_llm.llm.engine import LlmEngine
+
+            self._llm = LlmEngine(settings)
+
+    async def _in_pool(self, work: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, work)
+
+    async def _prepare(self, letter: reading.Letter) -> PreparedLetter:
+        return await self._in_pool(lambda: prepared_from(letter))
+
+    async def extract(self, letter: reading.Letter) -> Determination:
+        prepared = await self._prepare(letter)
+        if self._llm is not None:
+            result: Determination = await self._llm.extract(prepared)
+            return result
+        return await self._in_pool(lambda: extract_offline(prepared))
+
+    async def summarize(self, letter: reading.Letter, lang: Lang) -> Explanation:
+        prepared = await self._prepare(letter)
+        if self._llm is not None:
+            _, explanation = await self._llm.analyze(prepared, lang)
+            result: Explanation = explanation
+            return result
+        from imr_llm.pipeline import analyze_offline
+
+        return await self._in_pool(lambda: analyze_offline(prepared, lang).explanation)
+
+    async def aclose(self) -> None:
+        if self._llm is not None:
+            await self._llm.aclose()
+        self._pool.shutdown(wait=True)
+
+
+def render_explanation(explanation: Explanation, output_format: str) -> str:
+    """As `imr-llm summarize --format FORMAT` prints it (ending in one newline)."""
+    from imr_llm.explain.render import render_explanation as render
+
+    return _as_printed(render(explanation, output_format))
+
+
+def render_determination(determination: Determination) -> str:
+    """As `imr-llm extract` prints one letter."""
+    return _as_printed(determination.model_dump_json(indent=2))
+
+
+def _as_printed(text: str) -> str:
+    return text if text.endswith("\n") else text + "\n"
