@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from imr_llm import reading
 from imr_llm.errors import InputError
-from imr_llm.pipeline import PreparedLetter, extract_offline, prepared_from
+from imr_llm.pipeline import analyze_offline, extract_offline, prepared_from
 from imr_llm.schema import Determination, Explanation, Lang
 from imr_llm.settings import LlmSettings
 
@@ -122,25 +122,22 @@ class LetterService:
     async def _in_pool(self, work: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._pool, work)
 
-    async def _prepare(self, letter: reading.Letter) -> PreparedLetter:
-        return await self._in_pool(lambda: prepared_from(letter))
-
     async def extract(self, letter: reading.Letter) -> Determination:
-        prepared = await self._prepare(letter)
-        if self._llm is not None:
-            result: Determination = await self._llm.extract(prepared)
-            return result
-        return await self._in_pool(lambda: extract_offline(prepared))
+        if self._llm is None:
+            return await self._in_pool(lambda: extract_offline(prepared_from(letter)))
+        prepared = await self._in_pool(lambda: prepared_from(letter))
+        result: Determination = await self._llm.extract(prepared)
+        return result
 
     async def summarize(self, letter: reading.Letter, lang: Lang) -> Explanation:
-        prepared = await self._prepare(letter)
-        if self._llm is not None:
-            _, explanation = await self._llm.analyze(prepared, lang)
-            result: Explanation = explanation
-            return result
-        from imr_llm.pipeline import analyze_offline
-
-        return await self._in_pool(lambda: analyze_offline(prepared, lang).explanation)
+        if self._llm is None:
+            return await self._in_pool(
+                lambda: analyze_offline(prepared_from(letter), lang).explanation
+            )
+        prepared = await self._in_pool(lambda: prepared_from(letter))
+        _, explanation = await self._llm.analyze(prepared, lang)
+        result: Explanation = explanation
+        return result
 
     async def aclose(self) -> None:
         if self._llm is not None:
