@@ -55,7 +55,11 @@ class Server:
 
 @contextmanager
 def running_server(
-    workdir: Path, *args: str, env: dict[str, str] | None = None, host: str = "127.0.0.1"
+    workdir: Path,
+    *args: str,
+    env: dict[str, str] | None = None,
+    host: str = "127.0.0.1",
+    start_seconds: float = 60,
 ) -> Iterator[Server]:
     tmpdir = workdir / "tmp"
     tmpdir.mkdir(parents=True, exist_ok=True)
@@ -72,7 +76,7 @@ def running_server(
         )
     server = Server(process, port, tmpdir, log_path)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + start_seconds
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"the server exited early:\n{server.log()}")

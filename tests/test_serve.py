@@ -428,3 +428,23 @@ def test_openai_engine_without_endpoint_is_a_clear_error() -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("imr-llm: error: ")
     assert "Traceback" not in result.stderr
+
+
+def test_openai_engine_reads_through_the_endpoint_and_caches_nothing(tmp_path: Path) -> None:
+    from fake_openai_server import FakeOpenAIServer
+    from llm_responder import respond
+
+    cache = tmp_path / "cache"
+    with FakeOpenAIServer(responder=respond) as endpoint:
+        env = {"OPENAI_BASE_URL": endpoint.base_url, "IMR_LLM_CACHE_DIR": str(cache)}
+        # importing openai's client takes seconds on a busy machine: a longer start allowance
+        with running_server(tmp_path, "--engine", "openai", env=env, start_seconds=180) as server:
+            health = get(f"{server.url}/api/health").json()
+            assert (health["engine"], health["model"]) == ("openai", "gpt-4o-mini")
+            response = post(f"{server.url}/api/extract", json={"text": TEXT.read_text()})
+            assert response.status_code == 200, response.text
+            determination = response.json()
+            assert determination["engine"]["name"] == "openai"
+            assert determination["case"]["case_number"] == "CM17-0015218"
+            assert len(endpoint.requests) >= 1
+    assert not cache.exists() or not any(cache.rglob("*"))  # no response cache on disk

@@ -328,8 +328,10 @@ def create_app(config: ServeConfig) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.config = config
         app.state.gate = Gate(config.letters_at_once, config.queue, config.timeout)
+        # No LLM response cache: it would keep what the model said about each letter on disk.
+        settings = load_settings({"use_cache": False})
         app.state.service = letters.LetterService(
-            config.engine, load_settings(), threads=config.letters_at_once
+            config.engine, settings, threads=config.letters_at_once
         )
         try:
             yield
