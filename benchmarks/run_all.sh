@@ -20,4 +20,6 @@ run pdf_extractors benchmarks/bench_pdf_extractors.py
 run cli_latency benchmarks/bench_cli_latency.py
 run llm benchmarks/bench_llm.py
 run llm_1s benchmarks/bench_llm.py --latency 1.0 --letters 64
+run serve benchmarks/bench_serve.py --seconds 60
+run serve_memory benchmarks/bench_serve.py --seconds 1500 --requests 2000
 "$PY" benchmarks/profile_offline.py > benchmarks/results/profile_offline.txt

@@ -166,7 +166,7 @@ def test_a_letter_is_explained_with_badges_reasons_and_dates(
         if (name, lang) == ("CM16-0230548.txt", "es") and os.environ.get("IMR_LLM_SCREENSHOTS"):
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.set_viewport_size({"width": 390, "height": 844})
-            page.screenshot(path=str(SCREENSHOTS / "serve-result.es.png"), full_page=True)
+            page.screenshot(path=str(SCREENSHOTS / "serve-result.es.png"))  # the first screen
     finally:
         context.close()
 
