@@ -195,6 +195,13 @@ def test_malformed_requests_are_clear_4xx(
             assert page_text("en")[f"err_{code}"] in html.unescape(response.text)
 
 
+def test_pasted_text_over_the_field_limit_is_too_large(server: Server) -> None:
+    text = TEXT.read_text(encoding="utf-8") * 400  # over 2 MiB in one form field
+    response = post(f"{server.url}/api/summarize", files={"text": (None, text.encode())})
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
+
+
 def test_bad_options_are_refused(server: Server) -> None:
     text = TEXT.read_text(encoding="utf-8")
     for payload in ({"text": text, "lang": "fr"}, {"text": text, "format": "pdf"}):

@@ -38,6 +38,7 @@ from imr_llm.serve.limits import RETRY_AFTER_SECONDS, BodyLimit, Gate
 from imr_llm.serve.page_text import page_text
 from imr_llm.serve.problems import (
     BadOption,
+    BodyTooLarge,
     MalformedRequest,
     NoLetter,
     Problem,
@@ -199,6 +200,11 @@ async def _from_form(request: Request) -> tuple[Letter, dict[str, str]]:
                 data = await file.read()
                 return letters.letter_from_bytes(data, "upload"), options
     except HTTPException as exc:  # Starlette's report of a multipart body it cannot parse
+        if "exceeded maximum size" in str(exc.detail):
+            raise BodyTooLarge(
+                f"the pasted text is larger than the {FORM_OVERHEAD // 1_048_576} MiB limit; "
+                "upload the letter as a file"
+            ) from exc
         raise MalformedRequest(
             f"the form could not be read ({exc.detail}); send multipart/form-data with the "
             "letter in the field 'file' or 'text'"
