@@ -31,7 +31,6 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from imr_llm import __version__
-from imr_llm.reading import Letter
 from imr_llm.schema import Lang
 from imr_llm.serve import letters
 from imr_llm.serve.limits import RETRY_AFTER_SECONDS, BodyLimit, Gate
@@ -158,7 +157,7 @@ def with_tools(page: str, lang: Lang) -> str:
     return page[:at] + "\n" + tools + page[at:]
 
 
-async def read_letter_request(request: Request) -> tuple[Letter, dict[str, str]]:
+async def read_letter_request(request: Request) -> tuple[letters.Upload, dict[str, str]]:
     """The letter and the options (lang, format) from a multipart form or a JSON body."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "application/json":
@@ -171,7 +170,7 @@ async def read_letter_request(request: Request) -> tuple[Letter, dict[str, str]]
     )
 
 
-async def _from_json(request: Request) -> tuple[Letter, dict[str, str]]:
+async def _from_json(request: Request) -> tuple[letters.Upload, dict[str, str]]:
     try:
         data = json.loads(await request.body())
     except ValueError as exc:  # UnicodeDecodeError is a ValueError
@@ -184,10 +183,10 @@ async def _from_json(request: Request) -> tuple[Letter, dict[str, str]]:
             if not isinstance(data[name], str):
                 raise BadOption(f'"{name}" must be a string')
             options[name] = data[name]
-    return letters.letter_from_text(data["text"], "text"), options
+    return letters.Upload(data["text"], "text"), options
 
 
-async def _from_form(request: Request) -> tuple[Letter, dict[str, str]]:
+async def _from_form(request: Request) -> tuple[letters.Upload, dict[str, str]]:
     try:
         async with request.form(max_files=1, max_fields=8, max_part_size=FORM_OVERHEAD) as form:
             options = {
@@ -197,8 +196,7 @@ async def _from_form(request: Request) -> tuple[Letter, dict[str, str]]:
             }
             file, text = form.get("file"), form.get("text")
             if isinstance(file, UploadFile) and (file.filename or file.size):
-                data = await file.read()
-                return letters.letter_from_bytes(data, "upload"), options
+                return letters.Upload(await file.read(), "upload"), options
     except HTTPException as exc:  # Starlette's report of a multipart body it cannot parse
         if "exceeded maximum size" in str(exc.detail):
             raise BodyTooLarge(
@@ -210,7 +208,7 @@ async def _from_form(request: Request) -> tuple[Letter, dict[str, str]]:
             "letter in the field 'file' or 'text'"
         ) from exc
     if isinstance(text, str) and text:
-        return letters.letter_from_text(text, "text"), options
+        return letters.Upload(text, "text"), options
     raise NoLetter("no letter in the request: send a file in the field 'file' or text in 'text'")
 
 
@@ -247,10 +245,10 @@ async def explain_page(request: Request) -> Response:
     service: letters.LetterService = request.app.state.service
     try:
         async with gate.admit():
-            letter, options = await read_letter_request(request)
+            upload, options = await read_letter_request(request)
             lang = _lang(options.get("lang", lang))
             async with gate.slot():
-                explanation = await service.summarize(letter, lang)
+                explanation = await service.summarize(upload, lang)
         page = letters.render_explanation(explanation, "html")
         return HTMLResponse(with_tools(page, lang))
     except Exception as error:
@@ -267,9 +265,9 @@ async def api_extract(request: Request) -> Response:
     service: letters.LetterService = request.app.state.service
     try:
         async with gate.admit():
-            letter, _ = await read_letter_request(request)
+            upload, _ = await read_letter_request(request)
             async with gate.slot():
-                determination = await service.extract(letter)
+                determination = await service.extract(upload)
         return Response(letters.render_determination(determination), media_type=FORMATS["json"])
     except Exception as error:
         return _api_error(request, error)
@@ -281,13 +279,13 @@ async def api_summarize(request: Request) -> Response:
     service: letters.LetterService = request.app.state.service
     try:
         async with gate.admit():
-            letter, options = await read_letter_request(request)
+            upload, options = await read_letter_request(request)
             lang = _lang(options.get("lang", "en"))
             output_format = options.get("format", "json")
             if output_format not in FORMATS:
                 raise BadOption(f"unknown format {output_format!r}; use {', '.join(FORMATS)}")
             async with gate.slot():
-                explanation = await service.summarize(letter, lang)
+                explanation = await service.summarize(upload, lang)
         body = letters.render_explanation(explanation, output_format)
         return Response(body, media_type=FORMATS[output_format])
     except Exception as error:

@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from imr_llm import reading
@@ -102,11 +103,25 @@ def letter_from_text(text: str, name: str, warnings: list[str] | None = None) ->
     return reading.Letter(text=text, path=None, sha256=digest, warnings=warnings or [])
 
 
-class LetterService:
-    """Runs the configured engine on one letter at a time per call.
+@dataclass(frozen=True)
+class Upload:
+    """What a request carried, not yet read: a file's bytes or pasted text, and the name its
+    errors use. Reading it (PDF text, decoding) is CPU work, done in the letter pool."""
 
-    The offline engine is CPU-bound: it runs in a pool of `threads` threads, so the event loop
-    keeps answering (health checks, refusals) while letters are read.
+    content: bytes | str
+    name: str
+
+    def letter(self) -> reading.Letter:
+        if isinstance(self.content, bytes):
+            return letter_from_bytes(self.content, self.name)
+        return letter_from_text(self.content, self.name)
+
+
+class LetterService:
+    """Reads an upload and runs the configured engine on it.
+
+    Reading and the offline engine are CPU-bound: they run in a pool of `threads` threads, so
+    the event loop keeps answering (health checks, refusals) while letters are read.
     """
 
     def __init__(self, engine: str, settings: LlmSettings, threads: int) -> None:
@@ -122,19 +137,19 @@ class LetterService:
     async def _in_pool(self, work: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._pool, work)
 
-    async def extract(self, letter: reading.Letter) -> Determination:
+    async def extract(self, upload: Upload) -> Determination:
         if self._llm is None:
-            return await self._in_pool(lambda: extract_offline(prepared_from(letter)))
-        prepared = await self._in_pool(lambda: prepared_from(letter))
+            return await self._in_pool(lambda: extract_offline(prepared_from(upload.letter())))
+        prepared = await self._in_pool(lambda: prepared_from(upload.letter()))
         result: Determination = await self._llm.extract(prepared)
         return result
 
-    async def summarize(self, letter: reading.Letter, lang: Lang) -> Explanation:
+    async def summarize(self, upload: Upload, lang: Lang) -> Explanation:
         if self._llm is None:
             return await self._in_pool(
-                lambda: analyze_offline(prepared_from(letter), lang).explanation
+                lambda: analyze_offline(prepared_from(upload.letter()), lang).explanation
             )
-        prepared = await self._in_pool(lambda: prepared_from(letter))
+        prepared = await self._in_pool(lambda: prepared_from(upload.letter()))
         _, explanation = await self._llm.analyze(prepared, lang)
         result: Explanation = explanation
         return result
