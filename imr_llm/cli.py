@@ -409,7 +409,7 @@ def serve(
         str | None,
         typer.Option(
             envvar="IMR_LLM_SERVE_PASSWORD",
-            help="Require this shared password (HTTP Basic) [env IMR_LLM_SERVE_PASSWORD].",
+            help="Require this shared password (HTTP Basic); prefer the variable, unseen by ps.",
         ),
     ] = None,
     letters_at_once: Annotated[int, typer.Option(help="Letters read at once per process.")] = 2,
