@@ -133,12 +133,22 @@ def check_engine() -> Any:
 # --- pages in --------------------------------------------------------------------------------
 
 
-def _open_image(path: str) -> Iterator[Image.Image]:
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+"""How PNG, JPEG and TIFF files begin (an image piped to stdin, or a file without a suffix)."""
+
+
+def is_image_data(data: bytes) -> bool:
+    return data.startswith(IMAGE_MAGIC)
+
+
+def _open_image(path: str, data: bytes | None = None) -> Iterator[Image.Image]:
+    import io
+
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with Image.open(path) as image:
+        with Image.open(io.BytesIO(data) if data is not None else path) as image:
             for index in range(getattr(image, "n_frames", 1)):
                 image.seek(index)
                 yield ImageOps.exif_transpose(image).convert("L")
@@ -164,11 +174,12 @@ def pdf_pages(data: bytes, name: str) -> Iterator[Image.Image]:
         document.close()
 
 
-def image_pages(paths: list[str]) -> Iterator[Image.Image]:
-    """Every page of the image files, in order (a TIFF may hold several)."""
+def image_pages(paths: list[str], data: bytes | None = None) -> Iterator[Image.Image]:
+    """Every page of the image files (or of one image's `data`), in order (a TIFF may hold
+    several)."""
     count = 0
     for path in paths:
-        for page in _open_image(path):
+        for page in _open_image(path, data):
             count += 1
             if count > MAX_PAGES:
                 raise InputError(f"{path}: more than {MAX_PAGES} pages for one letter")

@@ -15,7 +15,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from imr_llm.errors import InputError
-from imr_llm.ocr import OcrResult, PageFiles, image_pages, is_image_name, ocr_pages, page_images_in
+from imr_llm.ocr import (
+    OcrResult,
+    PageFiles,
+    image_pages,
+    is_image_data,
+    is_image_name,
+    ocr_pages,
+    page_images_in,
+    pdf_pages,
+)
 
 if TYPE_CHECKING:
     from imr_llm.schema import Determination
@@ -117,7 +126,7 @@ def _pdf_text(data: bytes, name: str) -> str | None:
     return text if len("".join(text.split())) >= 40 else None
 
 
-def _ocr_letter(result: OcrResult, path: str) -> Letter:
+def _ocr_letter(result: OcrResult, path: str | None) -> Letter:
     return Letter(
         text=result.text,
         path=path,
@@ -143,15 +152,16 @@ def _read_images(path: str) -> Letter | None:
             )
         return _ocr_letter(ocr_pages(image_pages(pages), path), path)
     if is_image_name(path):
-        _read_bytes(path)
-        return _ocr_letter(ocr_pages(image_pages([path]), path), path)
+        data = _read_bytes(path)
+        return _ocr_letter(ocr_pages(image_pages([path], data), path), path)
     return None
 
 
 def read_letter(path: str) -> Letter:
     """Read one letter. Raises InputError with a one-line reason for anything unreadable."""
     name = "stdin" if path == "-" else path
-    if path != "-" and (images := _read_images(path)) is not None:
+    letter_path = None if path == "-" else path
+    if letter_path is not None and (images := _read_images(letter_path)) is not None:
         return images
     data = _read_bytes(path)
     warnings: list[str] = []
@@ -159,10 +169,10 @@ def read_letter(path: str) -> Letter:
     if data.lstrip()[:5] == _PDF_MAGIC:
         pdf_text = _pdf_text(data, name)
         if pdf_text is None:  # a scan: no text layer
-            from imr_llm.ocr import pdf_pages
-
-            return _ocr_letter(ocr_pages(pdf_pages(data, name), name), path)
+            return _ocr_letter(ocr_pages(pdf_pages(data, name), name), letter_path)
         text, text_from = pdf_text, "pdf"
+    elif is_image_data(data):  # piped to stdin, or an image file named without its suffix
+        return _ocr_letter(ocr_pages(image_pages([name], data), name), letter_path)
     else:
         if path.lower().endswith(".pdf"):
             raise InputError(f"{name}: has a .pdf name but is not a PDF (damaged download?)")
@@ -172,7 +182,7 @@ def read_letter(path: str) -> Letter:
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Letter(
         text=text,
-        path=None if path == "-" else path,
+        path=letter_path,
         sha256=digest,
         warnings=warnings,
         text_from=text_from,
