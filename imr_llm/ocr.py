@@ -352,7 +352,12 @@ def ocr_pages(images: Iterator[Image.Image], name: str) -> OcrResult:
                 f"(confidence {page.decision_confidence:.0f}%); no decision is given rather than "
                 "a possibly wrong one - scan that page again, flat, at 300 dpi"
             )
-        if page.confidence < LOW_PAGE_CONFIDENCE:
+        if not page.text.strip():
+            warnings.append(
+                f"Page {page.number}: OCR found no text on it. If that page of the paper letter "
+                "is not blank, scan or photograph it again."
+            )
+        elif page.confidence < LOW_PAGE_CONFIDENCE:
             warnings.append(
                 f"Page {page.number} was read poorly by OCR (confidence {page.confidence:.0f}%): "
                 "check everything taken from that page against the paper letter."

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from conftest import LETTERS, clean_env, load_gold, run_cli
 
-from imr_llm.errors import InputError
+from imr_llm.errors import InputError, LetterParseError
 from imr_llm.ocr import INSTALL_HINT, OCR_WARNING, page_images_in
 from imr_llm.pipeline import extract
 from imr_llm.schema import Explanation
@@ -80,6 +80,31 @@ def test_multi_page_tiff_is_one_letter(pages: list[Any], tmp_path: Path) -> None
     assert result.source.text_from == "ocr"
     assert len(result.source.ocr_confidence) == len(pages)
     assert OCR_WARNING in result.warnings
+
+
+@needs_tesseract
+def test_a_smudged_decision_word_is_refused_not_guessed(pages: list[Any], tmp_path: Path) -> None:
+    import numpy as np
+    from PIL import Image, ImageFilter
+
+    x, y, w, h = 1246, 426, 146, 45  # "Upheld" of item 1 on page 2 at 300 dpi
+    second = pages[1].convert("L")
+    word = np.asarray(second.crop((x, y, x + w, y + h))).astype(np.int16)
+    assert (word < 100).mean() > 0.1  # there is ink to smudge
+    smudge = word + np.random.default_rng(3).integers(-40, 200, size=word.shape)
+    second.paste(
+        Image.fromarray(np.clip(smudge, 0, 255).astype(np.uint8)).filter(
+            ImageFilter.GaussianBlur(5)
+        ),
+        (x, y),
+    )
+    files = [str(tmp_path / "page1.png"), str(tmp_path / "page2.png")]
+    pages[0].save(files[0])
+    second.save(files[1])
+    result = run_cli("extract", "--pages", *files)
+    assert result.returncode == LetterParseError.exit_code
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
 @needs_tesseract
