@@ -304,6 +304,11 @@ def main() -> None:
         help="append each letter's result here as it finishes (JSON Lines); rows already in the "
         "file are kept, not run again, so an interrupted run resumes",
     )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="run nothing: report the rows already in --rows (e.g. of a run cut short)",
+    )
     args = parser.parse_args()
     variants = [v for v in args.variants.split(",") if v]
     unknown = set(variants) - set(VARIANTS)
@@ -322,6 +327,8 @@ def main() -> None:
                 rows.append(row)
         done = {(r["letter"], r["variant"]) for r in rows}
         tasks = [(p, v) for p, v in tasks if (Path(p).stem, v) not in done]
+    if args.report_only:
+        tasks = []
     started = time.monotonic()
     with ProcessPoolExecutor(args.jobs) as pool:
         for number, row in enumerate(pool.map(run_one, tasks), 1):
@@ -344,9 +351,11 @@ def main() -> None:
         "load_after": Path("/proc/loadavg").read_text().split()[0],
     }
     print(
-        f"OCR benchmark, {info['date']}: {len(pdfs)} real letters, {info['tesseract']}, "
+        f"OCR benchmark, {info['date']}: up to {len(pdfs)} real letters a variant (the table "
+        f"counts them), {info['tesseract']}, "
         f"pytesseract {info['pytesseract']}, {info['cores']} cores, {args.jobs} at once, "
-        f"{time.monotonic() - started:.0f} s wall, load average after {info['load_after']}"
+        f"{time.monotonic() - started:.0f} s wall for what ran now, load average after "
+        f"{info['load_after']}"
     )
     print()
     print(markdown(table))

@@ -2,7 +2,7 @@
 
 Tesseract (Debian's tesseract-ocr) through pytesseract, chosen on measurements (BENCHMARKS.md):
 it runs the system's tesseract, kept up to date by apt, and the whole binding is one small pure
-Python wheel; tesserocr was about a quarter faster per page but ships a second copy of the
+Python wheel; tesserocr used about a quarter less CPU per page but ships a second copy of the
 engine inside its wheel.
 
 Each page is cleaned before OCR: grey table cells and uneven lighting are flattened against an
@@ -56,6 +56,20 @@ _DECISION_LINE = re.compile(r"\b(?:upheld|overturned|medically\s+necessary)\b", 
 _DECISION_WORD = re.compile(r"\W*(?:upheld|overturned|not|medically|necessary)\W*", re.I)
 """The words on such a line that carry the decision (a misread 'not' would flip it)."""
 _LANG = "eng"
+_SPLIT_LABEL = re.compile(
+    r"\bApplication[ \t]+(?P<date>\d{1,2}/\d{1,2}/\d{2,4})[ \t]*(?:\n(?:[ \t]*\n)*[ \t]*|[ \t]+)"
+    r"Received:[ \t]*$",
+    re.M,
+)
+"""The header's two-line label cell "Application / Received:" as OCR reads the table row by
+row: the first word, then the value beside it, then the label's second line."""
+
+
+def join_split_labels(text: str) -> str:
+    """Put a split "Application ... Received:" label back together with the value of its row
+    ("Priority: Standard Application 11/03/2016\nReceived:" -> "Priority: Standard\n
+    Application Received: 11/03/2016")."""
+    return _SPLIT_LABEL.sub(r"\nApplication Received: \g<date>", text)
 
 
 class OcrUnavailableError(InputError):
@@ -305,7 +319,8 @@ def _read_page(engine: Any, image: Image.Image, number: int) -> OcrPage:
             )
             decision = lowest if decision is None else min(decision, lowest)
     confidence = weighted / chars if chars else 0.0
-    return OcrPage(number, "\n".join(text_lines), round(confidence, 1), decision)
+    text = join_split_labels("\n".join(text_lines))
+    return OcrPage(number, text, round(confidence, 1), decision)
 
 
 def _orientation(engine: Any, image: Image.Image) -> int:

@@ -14,7 +14,7 @@ import pytest
 from conftest import LETTERS, clean_env, load_gold, run_cli
 
 from imr_llm.errors import InputError, LetterParseError
-from imr_llm.ocr import INSTALL_HINT, OCR_WARNING, page_images_in
+from imr_llm.ocr import INSTALL_HINT, OCR_WARNING, join_split_labels, page_images_in
 from imr_llm.pipeline import extract
 from imr_llm.schema import Explanation
 
@@ -131,3 +131,17 @@ def test_missing_tesseract_gives_the_install_message(tmp_path: Path) -> None:
     result = run_cli("extract", str(path), env=clean_env(PATH=str(bare)))
     assert result.returncode == InputError.exit_code
     assert result.stderr == f"imr-llm: error: {INSTALL_HINT}\n"
+
+
+def test_the_split_application_received_label_is_joined_to_its_value(tmp_path: Path) -> None:
+    text = (LETTERS / f"{STEM}.txt").read_text(encoding="utf-8")
+    as_pdf = "Priority:  Standard Application \nReceived:  \n11/03/2016 \n"
+    as_ocr = "Priority: Standard Application 11/03/2016\n\nReceived:\n"  # tesseract's row order
+    assert as_pdf in text
+    ocr_layout = text.replace(as_pdf, as_ocr)
+    joined, raw = tmp_path / "joined.txt", tmp_path / "raw.txt"
+    joined.write_text(join_split_labels(ocr_layout), encoding="utf-8")
+    raw.write_text(ocr_layout, encoding="utf-8")
+    want = load_gold(STEM)["case"]["application_received"]
+    assert str(extract(str(joined)).case.application_received) == want
+    assert extract(str(raw)).case.application_received is None
