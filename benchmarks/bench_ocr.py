@@ -27,6 +27,7 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -194,6 +195,7 @@ def run_one(task: tuple[str, str]) -> dict[str, Any]:
     return {
         "letter": pdf.stem,
         "variant": variant,
+        "commit": os.environ.get("BENCH_OCR_COMMIT", ""),
         "pages": pages,
         "seconds": seconds,
         "cpu_seconds": cpu,
@@ -280,7 +282,6 @@ def markdown(table: dict[str, dict[str, Any]]) -> str:
 
 
 def versions() -> dict[str, str]:
-    import subprocess
     from importlib.metadata import version
 
     tesseract = subprocess.run(
@@ -317,6 +318,12 @@ def main() -> None:
     pdfs = [p for p in real_letters(".pdf") if (GOLD / f"{p.stem}.json").exists()]
     pdfs = pdfs[: args.limit] if args.limit else pdfs
     os.environ["OMP_THREAD_LIMIT"] = "1"  # one tesseract thread per worker: jobs = cores
+    os.environ["BENCH_OCR_COMMIT"] = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
     tasks = [(str(p), v) for v in variants for p in pdfs]
     rows: list[dict[str, Any]] = []
     if args.rows and args.rows.exists():
