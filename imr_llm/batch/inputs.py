@@ -89,7 +89,8 @@ def _expand(item: str) -> Iterator[tuple[str, str]]:
 
 def iter_inputs(inputs: Iterable[str]) -> Iterator[tuple[str, str]]:
     """(path, problem) for every letter the inputs name, lazily: files as given (any name),
-    folders recursively (.txt, .pdf, .tif; a folder of page photos is one letter), glob patterns (`**` included)."""
+    folders recursively (.txt, .pdf, .tif; a folder of page photos is one letter), glob
+    patterns (`**` included)."""
     for item in inputs:
         yield from _expand(item)
 
