@@ -112,7 +112,7 @@ def test_noise_image_is_refused_naming_the_page(tmp_path: Path) -> None:
     import numpy as np
     from PIL import Image
 
-    noise = np.random.default_rng(7).integers(0, 256, size=(900, 700), dtype=np.uint8)
+    noise = np.random.default_rng(7).integers(0, 256, size=(400, 300), dtype=np.uint8)
     path = tmp_path / "photo.png"
     Image.fromarray(noise).save(path)
     result = run_cli("extract", str(path))
