@@ -51,6 +51,37 @@ ConcurrencyOption = Annotated[
 ]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write cache.")]
 OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")]
+PagesOption = Annotated[
+    bool,
+    typer.Option(
+        "--pages",
+        help="The files are the pages of ONE paper letter (photos or scans), in the order given.",
+    ),
+]
+FilesArgument = Annotated[
+    list[str],
+    typer.Argument(
+        help="Letters (.txt, .pdf, scans or photos: .tif, .png, .jpg; a folder of one letter's "
+        "page photos), or - for stdin."
+    ),
+]
+
+
+def _letters(files: list[str], pages: bool) -> list[str]:
+    """The letters to read: with --pages, all the files as one letter."""
+    from imr_llm.ocr import PageFiles, is_image_name
+
+    if len(files) < 2:
+        return files
+    if pages:
+        return [PageFiles(files)]
+    if all(is_image_name(name) for name in files):
+        typer.echo(
+            "imr-llm: note: each image is read as a letter of its own; if they are the pages of "
+            "one letter, add --pages (or put them in one folder and pass the folder)",
+            err=True,
+        )
+    return files
 
 
 def _message(error: BaseException) -> tuple[str, int]:
@@ -190,15 +221,17 @@ def _finish(results: list[Any], files: list[str]) -> None:
 
 @app.command()
 def extract(
-    files: Annotated[list[str], typer.Argument(help="Letters (.txt or .pdf), or - for stdin.")],
+    files: FilesArgument,
     engine: EngineOption = Engine.auto,
     model: ModelOption = None,
     mode: ModeOption = None,
     concurrency: ConcurrencyOption = None,
     no_cache: NoCacheOption = False,
     output: OutputOption = None,
+    pages: PagesOption = False,
 ) -> None:
     """Extract each letter's typed determination as JSON (JSON Lines for several files)."""
+    files = _letters(files, pages)
     settings = _safe_settings(model=model, mode=mode, concurrency=concurrency, no_cache=no_cache)
     results = _run(files, "extract", engine, settings)
     indent = 2 if len(files) == 1 else None
@@ -210,7 +243,7 @@ def extract(
 
 @app.command()
 def summarize(
-    files: Annotated[list[str], typer.Argument(help="Letters (.txt or .pdf), or - for stdin.")],
+    files: FilesArgument,
     format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
     lang: Annotated[Language, typer.Option(help="Language of the explanation.")] = Language.en,
     engine: EngineOption = Engine.auto,
@@ -219,8 +252,10 @@ def summarize(
     concurrency: ConcurrencyOption = None,
     no_cache: NoCacheOption = False,
     output: OutputOption = None,
+    pages: PagesOption = False,
 ) -> None:
     """Explain letters in plain language: each decision, why, and what you can do next."""
+    files = _letters(files, pages)
     settings = _safe_settings(model=model, mode=mode, concurrency=concurrency, no_cache=no_cache)
     results = _run(files, "summarize", engine, settings, lang.value)
     from imr_llm.explain.render import render_explanation

@@ -67,12 +67,13 @@ def prepared_from(letter: Letter) -> PreparedLetter:
 
 
 def extract_offline(prepared: PreparedLetter) -> Determination:
-    return build_determination(
+    determination = build_determination(
         prepared.parsed,
         sha256=prepared.letter.sha256,
         path=prepared.letter.path,
         warnings=list(prepared.letter.warnings),
     )
+    return prepared.letter.mark(determination)
 
 
 def analyze_offline(prepared: PreparedLetter, lang: Lang = "en") -> Analysis:

@@ -1,4 +1,5 @@
-"""Turn a path (.txt, .pdf or '-' for stdin) into the letter's text.
+"""Turn a path (.txt, .pdf, an image, a folder of page images, or '-' for stdin) into the
+letter's text. Images and PDFs without a text layer are read by OCR (imr_llm.ocr).
 
 PDF text comes from pypdfium2: on the 64 real letters it gives the same words as pypdf at about a
 seventh of the time (see BENCHMARKS.md), and it ignores the letters' "no text extraction"
@@ -11,8 +12,22 @@ import hashlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from imr_llm.errors import InputError
+from imr_llm.ocr import (
+    OcrResult,
+    PageFiles,
+    image_pages,
+    is_image_data,
+    is_image_name,
+    ocr_pages,
+    page_images_in,
+    pdf_pages,
+)
+
+if TYPE_CHECKING:
+    from imr_llm.schema import Determination
 
 MAX_BYTES = 20 * 1024 * 1024
 """Largest file read (20 MiB). The biggest real letter PDF is under 200 KiB."""
@@ -28,6 +43,16 @@ class Letter:
     path: str | None
     sha256: str
     warnings: list[str] = field(default_factory=list)
+    text_from: Literal["text", "pdf", "ocr"] = "text"
+    ocr_confidence: list[float] = field(default_factory=list)
+    """Each page's OCR confidence (0-100), when the text was read by OCR."""
+
+    def mark(self, determination: Determination) -> Determination:
+        """The determination with its source saying how this letter's text was read."""
+        source = determination.source.model_copy(
+            update={"text_from": self.text_from, "ocr_confidence": self.ocr_confidence}
+        )
+        return determination.model_copy(update={"source": source})
 
 
 def _check_size(size: int, name: str) -> None:
@@ -75,7 +100,8 @@ def _decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
     return text, [f"{name}: not valid UTF-8; read as Windows-1252 (Latin-1)"]
 
 
-def _pdf_text(data: bytes, name: str) -> str:
+def _pdf_text(data: bytes, name: str) -> str | None:
+    """The PDF's text layer, or None when it has none (a scan)."""
     import pypdfium2 as pdfium  # imported here so .txt letters start fast
 
     try:
@@ -97,18 +123,56 @@ def _pdf_text(data: bytes, name: str) -> str:
     finally:
         document.close()
     text = "\f".join(pages)
-    if len("".join(text.split())) < 40:
-        raise InputError(f"{name}: the PDF has no text layer - run OCR first, then pass the text")
-    return text
+    return text if len("".join(text.split())) >= 40 else None
+
+
+def _ocr_letter(result: OcrResult, path: str | None) -> Letter:
+    return Letter(
+        text=result.text,
+        path=path,
+        sha256=hashlib.sha256(result.text.encode("utf-8")).hexdigest(),
+        warnings=result.warnings,
+        text_from="ocr",
+        ocr_confidence=[page.confidence for page in result.pages],
+    )
+
+
+def _read_images(path: str) -> Letter | None:
+    """A letter given as page images (files joined by --pages, a folder, or one image file)."""
+    if isinstance(path, PageFiles):
+        for page in path.pages:
+            _read_bytes(page)  # the same checks and messages as for any file
+        return _ocr_letter(ocr_pages(image_pages(list(path.pages)), path), path)
+    if Path(path).is_dir():
+        pages = page_images_in(path)
+        if not pages:
+            raise InputError(
+                f"{path}: is a directory with no page images (.png, .jpg, .tif); pass letter "
+                "files, or a folder holding the photos of one letter's pages"
+            )
+        return _ocr_letter(ocr_pages(image_pages(pages), path), path)
+    if is_image_name(path):
+        data = _read_bytes(path)
+        return _ocr_letter(ocr_pages(image_pages([path], data), path), path)
+    return None
 
 
 def read_letter(path: str) -> Letter:
     """Read one letter. Raises InputError with a one-line reason for anything unreadable."""
     name = "stdin" if path == "-" else path
+    letter_path = None if path == "-" else path
+    if letter_path is not None and (images := _read_images(letter_path)) is not None:
+        return images
     data = _read_bytes(path)
     warnings: list[str] = []
+    text_from: Literal["text", "pdf"] = "text"
     if data.lstrip()[:5] == _PDF_MAGIC:
-        text = _pdf_text(data, name)
+        pdf_text = _pdf_text(data, name)
+        if pdf_text is None:  # a scan: no text layer
+            return _ocr_letter(ocr_pages(pdf_pages(data, name), name), letter_path)
+        text, text_from = pdf_text, "pdf"
+    elif is_image_data(data):  # piped to stdin, or an image file named without its suffix
+        return _ocr_letter(ocr_pages(image_pages([name], data), name), letter_path)
     else:
         if path.lower().endswith(".pdf"):
             raise InputError(f"{name}: has a .pdf name but is not a PDF (damaged download?)")
@@ -116,4 +180,10 @@ def read_letter(path: str) -> Letter:
     if not text.strip():
         raise InputError(f"{name}: contains no text; pass an IMR letter as .txt or .pdf")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Letter(text=text, path=None if path == "-" else path, sha256=digest, warnings=warnings)
+    return Letter(
+        text=text,
+        path=letter_path,
+        sha256=digest,
+        warnings=warnings,
+        text_from=text_from,
+    )

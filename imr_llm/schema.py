@@ -51,6 +51,14 @@ class Source(_Model):
     format: LetterFormat
     sha256: str = Field(description="SHA-256 of the letter text as read, before normalising")
     path: str | None = None
+    text_from: Literal["text", "pdf", "ocr"] = Field(
+        default="text",
+        description="How the text was read: a text file, a PDF's text layer, or OCR of images "
+        "(a scan or photo: dates and decisions should be checked against the paper)",
+    )
+    ocr_confidence: list[float] = Field(
+        default_factory=list, description="Each page's OCR confidence (0-100) when read by OCR"
+    )
 
 
 class Case(_Model):

@@ -58,7 +58,11 @@ CASES = {
         InputError,
         "damaged",
     ),
-    "image-only pdf": (_image_only_pdf, InputError, "no text layer - run OCR first"),
+    "image-only pdf": (
+        _image_only_pdf,
+        InputError,
+        "OCR could not read the text (confidence page 1",
+    ),
     "not an IMR letter": (
         lambda tmp: _write(tmp / "n.txt", b"Dear tenant,\nYour rent is due on Monday.\n" * 20),
         NotAnImrLetterError,

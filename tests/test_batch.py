@@ -152,7 +152,26 @@ def test_folders_globs_and_files(tmp_path: Path) -> None:
     }
     [failure] = errors(tmp_path / "out" / "errors.jsonl")
     assert failure["path"] == str(tmp_path / "nothing*.pdf")
-    assert "no .txt or .pdf letter matches this pattern" in failure["error"]
+    assert "no letter (.txt, .pdf, .tif, .png, .jpg) matches this pattern" in failure["error"]
+
+
+def test_a_folder_of_page_photos_is_one_letter_and_a_tiff_is_a_letter(tmp_path: Path) -> None:
+    from imr_llm.batch.inputs import iter_inputs
+
+    photos = tmp_path / "in" / "smith-letter"
+    photos.mkdir(parents=True)
+    for name in ("page1.jpg", "page2.JPG", "page10.png"):
+        (photos / name).write_bytes(b"")
+    (tmp_path / "in" / "a.txt").write_bytes(b"")
+    (tmp_path / "in" / "scan.tif").write_bytes(b"")
+    (tmp_path / "in" / "stray.png").write_bytes(b"")  # beside letters: a letter of its own
+    found = [path for path, problem in iter_inputs([str(tmp_path / "in")]) if not problem]
+    assert found == [
+        str(tmp_path / "in" / "a.txt"),
+        str(tmp_path / "in" / "scan.tif"),
+        str(photos),
+        str(tmp_path / "in" / "stray.png"),
+    ]
 
 
 def _image_only_pdf(path: Path) -> Path:
@@ -198,7 +217,7 @@ def test_bad_files_are_recorded_with_their_reason_and_the_good_ones_land(tmp_pat
         "binary.txt": (InputError, "looks like a binary file"),
         "rent.txt": (NotAnImrLetterError, "not an IMR"),
         "cut.txt": (LetterParseError, "cut off"),
-        "scan.pdf": (InputError, "no text layer - run OCR first"),
+        "scan.pdf": (InputError, "OCR could not read the text"),
     }
     assert set(recorded) == set(expected)
     for name, (kind, words) in expected.items():

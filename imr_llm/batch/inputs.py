@@ -1,4 +1,9 @@
-"""The letters a batch names: files, folders (recursively) and glob patterns, expanded lazily."""
+"""The letters a batch names: files, folders (recursively) and glob patterns, expanded lazily.
+
+Paper letters: a .tif/.tiff file is one letter (a scanner's multi-page TIFF); a folder holding
+.png/.jpg photos and no other letter is ONE letter, its photos the pages in name order (put each
+photographed letter in a folder of its own).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,8 @@ from typing import NamedTuple
 
 from imr_llm.batch.config import BatchConfig
 
-LETTER_SUFFIXES = (".txt", ".pdf")
+LETTER_SUFFIXES = (".txt", ".pdf", ".tif", ".tiff")
+PAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
 
@@ -24,8 +30,9 @@ class Job(NamedTuple):
     problem: str = ""
 
 
-def _is_letter_name(name: str) -> bool:
-    return not name.startswith(".") and name.lower().endswith(LETTER_SUFFIXES)
+def _is_letter_name(name: str, pages: bool = True) -> bool:
+    suffixes = LETTER_SUFFIXES + PAGE_SUFFIXES if pages else LETTER_SUFFIXES
+    return not name.startswith(".") and name.lower().endswith(suffixes)
 
 
 def _walk(folder: str) -> Generator[tuple[str, str], None, int]:
@@ -43,6 +50,11 @@ def _walk(folder: str) -> Generator[tuple[str, str], None, int]:
         yield folder, f"{folder}: cannot list the folder ({exc.strerror})"
         return 1
     found = 0
+    files = [name for name, is_folder in names if not is_folder]
+    if files and not any(_is_letter_name(name, pages=False) for name in files):
+        found += 1
+        yield folder, ""  # page photos only: one letter
+        names = [(name, is_folder) for name, is_folder in names if is_folder]
     for name, is_folder in names:
         path = os.path.join(folder, name)
         if is_folder:
@@ -67,17 +79,18 @@ def _expand(item: str) -> Iterator[tuple[str, str]]:
         yield item, "batch reads files, not standard input; use `imr-llm extract -` for that"
     elif os.path.isdir(item):
         if not (yield from _walk(item)):
-            yield item, f"{item}: no .txt or .pdf letters in this folder"
+            yield item, f"{item}: no letters (.txt, .pdf, .tif, or page photos) in this folder"
     elif _GLOB_CHARS.search(item) and not os.path.exists(item):
         if not (yield from _matches(item)):
-            yield item, f"{item}: no .txt or .pdf letter matches this pattern"
+            yield item, f"{item}: no letter (.txt, .pdf, .tif, .png, .jpg) matches this pattern"
     else:
         yield item, ""
 
 
 def iter_inputs(inputs: Iterable[str]) -> Iterator[tuple[str, str]]:
     """(path, problem) for every letter the inputs name, lazily: files as given (any name),
-    folders recursively (.txt and .pdf), glob patterns (`**` included)."""
+    folders recursively (.txt, .pdf, .tif; a folder of page photos is one letter), glob
+    patterns (`**` included)."""
     for item in inputs:
         yield from _expand(item)
 
