@@ -275,6 +275,10 @@ class LlmClient:
                 403: "the key may not have access to this model",
                 404: "check OPENAI_BASE_URL and IMR_LLM_MODEL",
             }.get(status if isinstance(status, int) else 0, "check the request settings")
+            if status in (400, 422):  # issue 12: say which mode was refused, and why
+                from imr_llm.llm.endpoint import mode_refused_hint
+
+                hint = f"{_server_message(fatal)}; {mode_refused_hint(self.settings.mode)}"
             return LlmError(f"the LLM endpoint refused the request (HTTP {status}); {hint}")
         cause = transport_error(error)
         if cause is not None:
@@ -388,6 +392,17 @@ def _state(batch: Any) -> BatchState:
         output_file_id=getattr(batch, "output_file_id", None),
         error_file_id=getattr(batch, "error_file_id", None),
     )
+
+
+def _server_message(error: BaseException) -> str:
+    """The server's own words for a refused request (OpenAI's error.message, or the body)."""
+    body = getattr(error, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        message = inner.get("message") if isinstance(inner, dict) else inner
+        if message:
+            return f"the server said: {' '.join(str(message).split())[:300]}"
+    return f"the server said: {_short(error)}"
 
 
 def _short(error: BaseException) -> str:

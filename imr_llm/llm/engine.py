@@ -21,6 +21,7 @@ from imr_llm.errors import LlmValidationError
 from imr_llm.explain import explain
 from imr_llm.explain.facts import ALL_FACTS
 from imr_llm.explain.writer import compose_item, with_readability
+from imr_llm.llm import endpoint
 from imr_llm.llm.cache import ResponseCache, cache_key
 from imr_llm.llm.client import LlmClient, Usage
 from imr_llm.llm.models import (
@@ -86,6 +87,7 @@ def _messages(system: str, letter: str) -> list[dict[str, str]]:
 
 class LlmEngine:
     def __init__(self, settings: LlmSettings, client: LlmClient | None = None) -> None:
+        settings = endpoint.resolved(settings)  # issue 12: --mode auto, local profile
         self.settings = settings
         self.client = client or LlmClient(settings)
         self.cache = ResponseCache(settings.cache_dir) if settings.use_cache else None
