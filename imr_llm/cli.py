@@ -167,6 +167,10 @@ def _run(
 
 def _report_usage(results: list[Any]) -> None:
     engines = [r.value.engine for r in results if r.value is not None]
+    # Failed letters cost requests and tokens too (issue 12).
+    engines += [
+        r.error.engine_info for r in results if getattr(r.error, "engine_info", None) is not None
+    ]
     if not engines:
         return
     tokens = sum(e.prompt_tokens + e.completion_tokens for e in engines)

@@ -225,10 +225,13 @@ class LlmClient:
             async for attempt in retrying:
                 with attempt:
                     return await self._once(messages, response_model, usage)
-        except LlmError:
+        except LlmError as error:
+            error.usage = usage  # failed attempts are counted too
             raise
         except Exception as error:
-            raise self._as_llm_error(error, usage) from error
+            failure = self._as_llm_error(error, usage)
+            failure.usage = usage
+            raise failure from error
         raise LlmError("the LLM call ended without a result")  # pragma: no cover
 
     async def _once(
@@ -411,10 +414,10 @@ def _short(error: BaseException) -> str:
 
 
 def _last_error(error: Any) -> str:
+    """The last validation error in full: the user must be able to see why it failed."""
     attempts = getattr(error, "failed_attempts", None) or []
-    if attempts:
-        return _short(attempts[-1].exception)
-    return _short(error)
+    last = attempts[-1].exception if attempts else error
+    return " ".join(str(last).split())
 
 
 def _raw_text(response: Any) -> str:

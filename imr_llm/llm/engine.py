@@ -11,13 +11,15 @@ understanding and writes the explanation, and every answer is checked against th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from imr_llm.errors import LlmValidationError
+from imr_llm.errors import LlmError, LlmValidationError
 from imr_llm.explain import explain
 from imr_llm.explain.facts import ALL_FACTS
 from imr_llm.explain.writer import compose_item, with_readability
@@ -151,11 +153,14 @@ class LlmEngine:
         try:
             with checking_against(request.context):
                 completion = await self.client.complete(request.messages, request.model)
-        except LlmValidationError as error:
+        except LlmError as error:
+            spent = error.usage if isinstance(error.usage, Usage) else Usage()
+            run.usage.add(spent)  # issue 12: failed attempts count in the totals
+            if not isinstance(error, LlmValidationError):
+                raise
             rescued = self._rescue_decisions(error, request.model, request.context)
             if rescued is None:
                 raise
-            run.usage.add(Usage(requests=error.attempts))
             return rescued
         run.usage.add(completion.usage)
         if self.cache:
@@ -235,7 +240,8 @@ class LlmEngine:
     ) -> Determination:
         run = run or LetterRun()
         request, skeleton = self.extract_request(prepared)
-        understanding = await self.resolve(request, run)
+        with self._accounted(run):
+            understanding = await self.resolve(request, run)
         return self.finish_extract(prepared, skeleton, request, understanding, run)
 
     async def summarize(self, prepared: PreparedLetter, lang: Lang = "en") -> Explanation:
@@ -292,8 +298,18 @@ class LlmEngine:
         run = LetterRun()
         determination = await self.extract(prepared, run)
         request, base = self.explain_request(prepared, determination, lang)
-        draft = await self.resolve(request, run)
+        with self._accounted(run):
+            draft = await self.resolve(request, run)
         return self.finish_explain(determination, base, request, draft, run)
+
+    @contextmanager
+    def _accounted(self, run: LetterRun) -> Iterator[None]:
+        """A failure carries what the letter cost so far (issue 12: honest totals)."""
+        try:
+            yield
+        except LlmError as error:
+            error.engine_info = self._engine_info(run)
+            raise
 
     def _engine_info(self, run: LetterRun) -> EngineInfo:
         return EngineInfo(
