@@ -50,6 +50,15 @@ ConcurrencyOption = Annotated[
     int | None, typer.Option(help="Letters in flight at once [env IMR_LLM_CONCURRENCY].")
 ]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write cache.")]
+RedactOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--redact/--no-redact",
+        help="Mask names, addresses, claim/ADJ/SSN numbers, phones, e-mails and dates of birth "
+        "before sending. Default: on for any endpoint not on this machine [env IMR_LLM_REDACT].",
+        show_default=False,
+    ),
+]
 OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")]
 
 
@@ -200,10 +209,13 @@ def extract(
     mode: ModeOption = None,
     concurrency: ConcurrencyOption = None,
     no_cache: NoCacheOption = False,
+    redact: RedactOption = None,
     output: OutputOption = None,
 ) -> None:
     """Extract each letter's typed determination as JSON (JSON Lines for several files)."""
-    settings = _safe_settings(model=model, mode=mode, concurrency=concurrency, no_cache=no_cache)
+    settings = _safe_settings(
+        model=model, mode=mode, concurrency=concurrency, no_cache=no_cache, redact=redact
+    )
     results = _run(files, "extract", engine, settings)
     indent = 2 if len(files) == 1 else None
     lines = [r.value.model_dump_json(indent=indent) for r in results if r.value is not None]
@@ -222,10 +234,13 @@ def summarize(
     mode: ModeOption = None,
     concurrency: ConcurrencyOption = None,
     no_cache: NoCacheOption = False,
+    redact: RedactOption = None,
     output: OutputOption = None,
 ) -> None:
     """Explain letters in plain language: each decision, why, and what you can do next."""
-    settings = _safe_settings(model=model, mode=mode, concurrency=concurrency, no_cache=no_cache)
+    settings = _safe_settings(
+        model=model, mode=mode, concurrency=concurrency, no_cache=no_cache, redact=redact
+    )
     results = _run(files, "summarize", engine, settings, lang.value)
     from imr_llm.explain.render import render_explanation
 

@@ -112,6 +112,14 @@ def resolved(settings: LlmSettings, probe: bool = True) -> LlmSettings:
     return dataclasses.replace(settings, **changes) if changes else settings  # type: ignore[arg-type]
 
 
+def should_redact(settings: LlmSettings) -> bool:
+    """Mask personal identifiers unless the text stays on this machine (or the user opted out
+    with --no-redact; --redact forces it)."""
+    if settings.redact is not None:
+        return settings.redact
+    return not is_loopback(settings.base_url)  # no base URL: OpenAI's hosted API
+
+
 def mode_refused_hint(mode: str) -> str:
     """What to try when the server answered 400 to a request made in `mode`."""
     other = "json_schema" if mode != "json_schema" else "tools"

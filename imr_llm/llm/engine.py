@@ -36,6 +36,7 @@ from imr_llm.llm.models import (
 )
 from imr_llm.llm.prices import cost_usd
 from imr_llm.llm.prompts import Prompt, load_prompt
+from imr_llm.llm.redact import redact_messages
 from imr_llm.pipeline import PreparedLetter, extract_offline
 from imr_llm.reasons import find_span
 from imr_llm.schema import (
@@ -108,6 +109,8 @@ class LlmEngine:
         context: ValidationContext,
     ) -> LlmRequest[M]:
         messages = _messages(system, prepared.text)
+        if endpoint.should_redact(self.settings):  # issue 12: nothing personal leaves the machine
+            messages = redact_messages(messages)
         key = cache_key(
             letter_sha256=prepared.letter.sha256,
             prompt_sha256=prompt.sha256,

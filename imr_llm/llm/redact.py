@@ -34,7 +34,7 @@ _ADJ = re.compile(r"\bADJ\s*\d{5,}\b", re.I)
 _LABELLED = re.compile(
     r"(?P<label>\b(?:Claims?\s*(?:Number|No\.?|#)|Claim\s+ID|Policy\s*(?:Number|No\.?)|"
     r"EAMS\s*(?:Number|No\.?)|WCAB\s*(?:Number|No\.?)|Social\s+Security\s*(?:Number|No\.?)|SSN)"
-    r"\s*[:#]?[ \t]*)(?P<value>(?!\[)[A-Z0-9][A-Z0-9\-/ ]{3,}[A-Z0-9])",
+    r"\s*[:#]?[ \t]*)(?P<value>(?=[A-Z0-9\-/]*\d)[A-Z0-9][A-Z0-9\-/]*(?: [A-Z0-9\-/]*\d[A-Z0-9\-/]*)*)",
     re.I,
 )
 _BIRTH = re.compile(
