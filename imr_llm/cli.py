@@ -59,6 +59,14 @@ RedactOption = Annotated[
         show_default=False,
     ),
 ]
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="LLM engine: exit 7 when no item the model wrote passed its checks (default: those "
+        "items keep the offline text, exit 0).",
+    ),
+]
 OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")]
 
 
@@ -210,11 +218,17 @@ def extract(
     concurrency: ConcurrencyOption = None,
     no_cache: NoCacheOption = False,
     redact: RedactOption = None,
+    strict: StrictOption = False,
     output: OutputOption = None,
 ) -> None:
     """Extract each letter's typed determination as JSON (JSON Lines for several files)."""
     settings = _safe_settings(
-        model=model, mode=mode, concurrency=concurrency, no_cache=no_cache, redact=redact
+        model=model,
+        mode=mode,
+        concurrency=concurrency,
+        no_cache=no_cache,
+        redact=redact,
+        strict=strict or None,
     )
     results = _run(files, "extract", engine, settings)
     indent = 2 if len(files) == 1 else None
@@ -235,11 +249,17 @@ def summarize(
     concurrency: ConcurrencyOption = None,
     no_cache: NoCacheOption = False,
     redact: RedactOption = None,
+    strict: StrictOption = False,
     output: OutputOption = None,
 ) -> None:
     """Explain letters in plain language: each decision, why, and what you can do next."""
     settings = _safe_settings(
-        model=model, mode=mode, concurrency=concurrency, no_cache=no_cache, redact=redact
+        model=model,
+        mode=mode,
+        concurrency=concurrency,
+        no_cache=no_cache,
+        redact=redact,
+        strict=strict or None,
     )
     results = _run(files, "summarize", engine, settings, lang.value)
     from imr_llm.explain.render import render_explanation

@@ -40,6 +40,7 @@ class LlmSettings:
     batch_poll: float = 10.0
     batch_timeout: float = 86_400.0
     prices: Mapping[str, tuple[float, float]] | None = None
+    strict: bool = False  # exit 7 when no item the model wrote passed its checks
     redact: bool | None = None  # None: redact for any endpoint not on loopback (llm/redact.py)
     given: frozenset[str] = frozenset()  # settings the user gave (kept by the local profile)
 

@@ -196,7 +196,10 @@ class LlmClient:
         return max(0.0, min(wait, remaining))
 
     async def complete(
-        self, messages: list[dict[str, str]], response_model: type[T]
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[T],
+        max_tokens: int | None = None,
     ) -> Completion[T]:
         """One structured call with transport retries around validation re-asks."""
         from tenacity import (
@@ -224,7 +227,7 @@ class LlmClient:
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self._once(messages, response_model, usage)
+                    return await self._once(messages, response_model, usage, max_tokens)
         except LlmError as error:
             error.usage = usage  # failed attempts are counted too
             raise
@@ -235,7 +238,11 @@ class LlmClient:
         raise LlmError("the LLM call ended without a result")  # pragma: no cover
 
     async def _once(
-        self, messages: list[dict[str, str]], response_model: type[T], usage: Usage
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[T],
+        usage: Usage,
+        max_tokens: int | None = None,
     ) -> Completion[T]:
         from instructor.core import InstructorRetryException
 
@@ -248,7 +255,7 @@ class LlmClient:
                 response_model=_response_schema(response_model),
                 max_retries=self.settings.reasks,
                 temperature=self.settings.temperature,
-                max_tokens=self.settings.max_tokens,
+                max_tokens=min(max_tokens or self.settings.max_tokens, self.settings.max_tokens),
             )
         except InstructorRetryException as error:
             if transport_error(error) is not None or _fatal_http_error(error) is not None:

@@ -23,7 +23,7 @@ from imr_llm.errors import LlmError, LlmValidationError
 from imr_llm.explain import explain
 from imr_llm.explain.facts import ALL_FACTS
 from imr_llm.explain.writer import compose_item, with_readability
-from imr_llm.llm import endpoint
+from imr_llm.llm import endpoint, grounded
 from imr_llm.llm.cache import ResponseCache, cache_key
 from imr_llm.llm.client import LlmClient, Usage
 from imr_llm.llm.models import (
@@ -64,6 +64,7 @@ class LlmRequest(Generic[M]):
     model: type[M]
     context: ValidationContext
     key: str
+    max_tokens: int | None = None  # a stop on runaway output, from the expected answer's size
 
 
 @dataclass
@@ -155,7 +156,9 @@ class LlmEngine:
         run.hits.append(False)
         try:
             with checking_against(request.context):
-                completion = await self.client.complete(request.messages, request.model)
+                completion = await self.client.complete(
+                    request.messages, request.model, request.max_tokens
+                )
         except LlmError as error:
             spent = error.usage if isinstance(error.usage, Usage) else Usage()
             run.usage.add(spent)  # issue 12: failed attempts count in the totals
@@ -242,6 +245,8 @@ class LlmEngine:
         self, prepared: PreparedLetter, run: LetterRun | None = None
     ) -> Determination:
         run = run or LetterRun()
+        if grounded.number_sentences(skeleton := extract_offline(prepared)):  # issue 12
+            return (await self._grounded(prepared, skeleton, "en", run))[0]
         request, skeleton = self.extract_request(prepared)
         with self._accounted(run):
             understanding = await self.resolve(request, run)
@@ -299,11 +304,37 @@ class LlmEngine:
     ) -> tuple[Determination, Explanation]:
         """The determination and its explanation (two calls: 'extract', then 'explain')."""
         run = LetterRun()
+        if grounded.number_sentences(skeleton := extract_offline(prepared)):  # issue 12
+            return await self._grounded(prepared, skeleton, lang, run)
         determination = await self.extract(prepared, run)
         request, base = self.explain_request(prepared, determination, lang)
         with self._accounted(run):
             draft = await self.resolve(request, run)
         return self.finish_explain(determination, base, request, draft, run)
+
+    async def _grounded(
+        self, prepared: PreparedLetter, skeleton: Determination, lang: Lang, run: LetterRun
+    ) -> tuple[Determination, Explanation]:
+        """Issue 12: one call, numbered sentences in, plain reasons with sentence ids out;
+        each item checked on its own, the offline text kept for every item that fails."""
+        with self._accounted(run):
+            grounding = await grounded.ground(self, prepared, skeleton, lang, run)
+        info = self._engine_info(run).model_copy(update={"items": grounding.verdicts})
+        notes = (
+            []
+            if all(v.by == "model" for v in grounding.verdicts)
+            else [grounded.verdict_summary(grounding.verdicts)]
+        )
+        determination = grounded.apply_to_determination(skeleton, grounding)
+        determination = determination.model_copy(
+            update={"engine": info, "warnings": [*skeleton.warnings, *notes]}
+        )
+        base = explain(skeleton, prepared.text, lang=lang)
+        explanation = grounded.apply_to_explanation(base, grounding)
+        explanation = explanation.model_copy(
+            update={"engine": info, "warnings": [*explanation.warnings, *notes]}
+        )
+        return determination, explanation
 
     @contextmanager
     def _accounted(self, run: LetterRun) -> Iterator[None]:
