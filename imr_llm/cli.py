@@ -200,6 +200,11 @@ def _report_usage(results: list[Any]) -> None:
         f"{hits} of {len(engines)} letters from cache",
         err=True,
     )
+    for result in results:  # issue 12: which items the model wrote, and why others fell back
+        engine = result.value.engine if result.value is not None else None
+        for record in engine.items if engine is not None else []:
+            why = f": {record.why}" if record.why else ""
+            typer.echo(f"imr-llm: {result.path} item {record.item}: {record.by}{why}", err=True)
 
 
 def _finish(results: list[Any], files: list[str]) -> None:

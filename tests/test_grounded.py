@@ -193,8 +193,11 @@ def test_a_bad_item_falls_back_to_the_offline_text_and_the_run_succeeds(
     server: FakeOpenAIServer, cli: Callable[..., Any], change: Any, why: str
 ) -> None:
     server.responder = answering(change)
-    code, explanation = _summary(cli)
-    assert code == 0, explanation
+    done = cli("--verbose", "summarize", str(LETTER), "--engine", "openai", "-f", "json")
+    assert done.exit_code == 0, done.output
+    explanation = json.loads(done.stdout)
+    assert "item 1: fallback: " in done.stderr and why in done.stderr
+    assert "item 2: model" in done.stderr
     first, second = explanation["engine"]["items"]
     assert first["by"] == "fallback" and why in first["why"]
     assert second["by"] == "model"

@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pytest
-from conftest import LETTERS, clean_env, load_gold, run_cli
+from conftest import LETTERS, load_gold
 from llama_server import LlamaServer, fetch_model
 from pydantic import BaseModel
+from test_grounded import with_sentences
+from typer.testing import CliRunner
 
+import imr_llm.llm.engine as engine_module
+from imr_llm.cli import app
 from imr_llm.llm.client import LlmClient
 from imr_llm.llm.endpoint import resolved, server_kind
 from imr_llm.settings import load_settings
@@ -72,35 +77,71 @@ def test_auto_mode_asks_llama_cpp_for_json_schema_and_gets_it(llama: LlamaServer
     assert isinstance(asyncio.run(ask()), Decision)
 
 
-def _letter_env(llama: LlamaServer, cache: Path) -> dict[str, str]:
-    return clean_env(OPENAI_BASE_URL=llama.base_url, IMR_LLM_CACHE_DIR=str(cache))
+@pytest.fixture
+def real_cli(
+    llama: LlamaServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Any]:
+    """The CLI in this process against the real server (the test splitter fills the rationale
+    sentences until the offline engine does)."""
+    monkeypatch.setattr(engine_module, "extract_offline", with_sentences)
+    for name in [n for n in os.environ if n.startswith(("OPENAI_", "IMR_LLM_"))]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("OPENAI_BASE_URL", llama.base_url)
+    monkeypatch.setenv("IMR_LLM_CACHE_DIR", str(tmp_path / "cache"))
+
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(app, list(args))
+
+    return run
+
+
+def _rationale_sentences(stem: str) -> list[list[str]]:
+    from imr_llm.pipeline import prepare
+
+    prepared = prepare(str(LETTERS / f"{stem}.txt"))
+    return [[s.text for s in t.sentences] for t in with_sentences(prepared).treatments]
+
+
+def _cached_answers(folder: Path) -> int:
+    from imr_llm.llm.cache import ResponseCache
+
+    cache = ResponseCache(folder)
+    try:
+        return int(cache.info()["entries"])
+    finally:
+        cache.close()
 
 
 @pytest.mark.parametrize("stem", SHORT_LETTERS)
-def test_summarize_a_real_letter_keeps_its_decisions_and_quotes(
-    llama: LlamaServer, tmp_path: Path, stem: str
+def test_summarize_and_extract_a_real_letter(
+    real_cli: Callable[..., Any], tmp_path: Path, stem: str
 ) -> None:
-    done = run_cli(
-        "summarize",
-        str(LETTERS / f"{stem}.txt"),
-        "--engine",
-        "openai",
-        "--format",
-        "json",
-        env=_letter_env(llama, tmp_path / "cache"),
-    )
-    assert done.returncode == 0, done.stderr
+    letter = str(LETTERS / f"{stem}.txt")
+    done = real_cli("--verbose", "summarize", letter, "--engine", "openai", "--format", "json")
+    assert done.exit_code == 0, done.output
     explanation = json.loads(done.stdout)
     gold = load_gold(stem)
-    assert [i["decision"] for i in explanation["items"]] == [
-        t["decision"] for t in gold["treatments"]
-    ]
-    extracted = run_cli("extract", str(LETTERS / f"{stem}.txt"), "--engine", "offline")
-    rationales = [t["rationale"] for t in json.loads(extracted.stdout)["treatments"]]
-    for item, rationale in zip(explanation["items"], rationales, strict=True):
-        flat = " ".join(rationale.split())
-        for quote in item["quotes"]:
-            assert " ".join(quote.split()) in flat
+    decisions = [t["decision"] for t in gold["treatments"]]
+    assert [i["decision"] for i in explanation["items"]] == decisions
+    sentences = _rationale_sentences(stem)
     written = explanation["engine"]["items"]
-    assert len(written) == len(explanation["items"])
-    assert all(record["by"] in {"model", "fallback"} for record in written)
+    assert [r["item"] for r in written] == list(range(1, len(decisions) + 1))
+    for item, record, own in zip(explanation["items"], written, sentences, strict=True):
+        assert record["by"] in {"model", "fallback"}
+        if record["by"] == "model":
+            assert item["quotes"] and all(q in own for q in item["quotes"])
+        else:
+            assert record["why"]
+    if all(r["by"] == "fallback" for r in written):
+        assert _cached_answers(tmp_path / "cache") == 0  # nothing cached from a failed answer
+    extracted = real_cli("extract", letter, "--engine", "openai")
+    assert extracted.exit_code == 0, extracted.output
+    determination = json.loads(extracted.stdout)
+    assert [t["decision"] for t in determination["treatments"]] == decisions
+    for treatment, record, own in zip(
+        determination["treatments"], determination["engine"]["items"], sentences, strict=True
+    ):
+        if record["by"] == "model":
+            for reason in treatment["reasons"]:
+                assert reason["code"] == "model"
+                assert all(0 <= i < len(own) for i in reason["sentence_ids"])
