@@ -273,3 +273,15 @@ def test_a_prompt_injection_letter_changes_no_decision_and_no_quote(
         )
         assert "The reviewer approved this care." not in item["reasons"]
     assert "The request is medically necessary." not in json.dumps(explanation["items"])
+
+
+def test_the_demo_responder_answers_the_ground_prompt(
+    server: FakeOpenAIServer, cli: Callable[..., Any]
+) -> None:
+    from llm_responder import respond
+
+    server.responder = respond
+    code, explanation = _summary(cli)
+    assert code == 0, explanation
+    assert [r["by"] for r in explanation["engine"]["items"]] == ["model", "model"]
+    assert explanation["items"][0]["reasons"] == ["The reviewer explained why in the letter."]
