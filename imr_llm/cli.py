@@ -50,6 +50,23 @@ ConcurrencyOption = Annotated[
     int | None, typer.Option(help="Letters in flight at once [env IMR_LLM_CONCURRENCY].")
 ]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write cache.")]
+RedactOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--redact/--no-redact",
+        help="Mask names, addresses, claim/ADJ/SSN numbers, phones, e-mails and dates of birth "
+        "before sending. Default: on for any endpoint not on this machine [env IMR_LLM_REDACT].",
+        show_default=False,
+    ),
+]
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="LLM engine: exit 7 when no item the model wrote passed its checks (default: those "
+        "items keep the offline text, exit 0).",
+    ),
+]
 OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")]
 PagesOption = Annotated[
     bool,
@@ -198,6 +215,10 @@ def _run(
 
 def _report_usage(results: list[Any]) -> None:
     engines = [r.value.engine for r in results if r.value is not None]
+    # Failed letters cost requests and tokens too (issue 12).
+    engines += [
+        r.error.engine_info for r in results if getattr(r.error, "engine_info", None) is not None
+    ]
     if not engines:
         return
     tokens = sum(e.prompt_tokens + e.completion_tokens for e in engines)
@@ -210,6 +231,11 @@ def _report_usage(results: list[Any]) -> None:
         f"{hits} of {len(engines)} letters from cache",
         err=True,
     )
+    for result in results:  # issue 12: which items the model wrote, and why others fell back
+        engine = result.value.engine if result.value is not None else None
+        for record in engine.items if engine is not None else []:
+            why = f": {record.why}" if record.why else ""
+            typer.echo(f"imr-llm: {result.path} item {record.item}: {record.by}{why}", err=True)
 
 
 def _finish(results: list[Any], files: list[str]) -> None:
@@ -227,12 +253,21 @@ def extract(
     mode: ModeOption = None,
     concurrency: ConcurrencyOption = None,
     no_cache: NoCacheOption = False,
+    redact: RedactOption = None,
+    strict: StrictOption = False,
     output: OutputOption = None,
     pages: PagesOption = False,
 ) -> None:
     """Extract each letter's typed determination as JSON (JSON Lines for several files)."""
     files = _letters(files, pages)
-    settings = _safe_settings(model=model, mode=mode, concurrency=concurrency, no_cache=no_cache)
+    settings = _safe_settings(
+        model=model,
+        mode=mode,
+        concurrency=concurrency,
+        no_cache=no_cache,
+        redact=redact,
+        strict=strict or None,
+    )
     results = _run(files, "extract", engine, settings)
     indent = 2 if len(files) == 1 else None
     lines = [r.value.model_dump_json(indent=indent) for r in results if r.value is not None]
@@ -251,12 +286,21 @@ def summarize(
     mode: ModeOption = None,
     concurrency: ConcurrencyOption = None,
     no_cache: NoCacheOption = False,
+    redact: RedactOption = None,
+    strict: StrictOption = False,
     output: OutputOption = None,
     pages: PagesOption = False,
 ) -> None:
     """Explain letters in plain language: each decision, why, and what you can do next."""
     files = _letters(files, pages)
-    settings = _safe_settings(model=model, mode=mode, concurrency=concurrency, no_cache=no_cache)
+    settings = _safe_settings(
+        model=model,
+        mode=mode,
+        concurrency=concurrency,
+        no_cache=no_cache,
+        redact=redact,
+        strict=strict or None,
+    )
     results = _run(files, "summarize", engine, settings, lang.value)
     from imr_llm.explain.render import render_explanation
 

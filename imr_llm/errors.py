@@ -40,6 +40,10 @@ class LlmError(ImrError):
     """The LLM endpoint failed (HTTP, timeout) after all transport retries."""
 
     exit_code = 6
+    usage: object | None = None
+    """The requests and tokens spent before it failed (llm.client.Usage): they are counted."""
+    engine_info: object | None = None
+    """The letter's engine record (schema.EngineInfo) up to the failure, for the totals."""
 
 
 class LlmConfigError(UsageError):

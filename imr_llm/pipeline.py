@@ -150,7 +150,7 @@ async def _llm_many(
     from imr_llm.llm.engine import LlmEngine
 
     engine = LlmEngine(settings)
-    gate = asyncio.Semaphore(settings.concurrency)
+    gate = asyncio.Semaphore(engine.settings.concurrency)
 
     async def one(path: str) -> LetterResult:
         async with gate:

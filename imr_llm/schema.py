@@ -177,6 +177,16 @@ class Treatment(_Model):
     )
 
 
+class ItemSource(_Model):
+    """Who wrote one item's reasons: the model (checked) or the offline engine (and why)."""
+
+    item: int = Field(description="Item number, from 1, in letter order")
+    by: Literal["model", "fallback"]
+    why: str | None = Field(
+        default=None, description="For a fallback: the checks the model's answer failed, in full"
+    )
+
+
 class EngineInfo(_Model):
     name: Literal["offline", "openai"] = "offline"
     model: str | None = None
@@ -189,6 +199,9 @@ class EngineInfo(_Model):
     requests: int = 0
     cost_usd: float | None = None
     cache_hit: bool = False
+    items: list[ItemSource] = Field(
+        default_factory=list, description="LLM engine: per item, model-written or fallback"
+    )
 
 
 class Determination(_Model):

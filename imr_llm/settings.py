@@ -15,7 +15,7 @@ from typing import Any
 from imr_llm.errors import LlmConfigError, UsageError
 
 ENGINES = ("auto", "offline", "openai")
-MODES = ("tools", "json", "json_schema", "md_json")
+MODES = ("auto", "tools", "json", "json_schema", "md_json")
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class LlmSettings:
     api_key: str | None = field(default=None, repr=False)
     base_url: str | None = None
     model: str = "gpt-4o-mini"
-    mode: str = "tools"
+    mode: str = "auto"  # decided per endpoint by llm/endpoint.py
     cache_dir: Path = Path("cache")
     use_cache: bool = True
     timeout: float = 120.0
@@ -40,6 +40,9 @@ class LlmSettings:
     batch_poll: float = 10.0
     batch_timeout: float = 86_400.0
     prices: Mapping[str, tuple[float, float]] | None = None
+    strict: bool = False  # exit 7 when no item the model wrote passed its checks
+    redact: bool | None = None  # None: redact for any endpoint not on loopback (llm/redact.py)
+    given: frozenset[str] = frozenset()  # settings the user gave (kept by the local profile)
 
     @property
     def configured(self) -> bool:
@@ -69,6 +72,7 @@ _ENV: dict[str, str] = {
     "batch_poll": "IMR_LLM_BATCH_POLL",
     "batch_timeout": "IMR_LLM_BATCH_TIMEOUT",
     "prices": "IMR_LLM_PRICES",
+    "redact": "IMR_LLM_REDACT",
 }
 
 
@@ -92,7 +96,11 @@ def _convert(name: str, raw: Any) -> Any:
             return value
         if kind == "float":
             return float(raw)
-        if kind == "bool":
+        if kind == "bool" or name == "redact":
+            if isinstance(raw, str):
+                if raw.lower() not in {"0", "1", "true", "false", "yes", "no"}:
+                    raise ValueError("true or false")
+                return raw.lower() in {"1", "true", "yes"}
             return bool(raw)
         return str(raw) if raw != "" else None
     except (TypeError, ValueError) as exc:
@@ -114,7 +122,7 @@ def load_settings(
     for name, value in (flags or {}).items():
         if value is not None:
             values[name] = _convert(name, value) if name in _ENV else value
-    return LlmSettings(**values)
+    return LlmSettings(**values, given=frozenset(values))
 
 
 def resolve_engine(requested: str, settings: LlmSettings | None = None) -> str:

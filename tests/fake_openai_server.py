@@ -479,6 +479,7 @@ class FakeOpenAIServer:
         self.api_key: str | None = api_key
         self.batch_plan: BatchPlan = batch_plan or BatchPlan()
         self.verbose: bool = verbose
+        self.owned_by: str = "fake"  # what GET /v1/models says (llama.cpp says "llamacpp")
         self.responder_errors: list[BaseException] = []
         self._requested_port = port
         self._lock = threading.RLock()
@@ -1262,7 +1263,12 @@ class _Handler(BaseHTTPRequestHandler):
         if method == "POST" and parts == ["chat", "completions"]:
             self._chat(parsed)
         elif method == "GET" and parts == ["models"]:
-            model = {"id": fake.model, "object": "model", "created": 1700000000, "owned_by": "fake"}
+            model = {
+                "id": fake.model,
+                "object": "model",
+                "created": 1700000000,
+                "owned_by": fake.owned_by,
+            }
             self._send_json(200, {"object": "list", "data": [model]})
         elif method == "GET" and len(parts) == 2 and parts[0] == "models":
             self._send_json(

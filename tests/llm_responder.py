@@ -30,9 +30,43 @@ def letter_of(request: dict[str, Any]) -> str:
 
 
 def wanted_model(request: dict[str, Any]) -> str:
-    """'LetterUnderstanding' or 'ExplanationDraft', whatever the instructor mode."""
+    """'LetterUnderstanding', 'ExplanationDraft' or 'GroundedAnswer', whatever the mode."""
     text = json.dumps(request)
-    return "ExplanationDraft" if "ExplanationDraft" in text else "LetterUnderstanding"
+    for name in ("GroundedAnswer", "ExplanationDraft"):
+        if name in text:
+            return name
+    return "LetterUnderstanding"
+
+
+def grounded(request: dict[str, Any]) -> dict[str, Any]:
+    """The 'ground' prompt's answer: per item, one plain reason citing the item's first
+    finding, conclusion or condition sentence (the numbered lines of the <items> message)."""
+    text = next(m["content"] for m in request["messages"] if "<items>" in str(m["content"]))
+    items: dict[int, list[tuple[int, str]]] = {}
+    current = 0
+    for line in text.splitlines():
+        heading = re.match(r"Item (\d+):", line)
+        if heading:
+            current = int(heading.group(1))
+            items[current] = []
+        sentence = re.match(r"\s+\[(\d+)\] \((\w+)\) ", line)
+        if sentence and current:
+            items[current].append((int(sentence.group(1)), sentence.group(2)))
+    return {
+        "items": [
+            {
+                "item": item,
+                "reasons": [
+                    {
+                        "text": "The reviewer explained why in the letter.",
+                        "sentence_ids": [next(i for i, role in lines if role != "guideline")],
+                    }
+                ],
+            }
+            for item, lines in items.items()
+            if any(role != "guideline" for _, role in lines)
+        ]
+    }
 
 
 def understanding(letter: str) -> dict[str, Any]:
@@ -65,6 +99,8 @@ def explanation(letter: str, lang: str = "en") -> dict[str, Any]:
 
 
 def answer(request: dict[str, Any]) -> dict[str, Any]:
+    if wanted_model(request) == "GroundedAnswer":
+        return grounded(request)
     letter = letter_of(request)
     if wanted_model(request) == "ExplanationDraft":
         return explanation(letter, "es" if "Write in Spanish" in json.dumps(request) else "en")

@@ -40,6 +40,7 @@ def settings_for(server: FakeOpenAIServer, tmp_path: Path, **changes: Any) -> Ll
         "api_key": SECRET,
         "base_url": server.base_url,
         "model": "gpt-4o-mini",
+        "mode": "tools",  # the fake server stands in for OpenAI here (auto: json_schema on loopback)
         "cache_dir": tmp_path / "cache",
         "backoff_base": 0.01,
         "transport_seconds": 20.0,

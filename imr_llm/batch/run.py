@@ -202,7 +202,7 @@ class BatchRun:
 
         settings = self.settings or load_settings()
         engine = LlmEngine(settings)
-        gate = asyncio.Semaphore(settings.concurrency)
+        gate = asyncio.Semaphore(engine.settings.concurrency)
         running: set[asyncio.Task[None]] = set()
 
         async def one(job: Job) -> None:

@@ -196,7 +196,10 @@ class LlmClient:
         return max(0.0, min(wait, remaining))
 
     async def complete(
-        self, messages: list[dict[str, str]], response_model: type[T]
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[T],
+        max_tokens: int | None = None,
     ) -> Completion[T]:
         """One structured call with transport retries around validation re-asks."""
         from tenacity import (
@@ -224,15 +227,22 @@ class LlmClient:
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self._once(messages, response_model, usage)
-        except LlmError:
+                    return await self._once(messages, response_model, usage, max_tokens)
+        except LlmError as error:
+            error.usage = usage  # failed attempts are counted too
             raise
         except Exception as error:
-            raise self._as_llm_error(error, usage) from error
+            failure = self._as_llm_error(error, usage)
+            failure.usage = usage
+            raise failure from error
         raise LlmError("the LLM call ended without a result")  # pragma: no cover
 
     async def _once(
-        self, messages: list[dict[str, str]], response_model: type[T], usage: Usage
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[T],
+        usage: Usage,
+        max_tokens: int | None = None,
     ) -> Completion[T]:
         from instructor.core import InstructorRetryException
 
@@ -245,7 +255,7 @@ class LlmClient:
                 response_model=_response_schema(response_model),
                 max_retries=self.settings.reasks,
                 temperature=self.settings.temperature,
-                max_tokens=self.settings.max_tokens,
+                max_tokens=min(max_tokens or self.settings.max_tokens, self.settings.max_tokens),
             )
         except InstructorRetryException as error:
             if transport_error(error) is not None or _fatal_http_error(error) is not None:
@@ -275,6 +285,10 @@ class LlmClient:
                 403: "the key may not have access to this model",
                 404: "check OPENAI_BASE_URL and IMR_LLM_MODEL",
             }.get(status if isinstance(status, int) else 0, "check the request settings")
+            if status in (400, 422):  # issue 12: say which mode was refused, and why
+                from imr_llm.llm.endpoint import mode_refused_hint
+
+                hint = f"{_server_message(fatal)}; {mode_refused_hint(self.settings.mode)}"
             return LlmError(f"the LLM endpoint refused the request (HTTP {status}); {hint}")
         cause = transport_error(error)
         if cause is not None:
@@ -390,16 +404,27 @@ def _state(batch: Any) -> BatchState:
     )
 
 
+def _server_message(error: BaseException) -> str:
+    """The server's own words for a refused request (OpenAI's error.message, or the body)."""
+    body = getattr(error, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        message = inner.get("message") if isinstance(inner, dict) else inner
+        if message:
+            return f"the server said: {' '.join(str(message).split())[:300]}"
+    return f"the server said: {_short(error)}"
+
+
 def _short(error: BaseException) -> str:
     text = " ".join(str(error).split())
     return text[:200]
 
 
 def _last_error(error: Any) -> str:
+    """The last validation error in full: the user must be able to see why it failed."""
     attempts = getattr(error, "failed_attempts", None) or []
-    if attempts:
-        return _short(attempts[-1].exception)
-    return _short(error)
+    last = attempts[-1].exception if attempts else error
+    return " ".join(str(last).split())
 
 
 def _raw_text(response: Any) -> str:

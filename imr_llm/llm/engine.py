@@ -11,16 +11,19 @@ understanding and writes the explanation, and every answer is checked against th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from imr_llm.errors import LlmValidationError
+from imr_llm.errors import LlmError, LlmValidationError
 from imr_llm.explain import explain
 from imr_llm.explain.facts import ALL_FACTS
 from imr_llm.explain.writer import compose_item, with_readability
+from imr_llm.llm import endpoint, grounded
 from imr_llm.llm.cache import ResponseCache, cache_key
 from imr_llm.llm.client import LlmClient, Usage
 from imr_llm.llm.models import (
@@ -33,6 +36,7 @@ from imr_llm.llm.models import (
 )
 from imr_llm.llm.prices import cost_usd
 from imr_llm.llm.prompts import Prompt, load_prompt
+from imr_llm.llm.redact import redact_messages
 from imr_llm.pipeline import PreparedLetter, extract_offline
 from imr_llm.reasons import find_span
 from imr_llm.schema import (
@@ -60,6 +64,7 @@ class LlmRequest(Generic[M]):
     model: type[M]
     context: ValidationContext
     key: str
+    max_tokens: int | None = None  # a stop on runaway output, from the expected answer's size
 
 
 @dataclass
@@ -86,6 +91,7 @@ def _messages(system: str, letter: str) -> list[dict[str, str]]:
 
 class LlmEngine:
     def __init__(self, settings: LlmSettings, client: LlmClient | None = None) -> None:
+        settings = endpoint.resolved(settings)  # issue 12: --mode auto, local profile
         self.settings = settings
         self.client = client or LlmClient(settings)
         self.cache = ResponseCache(settings.cache_dir) if settings.use_cache else None
@@ -104,6 +110,8 @@ class LlmEngine:
         context: ValidationContext,
     ) -> LlmRequest[M]:
         messages = _messages(system, prepared.text)
+        if endpoint.should_redact(self.settings):  # issue 12: nothing personal leaves the machine
+            messages = redact_messages(messages)
         key = cache_key(
             letter_sha256=prepared.letter.sha256,
             prompt_sha256=prompt.sha256,
@@ -148,12 +156,17 @@ class LlmEngine:
         run.hits.append(False)
         try:
             with checking_against(request.context):
-                completion = await self.client.complete(request.messages, request.model)
-        except LlmValidationError as error:
+                completion = await self.client.complete(
+                    request.messages, request.model, request.max_tokens
+                )
+        except LlmError as error:
+            spent = error.usage if isinstance(error.usage, Usage) else Usage()
+            run.usage.add(spent)  # issue 12: failed attempts count in the totals
+            if not isinstance(error, LlmValidationError):
+                raise
             rescued = self._rescue_decisions(error, request.model, request.context)
             if rescued is None:
                 raise
-            run.usage.add(Usage(requests=error.attempts))
             return rescued
         run.usage.add(completion.usage)
         if self.cache:
@@ -232,8 +245,11 @@ class LlmEngine:
         self, prepared: PreparedLetter, run: LetterRun | None = None
     ) -> Determination:
         run = run or LetterRun()
+        if grounded.number_sentences(skeleton := extract_offline(prepared)):  # issue 12
+            return (await self._grounded(prepared, skeleton, "en", run))[0]
         request, skeleton = self.extract_request(prepared)
-        understanding = await self.resolve(request, run)
+        with self._accounted(run):
+            understanding = await self.resolve(request, run)
         return self.finish_extract(prepared, skeleton, request, understanding, run)
 
     async def summarize(self, prepared: PreparedLetter, lang: Lang = "en") -> Explanation:
@@ -288,10 +304,46 @@ class LlmEngine:
     ) -> tuple[Determination, Explanation]:
         """The determination and its explanation (two calls: 'extract', then 'explain')."""
         run = LetterRun()
+        if grounded.number_sentences(skeleton := extract_offline(prepared)):  # issue 12
+            return await self._grounded(prepared, skeleton, lang, run)
         determination = await self.extract(prepared, run)
         request, base = self.explain_request(prepared, determination, lang)
-        draft = await self.resolve(request, run)
+        with self._accounted(run):
+            draft = await self.resolve(request, run)
         return self.finish_explain(determination, base, request, draft, run)
+
+    async def _grounded(
+        self, prepared: PreparedLetter, skeleton: Determination, lang: Lang, run: LetterRun
+    ) -> tuple[Determination, Explanation]:
+        """Issue 12: one call, numbered sentences in, plain reasons with sentence ids out;
+        each item checked on its own, the offline text kept for every item that fails."""
+        with self._accounted(run):
+            grounding = await grounded.ground(self, prepared, skeleton, lang, run)
+        info = self._engine_info(run).model_copy(update={"items": grounding.verdicts})
+        notes = (
+            []
+            if all(v.by == "model" for v in grounding.verdicts)
+            else [grounded.verdict_summary(grounding.verdicts)]
+        )
+        determination = grounded.apply_to_determination(skeleton, grounding)
+        determination = determination.model_copy(
+            update={"engine": info, "warnings": [*skeleton.warnings, *notes]}
+        )
+        base = explain(skeleton, prepared.text, lang=lang)
+        explanation = grounded.apply_to_explanation(base, grounding)
+        explanation = explanation.model_copy(
+            update={"engine": info, "warnings": [*explanation.warnings, *notes]}
+        )
+        return determination, explanation
+
+    @contextmanager
+    def _accounted(self, run: LetterRun) -> Iterator[None]:
+        """A failure carries what the letter cost so far (issue 12: honest totals)."""
+        try:
+            yield
+        except LlmError as error:
+            error.engine_info = self._engine_info(run)
+            raise
 
     def _engine_info(self, run: LetterRun) -> EngineInfo:
         return EngineInfo(

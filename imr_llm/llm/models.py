@@ -53,6 +53,11 @@ def checking_against(context: ValidationContext) -> Iterator[None]:
         _BOUND.reset(token)
 
 
+def bound_context() -> ValidationContext | None:
+    """The context bound in this task, if any (for validators defined in other modules)."""
+    return _BOUND.get()
+
+
 def validated(model: type[M], raw: str, context: ValidationContext) -> M:
     """`raw` (the model's JSON) parsed as `model` and checked against `context`."""
     with checking_against(context):
