@@ -1,0 +1,200 @@
+"""The anatomy of a rationale: its sentences, where each stands in the letter, and its role.
+
+Roles (schema.SentenceRole): `guideline` recites what a guideline or policy says in general;
+`finding` states what this worker's records show or lack (a sentence that cites a guideline and
+states this case's facts is a finding); `conclusion` is the necessary / not necessary sentence;
+`condition` is a caveat the reviewer attaches (re-review at N months, monitoring, a taper, a
+trial period, a warning not to stop a medicine abruptly).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from imr_llm.denials import read_denial
+from imr_llm.normalize import collapse_ws
+from imr_llm.reasons import find_reasons, find_span
+from imr_llm.schema import Category, Decision, RationaleSentence, SentenceRole, Span
+
+# A sentence ends at . ! or ? (and any closing quote or bracket) before white space and a capital
+# letter or an opening quote or bracket. Abbreviations are checked separately.
+_BOUNDARY = re.compile(r"[.!?][\"')\]]*(?=\s+[\"'(\[]?[A-Z])")
+_ABBREVIATION_WORDS = (
+    "e.g i.e dr vs v no nos p pp fig mr mrs ms st jr sr et al approx ca u.s inc co ltd ph.d m.d "
+    "d.o d.c b.i.d t.i.d q.i.d p.r.n q.d h.s a.m p.m ed eds vol ch chap sec"
+)
+_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+_LAST_WORD = re.compile(r"(?:^|[\s(\[\"'])([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)$")
+_LABEL = re.compile(
+    r"^\s*(?:decision\s+rationale|rationale\s+for\s+the\s+decision|rationale\s+for\s+why\s+the"
+    r"\s+requested\s+treatment/service\s+is/was\s+(?:not\s+)?medically\s+necessary|rationale)"
+    r"\s*:\s*",
+    re.I,
+)
+
+
+def _is_abbreviation(before: str) -> bool:
+    """True when the period ending `before` belongs to an abbreviation or an initial."""
+    match = _LAST_WORD.search(before[-24:])
+    if not match:
+        return False
+    word = match.group(1)
+    # One capital letter ("J. Occupational ...") is an initial, except the pronoun "I".
+    return (len(word) == 1 and word != "I") or word.lower() in _ABBREVIATIONS
+
+
+def split_sentences(rationale: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in `rationale`, trimmed of white space, in order."""
+    label = _LABEL.match(rationale)
+    start = label.end() if label else 0
+    bounds: list[tuple[int, int]] = []
+    for match in _BOUNDARY.finditer(rationale, start):
+        if match.group(0)[0] == "." and _is_abbreviation(rationale[start : match.start()]):
+            continue
+        bounds.append((start, match.end()))
+        start = match.end()
+    bounds.append((start, len(rationale)))
+    out = []
+    for a, b in bounds:
+        while a < b and rationale[a].isspace():
+            a += 1
+        while b > a and rationale[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+_CONCLUSION = re.compile(
+    r"\b(?:is|are|was|were|be|been)\s+(?:not\s+|deemed\s+|considered\s+|therefore\s+|also\s+|"
+    r"seen\s+as\s+|found\s+(?:to\s+be\s+)?)*"
+    r"(?:medically\s+(?:necessary|appropriate|reasonable|indicated)|certified|non-?certified)|"
+    r"\bnot-medically\s+necessary|"
+    r"\bmedical\s+necessity\s+(?:(?:has|have|is|was)\s+(?:not\s+)?(?:been\s+)?"
+    r"(?:established|met|substantiated|supported|demonstrated)|(?:is|was)\s+(?:not\s+)?"
+    r"(?:evident|apparent))|\bnot\s+medically\s+necessary|\bis\s+(?:not\s+)?(?:recommended|"
+    r"supported|warranted|indicated|appropriate|reasonable)\s+(?:at\s+this\s+time|for\s+(?:this|"
+    r"the)\s+(?:patient|injured\s+worker|claimant|applicant|employee|IW))",
+    re.I,
+)
+_CONCLUSION_START = re.compile(
+    r"^(?:therefore|thus|as\s+such|hence|given\s+(?:the\s+above|this|these)|consequently|"
+    r"accordingly|in\s+conclusion|based\s+on\s+(?:the\s+above|this|these))\b",
+    re.I,
+)
+_REQUEST_VERDICT = re.compile(
+    r"\b(?:the\s+)?(?:request(?:ed)?|treatment|service|procedure|medication|item)\b[^.]{0,200}?"
+    r"\b(?:is|are|was|were|would|cannot|can)\s+(?:not\s+)?(?:be\s+)?(?:medically\s+)?"
+    r"(?:necessary|recommended|supported|warranted|indicated|appropriate|reasonable|certified|"
+    r"approved|established)\b",
+    re.I,
+)
+_CONDITION = re.compile(
+    r"\bre-?(?:review|evaluat|assess|examin)\w*|\bmonitoring\b|\b(?:be|is|are)\s+monitored\b|\btaper\w*|\bwean\w*|"
+    r"\btrial\s+(?:period|basis)|\b(?:abruptly|discontinu\w+\s+(?:abrupt|sudden))|"
+    r"\bif\b[^.]{0,120}\bnot\s+(?:followed|met|documented)|\bshould\s+not\s+be\s+interpreted|"
+    r"\b(?:is|are)\s+advised\s+to|\bCURES\b|\bfurther\s+(?:\w+\s+){0,3}(?:would|will|should)\s+"
+    r"(?:require|depend|be\s+based)|\bcontinued\s+(?:\w+\s+){0,3}(?:would|will|should)\s+"
+    r"(?:require|depend|be\s+based)|\bafter\s+(?:\d+|one|two|three|four|six)\s+(?:weeks?|months?)",
+    re.I,
+)
+# Words that place a sentence in this worker's case.
+_CASE = re.compile(
+    r"\b(?:the\s+|this\s+)(?:patient|injured\s+worker|claimant|applicant|employee|worker|"
+    r"individual|IW|member|requesting\s+(?:provider|physician)|treating\s+(?:provider|"
+    r"physician|doctor)|provider|physician|(?:primary\s+)?treater|request(?:ed)?\b|"
+    r"records?|medical\s+records?|documentation|progress\s+(?:note|report)s?|notes?|file|"
+    r"submitted|case|exam(?:ination)?)|\bIW\b|\bpatient(?:'s)?\b(?!s)|\brequested\b|"
+    r"\bmedical\s+documents?\b|\b(?:there\s+)?(?:does|do)\s+not\s+appear\b|\bclaimant\b|"
+    r"\binjured\s+worker\b|\b(?:he|she|his|her|him)\b|"
+    r"\bin\s+this\s+(?:case|instance|patient|injured|claimant|individual)|"
+    r"\bthere\s+(?:is|was|are|were)\s+(?:no|not|little|limited|insufficient)\b|"
+    r"\b(?:no|not\s+any|lack\s+of|absence\s+of)\s+(?:clear\s+|objective\s+|current\s+|recent\s+)?"
+    r"(?:documentation|documented|evidence\s+(?:in|of\s+(?:a|an|any|the|objective|significant|"
+    r"functional|failed))|mention|indication\s+(?:in|that))|"
+    r"\b(?:documented|documentation|records?\s+(?:indicate|show|reveal|note)|noted|reported|"
+    r"submitted|provided|reviewed|available)\b|\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b|"
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\s+\d{1,2}\b|\bto\s+date\b|\bcurrently\b|\b(?:has|had)\s+(?:been\s+)?"
+    r"(?:undergone|completed|attended|received|taking|using|prescribed|treated|tried|failed)",
+    re.I,
+)
+# A sentence that recites a guideline or speaks generally.
+_GUIDELINE = re.compile(
+    r"\b(?:MTUS|ODG|ACOEM|guidelines?|Official\s+Disability|literature|studies|evidence[\s-]+based"
+    r"|FDA|policy|criteria)\b|\b(?:is|are)\s+(?:not\s+)?(?:recommended|indicated|supported)\s+"
+    r"(?:for|as|in|when|if|only|after|with|to|unless|because)|\brecommends?\b",
+    re.I,
+)
+
+
+# "With regard to the request for X, the MTUS states ..." names the item, not a finding.
+_ABOUT_ITEM = re.compile(
+    r"^(?:with\s+regard\s+to|in\s+regard\s+to|regarding|as\s+for|as\s+to|for|concerning|"
+    r"with\s+respect\s+to)\s+(?:the|this)\s+(?:request(?:ed)?|requested\s+\w+)\b[^,]{0,80},\s*",
+    re.I,
+)
+
+
+# "... may be appropriate if the patient is showing ..." speaks of patients in general.
+_GENERIC_PATIENT = re.compile(
+    r"\b(?:if|when|unless|where|whether|in|for|once)\s+(?:the\s+|a\s+)?(?:patient|injured\s+"
+    r"worker|claimant|individual)s?\b",
+    re.I,
+)
+
+
+def sentence_role(sentence: str) -> SentenceRole:
+    """The role of one rationale sentence (module docstring), by its words."""
+    intro = _ABOUT_ITEM.match(sentence)
+    case = _CASE.search(_GENERIC_PATIENT.sub(" ", sentence[intro.end() if intro else 0 :]))
+    if _CONCLUSION.search(sentence) or (
+        _CONCLUSION_START.match(sentence) and _REQUEST_VERDICT.search(sentence)
+    ):
+        return "conclusion"
+    if _CONDITION.search(sentence) and (case or not _GUIDELINE.search(sentence)):
+        return "condition"
+    if case:
+        return "finding"
+    if _REQUEST_VERDICT.search(sentence) and re.match(
+        r"^(?:the|this)\s+(?:request|requested)", sentence, re.I
+    ):
+        return "conclusion"
+    return "guideline"
+
+
+def anatomy(rationale: str, text: str, rationale_start: int) -> list[RationaleSentence]:
+    """`rationale` (verbatim as it stands in `text` at `rationale_start`, or -1 when it was not
+    found there) as numbered sentences with spans into `text` and roles."""
+    sentences = []
+    for number, (a, b) in enumerate(split_sentences(rationale)):
+        words = collapse_ws(rationale[a:b])
+        if rationale_start >= 0:
+            span: Span | None = Span(start=rationale_start + a, end=rationale_start + b)
+        else:
+            span = find_span(text, words)
+        sentences.append(
+            RationaleSentence(id=number, text=words, role=sentence_role(words), span=span)
+        )
+    return sentences
+
+
+def read_rationale(
+    rationale: str, rationale_start: int, text: str, decision: Decision, category: Category
+) -> dict[str, Any]:
+    """Every Treatment field read from one item's rationale: sentences with roles, reasons,
+    what was missing, the kind of denial and its details, and safety notes."""
+    sentences = anatomy(rationale, text, rationale_start)
+    reasons, missing = find_reasons(sentences, decision, category)
+    denial = read_denial(sentences, upheld=decision == "upheld")
+    return {
+        "sentences": sentences,
+        "reasons": reasons,
+        "missing": missing,
+        "denial_kind": denial.kind,
+        "request_lacks": denial.lacks,
+        "guideline_limit": denial.guideline_limit,
+        "count_done": denial.count_done,
+        "safety_notes": denial.safety_notes,
+    }
