@@ -70,7 +70,8 @@ _CONCLUSION = re.compile(
     r"\b(?:is|are|was|were|be|been)\s+(?:not\s+|deemed\s+|considered\s+|therefore\s+|also\s+|"
     r"seen\s+as\s+|found\s+(?:to\s+be\s+)?)*"
     r"(?:medically\s+(?:necessary|appropriate|reasonable|indicated)|certified|non-?certified)|"
-    r"\bnot-medically\s+necessary|"
+    r"\bnot-medically\s+necessary|\bmedical\s+necessity\s+(?:for|of)\s+[^.]{0,60}?\b(?:is|has|was|"
+    r"have)\s+(?:not\s+)?(?:been\s+)?(?:established|met|demonstrated|substantiated)\b|"
     r"\bmedical\s+necessity\s+(?:(?:has|have|is|was)\s+(?:not\s+)?(?:been\s+)?"
     r"(?:established|met|substantiated|supported|demonstrated)|(?:is|was)\s+(?:not\s+)?"
     r"(?:evident|apparent))|\bnot\s+medically\s+necessary|\bis\s+(?:not\s+)?(?:recommended|"
@@ -109,7 +110,8 @@ _CASE = re.compile(
     r"\bmedical\s+documents?\b|\b(?:there\s+)?(?:does|do)\s+not\s+appear\b|\bclaimant\b|"
     r"\binjured\s+worker\b|\b(?:he|she|his|her|him)\b|"
     r"\bin\s+this\s+(?:case|instance|patient|injured|claimant|individual)|"
-    r"\bthere\s+(?:is|was|are|were)\s+(?:no|not|little|limited|insufficient)\b|"
+    r"\bthere\s+(?:is|was|are|were)\s+(?:no|not|little|limited|insufficient)\b"
+    r"(?!(?:\s+\w+){0,4}\s+(?:clinical\s+trials|studies|literature|research))|"
     r"\b(?:no|not\s+any|lack\s+of|absence\s+of)\s+(?:clear\s+|objective\s+|current\s+|recent\s+)?"
     r"(?:documentation|documented|evidence\s+(?:in|of\s+(?:a|an|any|the|objective|significant|"
     r"functional|failed))|mention|indication\s+(?:in|that))|"
@@ -118,6 +120,27 @@ _CASE = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December)\s+\d{1,2}\b|\bto\s+date\b|\bcurrently\b|\b(?:has|had)\s+(?:been\s+)?"
     r"(?:undergone|completed|attended|received|taking|using|prescribed|treated|tried|failed)",
+    re.I,
+)
+# A guideline recital ("As noted on page 82 of the MTUS ...", "ODG states ...", a general "should
+# be guided by the patient's history") stays a guideline unless it names this case plainly.
+_RECITAL = re.compile(
+    r"^(?:(?:as\s+noted|as\s+stated|according\s+to|per|regarding\s+[^,]{1,60},|in\s+addition,?|"
+    r"additionally,?|further(?:more)?,?|also,?)\s+)?(?:(?:on|in)\s+page\s+\d+\s+of\s+)?(?:the\s+)?"
+    r"(?:(?:CA|California)[\s-]+)?(?:MTUS|ODG|ACOEM|guidelines?|Official\s+Disability\s+"
+    r"Guidelines?)\b|\b(?:MTUS|ODG|ACOEM|guidelines?)\s+(?:\w+\s+){0,3}(?:states?|recommends?|"
+    r"indicates?|notes?|supports?|advises?|address(?:es)?|allows?|are\s+silent|do(?:es)?\s+not)\b|"
+    r"^[^,]{0,60}\bshould\s+be\s+(?:guided|based|considered|reserved|limited)\b|^\(",
+    re.I,
+)
+_STRONG_CASE = re.compile(
+    r"\bin\s+this\s+(?:case|instance)|\bhere\b|\bin\s+the\s+case\s+of\s+this|\bthis\s+(?:patient|"
+    r"injured\s+worker|claimant|applicant|individual|IW|employee)|\bthe\s+(?:injured\s+worker|"
+    r"claimant|applicant|IW|employee)|\b(?:medical\s+)?records?\b|\bdocument(?:ation|ed|s)\b|"
+    r"\bprogress\s+(?:notes?|reports?)|\boffice\s+visit|\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b|"
+    r"\bthe\s+(?:treating|requesting|attending)\s+(?:physician|provider|doctor)|\bthe\s+provider\b|"
+    r"\b(?:has|had)\s+(?:been\s+)?(?:undergone|completed|attended|received|taking|using|"
+    r"prescribed|treated|tried|failed)",
     re.I,
 )
 # A sentence that recites a guideline or speaks generally.
@@ -155,6 +178,8 @@ def sentence_role(sentence: str) -> SentenceRole:
         return "conclusion"
     if _CONDITION.search(sentence) and (case or not _GUIDELINE.search(sentence)):
         return "condition"
+    if case and _RECITAL.search(sentence) and not _STRONG_CASE.search(sentence):
+        return "guideline"
     if case:
         return "finding"
     if _REQUEST_VERDICT.search(sentence) and re.match(

@@ -310,7 +310,7 @@ RULES: tuple[ReasonRule, ...] = (
     _rule(
         "no-clear-reason",
         ("rationale", "reason", "indication", "necessity", "clinical"),
-        r"(?:rationale|reason|indication|medical\s+necessity|clinical\s+(?:need|indication))\s+"
+        r"(?:rationale|reason|indication|clinical\s+(?:need|indication))\s+"
         r"(?:\w+\s+){0,3}(?:for|was|is|has|were|to\s+support)|no\s+(?:clear\s+)?"
         r"(?:rationale|indication)\s+(?:for|to\s+support|as\s+to\s+why|why)\b",
         "Your records did not give a clear medical reason for this request.",
@@ -319,9 +319,8 @@ RULES: tuple[ReasonRule, ...] = (
     _rule(
         "limited-evidence",
         ("experimental", "investigational", "study", "evidence", "proven", "shown"),
-        r"experimental|investigational|under\s+study|insufficient\s+evidence|limited\s+evidence|"
-        r"not\s+(?:been\s+)?(?:proven|shown)\s+to|lack\s+of\s+(?:quality\s+)?evidence|"
-        r"no\s+(?:high[\s-]+quality\s+)?(?:evidence|studies)\s+(?:to\s+support|that)",
+        r"experimental|investigational|under\s+study|not\s+(?:been\s+)?(?:proven|shown)\s+to\s+"
+        r"(?:be\s+)?(?:effective|work|improve|have\s+(?:any\s+)?(?:lasting\s+)?benefit)",
         "The guidelines say there is not enough proof that this works.",
         negated=False,
     ),
@@ -505,8 +504,9 @@ NOT_FOR_NEW_CARE: frozenset[Category] = frozenset({"surgery", "imaging/diagnosti
 
 # A finding sentence states a reason when it denies something (upheld) ...
 _GIVES_REASON = re.compile(
-    r"\b(?:because|as|since|due\s+to|given|without|absence|absent|lack(?:s|ing)?|no|not|"
-    r"none|unclear|insufficient|exceed\w*|beyond|more\s+than|fail(?:s|ed)?|only)\b|n't\b",
+    r"\b(?:without|absence|absent|lack(?:s|ing)?|no|not|none|neither|nor|unclear|uncertain|"
+    r"insufficient|inadequate|exceed\w*|surpass\w*|beyond|fail(?:s|ed)?|normal|unremarkable|"
+    r"intact|negative)\b|n't\b",
     re.I,
 )
 
@@ -567,12 +567,30 @@ def find_reasons(
     return reasons, missing
 
 
+# A conclusion gives grounds of its own: "... is not medically necessary as there is no ...".
+_CONCLUSION_GROUNDS = re.compile(
+    r"\b(?:as|because|since|due\s+to|given\s+that|without|in\s+the\s+absence\s+of|with\s+no|"
+    r"lack\s+of|exceed\w*|surpass\w*|there\s+(?:is|are|was|were)\s+no)\s+(?!the\s+guidelines?\s+"
+    r"do(?:es)?\s+not\s+support)\w+\s+\w+",
+    re.I,
+)
+
+
 def _grounds(sentence: RationaleSentence) -> str:
     """The sentence's words that can state a reason: a conclusion without its verdict ("... is
     not medically necessary"), so that only the grounds it gives ("as there is no ...") count."""
     if sentence.role != "conclusion":
         return sentence.text
-    return _VERDICT.sub(" ", _REQUEST_NAME.sub(" ", sentence.text))
+    grounds = _VERDICT.sub(" ", _REQUEST_NAME.sub(" ", sentence.text))
+    return _BACK_REFERENCE.sub(" ", grounds)
+
+
+# "No, the request ...", "In the absence of such evidence, ...": no grounds of their own.
+_BACK_REFERENCE = re.compile(
+    r"^\s*no,|\b(?:in\s+the\s+absence\s+of|without|given|because\s+of|based\s+on|in\s+light\s+of)"
+    r"\s+(?:such|this|these|that|those|the\s+above|all\s+of\s+the\s+above)\b(?:\s+\w+)?",
+    re.I,
+)
 
 
 # "the request for Deprizine (unknown quantity)" names the item; its words are not grounds.
@@ -585,7 +603,8 @@ _REQUEST_NAME = re.compile(
 
 
 _VERDICT = re.compile(
-    r"\b(?:is|are|was|were|be|been|would\s+be|cannot\s+be)\s+(?:not\s+|deemed\s+|considered\s+|"
+    r"\b(?:is|are|was|were|be|been|would|cannot|can|could|should)\s+(?:not\s+)?(?:be\s+)?"
+    r"(?:not\s+|deemed\s+|considered\s+|"
     r"therefore\s+|also\s+|seen\s+as\s+|found\s+(?:to\s+be\s+)?)*(?:medically\s+(?:necessary|"
     r"appropriate|reasonable|indicated)|certified|non-?certified|supported|recommended|"
     r"indicated|warranted|appropriate|reasonable)(?:\s+and\s+(?:medically\s+)?appropriate)?|"
@@ -597,7 +616,7 @@ _VERDICT = re.compile(
 
 REVIEWER_FINDING = "reviewer-finding"
 """A reason no plain sentence fits: its summary and evidence are the reviewer's own sentence."""
-MAX_FINDINGS = 2
+MAX_FINDINGS = 3
 
 
 def _reason(code: str, summary: str, sentence: RationaleSentence) -> Reason:
@@ -621,7 +640,7 @@ def _key_findings(own: list[RationaleSentence], decision: Decision) -> list[Rati
         if sentence.role in REASON_ROLES
         and not _BACKGROUND.search(sentence.text)
         and (decision == "overturned" or _GIVES_REASON.search(_grounds(sentence)))
-        and (sentence.role == "finding" or _GIVES_REASON.search(_grounds(sentence)))
+        and (sentence.role == "finding" or _CONCLUSION_GROUNDS.search(_grounds(sentence)))
     ]
     return chosen[-limit:] if decision == "upheld" else chosen[:limit]
 
@@ -632,7 +651,7 @@ _BACKGROUND = re.compile(
     r"dated)|\b(?:the\s+)?request\s+(?:is|was)\s+for\b|\bis\s+requesting\b|\bwas\s+the\s+original\s+"
     r"request|\bleaving\s+the\s+original|\btreatments?\s+(?:have|has)\s+included\b|\bpresented\s+"
     r"with\b|\bwas\s+noted\s+to\s+have\s+(?:\w+\s+){0,3}(?:pain|complaints?)\b|\bthis\s+decision\s+"
-    r"addresses\b",
+    r"addresses\b|^no\s+other\b",
     re.I,
 )
 

@@ -101,7 +101,9 @@ def score_reasons(g: GoldTreatment, t: Treatment, record: Record) -> None:
         labelled = _best(reason.evidence, g.rationale_roles) if g.rationale_roles else None
         if g.rationale_roles and (labelled is None or labelled.role not in REASON_ROLES):
             role = labelled.role if labelled else "no gold sentence"
-            verdict = Verdict(0.0, f"{reason.code}: evidence is {role}, not a finding")
+            verdict = Verdict(
+                0.0, f"{reason.code}: evidence is {role}, not a finding: {reason.evidence!r}"
+            )
         elif not any(
             overlap(reason.evidence, gold.evidence) >= OVERLAP_THRESHOLD for gold in g.reasons
         ):
