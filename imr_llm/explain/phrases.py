@@ -15,6 +15,8 @@ EN: dict[str, str] = {
     "modified_known": "You asked for {original}. Your insurer already approved {authorized} - you "
     "keep that. The review decided the rest: {request}.",
     "modified_unknown": "You asked for {original}. The review decided only part of it: {request}.",
+    "modified_whole": "Your insurer already approved {authorized} - you keep that. The review "
+    "decided on the whole request: {request}.",
     "retro_billing": "A doctor may not bill you for care known to be work-related.",
     "safety_letter": 'The letter says: "{note}"',
     "safety_plain": "Do not stop this medicine suddenly on your own. Stopping fast can cause "
@@ -165,6 +167,8 @@ ES: dict[str, str] = {
     "modified_known": "Se pidió {original}. Su aseguradora ya aprobó {authorized}: eso es suyo. "
     "La revisión decidió el resto: {request}.",
     "modified_unknown": "Se pidió {original}. La revisión decidió solo una parte: {request}.",
+    "modified_whole": "Su aseguradora ya aprobó {authorized}: eso es suyo. La revisión decidió "
+    "sobre todo el pedido: {request}.",
     "retro_billing": "Un médico no le puede cobrar a usted por cuidado que se sabe que es por "
     "su trabajo.",
     "safety_letter": 'La carta dice (en inglés): "{note}"',

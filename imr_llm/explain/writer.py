@@ -209,7 +209,13 @@ def _context(treatment: Treatment, lang: Lang) -> list[str]:
     p = phrases(lang)
     context: list[str] = []
     original = treatment.original_request
-    if original and original != treatment.request:
+    if treatment.authorized_portion and (not original or original == treatment.request):
+        context.append(
+            p["modified_whole"].format(
+                authorized=treatment.authorized_portion, request=treatment.request
+            )
+        )
+    elif original and original != treatment.request:
         if treatment.authorized_portion:
             context.append(
                 p["modified_known"].format(
@@ -231,8 +237,15 @@ def _context(treatment: Treatment, lang: Lang) -> list[str]:
 
 
 def _is_modified(treatment: Treatment) -> bool:
+    """Part of the request was approved by the insurer (a modified UR decision)."""
     original = treatment.original_request
     return bool(treatment.authorized_portion) or bool(original and original != treatment.request)
+
+
+def _reviews_the_rest(treatment: Treatment) -> bool:
+    """The review decided only the part the insurer did not approve."""
+    original = treatment.original_request
+    return bool(original and original != treatment.request)
 
 
 def _item(
@@ -242,7 +255,7 @@ def _item(
     treatment = determination.treatments[index]
     upheld = treatment.decision == "upheld"
     if upheld:
-        outcome = p["outcome_upheld_rest" if _is_modified(treatment) else "outcome_upheld"]
+        outcome = p["outcome_upheld_rest" if _reviews_the_rest(treatment) else "outcome_upheld"]
     else:
         outcome = p["outcome_overturned_retro" if treatment.retrospective else "outcome_overturned"]
     main = treatment.goes_with
