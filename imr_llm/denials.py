@@ -54,6 +54,29 @@ _LACKS = re.compile(
     rf"\bwithout\s+(?:a|the|any)?\s*(?:specific|specified|stated|defined)\s+(?:{_DETAIL})",
     re.I,
 )
+# Every _LACKS match holds one of these (a cheap test before the regex).
+_LACKS_WORDS = (
+    "quantit",
+    "number",
+    "amount",
+    "how ",
+    "total",
+    "frequen",
+    "duration",
+    "length",
+    "body",
+    "location",
+    "site",
+    "side",
+    "laterality",
+    "region",
+    "which",
+    "what",
+    "test",
+    "strength",
+    "dos",
+    "milligram",
+)
 # "number of sessions completed to date was not specified" is about care already given.
 _ABOUT_PAST = re.compile(
     r"\b(?:prior|previous(?:ly)?|past|completed|attended|to\s+date|already|so\s+far|received|"
@@ -137,7 +160,8 @@ def request_lacks(sentences: list[RationaleSentence]) -> list[RequestDetail]:
     """What the reviewer says the request itself did not name (never what was done before)."""
     found: list[RequestDetail] = []
     for sentence in sentences:
-        if sentence.role == "guideline":
+        low = sentence.text.lower()
+        if sentence.role == "guideline" or not any(word in low for word in _LACKS_WORDS):
             continue
         for match in _LACKS.finditer(sentence.text):
             clause = sentence.text[max(0, match.start() - 40) : match.end() + 30]
@@ -149,20 +173,39 @@ def request_lacks(sentences: list[RationaleSentence]) -> list[RequestDetail]:
     return found
 
 
+def _has(sentence: RationaleSentence, words: tuple[str, ...], pattern: re.Pattern[str]) -> bool:
+    """`pattern` found in the sentence; `words` (one of which every match holds) tested first."""
+    low = sentence.text.lower()
+    return any(word in low for word in words) and bool(pattern.search(sentence.text))
+
+
+_SAFETY_WORDS = ("abrupt", "sudden", "interpreted")
+_ALREADY_WORDS = ("redundant", "duplicat", "authoriz", "certif", "approv")
+_GOES_WITH_WORDS = (
+    "surg",
+    "procedure",
+    "operation",
+    "injection",
+    "associated",
+    "ancillary",
+    "either",
+    "as well",
+)
+_OVER_WORDS = ("exceed", "excess", "more than", "beyond", "maximum", "max", "full course", "number")
+
+
 def read_denial(sentences: list[RationaleSentence], upheld: bool) -> DenialRead:
     own = [s for s in sentences if s.role != "guideline"]
     read = DenialRead(
-        safety_notes=[s.text for s in sentences if _SAFETY.search(s.text)],
+        safety_notes=[s.text for s in sentences if _has(s, _SAFETY_WORDS, _SAFETY)],
         lacks=request_lacks(sentences),
     )
     if not upheld:
         return read
-    over = [s for s in own if _OVER.search(s.text) and not _UNCERTAIN.search(s.text)]
-    limit = next((m for s in sentences if (m := _LIMIT.search(s.text))), None)
-    done = next((m for s in own if (m := _DONE.search(s.text))), None)
-    if any(_ALREADY.search(s.text) for s in own):
+    over = [s for s in own if _has(s, _OVER_WORDS, _OVER) and not _UNCERTAIN.search(s.text)]
+    if any(_has(s, _ALREADY_WORDS, _ALREADY) for s in own):
         read.kind = "already-authorized"
-    elif any(_GOES_WITH.search(s.text) for s in own):
+    elif any(_has(s, _GOES_WITH_WORDS, _GOES_WITH) for s in own):
         read.kind = "goes-with-denied-care"
     elif read.lacks and (
         any(_OTHERWISE_FINE.search(s.text) for s in own) or not _medical_grounds(own)
@@ -170,6 +213,8 @@ def read_denial(sentences: list[RationaleSentence], upheld: bool) -> DenialRead:
         read.kind = "request-incomplete"
     elif over:
         read.kind = "over-guideline-limit"
+        limit = next((m for s in sentences if (m := _LIMIT.search(s.text))), None)
+        done = next((m for s in own if (m := _DONE.search(s.text))), None)
         read.guideline_limit = limit.group(0) if limit else None
         read.count_done = done.group(0) if done else None
     else:

@@ -168,22 +168,71 @@ _GENERIC_PATIENT = re.compile(
 )
 
 
+# Cheap tests before the regexes: every match of _CONCLUSION or _REQUEST_VERDICT holds one of
+# _VERDICT_WORDS, every match of _CONDITION one of _CONDITION_WORDS.
+_VERDICT_WORDS = (
+    "necess",
+    "certif",
+    "appropriate",
+    "reasonable",
+    "indicated",
+    "recommended",
+    "supported",
+    "warranted",
+    "established",
+    "substantiated",
+    "demonstrated",
+    "evident",
+    "apparent",
+    "met",
+    "approved",
+)
+_CONDITION_WORDS = (
+    "review",
+    "evaluat",
+    "assess",
+    "examin",
+    "monitor",
+    "taper",
+    "wean",
+    "trial",
+    "abrupt",
+    "sudden",
+    "if ",
+    "interpreted",
+    "advised",
+    "cures",
+    "further",
+    "continued",
+    "after ",
+)
+
+
 def sentence_role(sentence: str) -> SentenceRole:
     """The role of one rationale sentence (module docstring), by its words."""
+    low = sentence.lower()
     intro = _ABOUT_ITEM.match(sentence)
     case = _CASE.search(_GENERIC_PATIENT.sub(" ", sentence[intro.end() if intro else 0 :]))
-    if _CONCLUSION.search(sentence) or (
-        _CONCLUSION_START.match(sentence) and _REQUEST_VERDICT.search(sentence)
+    verdict = any(word in low for word in _VERDICT_WORDS)
+    if verdict and (
+        _CONCLUSION.search(sentence)
+        or (_CONCLUSION_START.match(sentence) and _REQUEST_VERDICT.search(sentence))
     ):
         return "conclusion"
-    if _CONDITION.search(sentence) and (case or not _GUIDELINE.search(sentence)):
+    if (
+        any(word in low for word in _CONDITION_WORDS)
+        and _CONDITION.search(sentence)
+        and (case or not _GUIDELINE.search(sentence))
+    ):
         return "condition"
     if case and _RECITAL.search(sentence) and not _STRONG_CASE.search(sentence):
         return "guideline"
     if case:
         return "finding"
-    if _REQUEST_VERDICT.search(sentence) and re.match(
-        r"^(?:the|this)\s+(?:request|requested)", sentence, re.I
+    if (
+        low.startswith(("the request", "this request"))
+        and verdict
+        and _REQUEST_VERDICT.search(sentence)
     ):
         return "conclusion"
     return "guideline"

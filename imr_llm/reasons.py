@@ -517,8 +517,7 @@ def _prior_care(findings: list[RationaleSentence]) -> bool:
     return bool(_TRIED_BEFORE.search(words)) and not _NOT_TRIED_BEFORE.search(words)
 
 
-def _fire(rule: ReasonRule, sentence: str, decision: Decision) -> bool:
-    low = sentence.lower()
+def _fire(rule: ReasonRule, sentence: str, low: str, decision: Decision) -> bool:
     if not any(trigger in low for trigger in rule.triggers):
         return False
     concept = rule.concept.search(sentence)
@@ -542,15 +541,19 @@ def find_reasons(
     own = [s for s in sentences if s.role in REASON_ROLES]
     findings = [s for s in sentences if s.role == "finding"]
     prior = _prior_care(findings)
+    grounds = [(s, g, g.lower()) for s in own for g in (_grounds(s),)]
+    everything = " ".join(low for _, _, low in grounds)
     for rule in RULES:
         if decision not in rule.decisions:
+            continue
+        if not any(trigger in everything for trigger in rule.triggers):
             continue
         if rule.code in NEEDS_PRIOR_CARE and not prior:
             continue
         if rule.code == "improvement-shown" and (category in NOT_FOR_NEW_CARE or not prior):
             continue
-        for sentence in own:
-            if _fire(rule, _grounds(sentence), decision):
+        for sentence, words, low in grounds:
+            if _fire(rule, words, low, decision):
                 reasons.append(_reason(rule.code, rule.summary, sentence))
                 if rule.missing:
                     missing.append(rule.missing)
@@ -558,7 +561,7 @@ def find_reasons(
         if len(reasons) >= MAX_REASONS:
             break
     used = {i for r in reasons for i in r.sentence_ids}
-    for sentence in _key_findings(own, decision):
+    for sentence in _key_findings([(s, g) for s, g, _ in grounds], decision):
         if len(reasons) >= MAX_REASONS:
             break
         if sentence.id not in used:
@@ -629,22 +632,41 @@ def _reason(code: str, summary: str, sentence: RationaleSentence) -> Reason:
     )
 
 
-def _key_findings(own: list[RationaleSentence], decision: Decision) -> list[RationaleSentence]:
+def _key_findings(
+    own: list[tuple[RationaleSentence, str]], decision: Decision
+) -> list[RationaleSentence]:
     """The reviewer's findings that carry the decision, in letter order: for a denial, findings
     that deny or lack something; for an approval, any finding. Background (who the worker is,
     what was requested, the diagnoses) and bare conclusions are not reasons."""
     limit = MAX_FINDINGS if decision == "upheld" else MAX_REASONS
     chosen = [
         sentence
-        for sentence in own
-        if sentence.role in REASON_ROLES
-        and not _BACKGROUND.search(sentence.text)
-        and (decision == "overturned" or _GIVES_REASON.search(_grounds(sentence)))
-        and (sentence.role == "finding" or _CONCLUSION_GROUNDS.search(_grounds(sentence)))
+        for sentence, grounds in own
+        if not _background(sentence.text)
+        and (decision == "overturned" or _GIVES_REASON.search(grounds))
+        and (sentence.role == "finding" or _CONCLUSION_GROUNDS.search(grounds))
     ]
     return chosen[-limit:] if decision == "upheld" else chosen[:limit]
 
 
+def _background(sentence: str) -> bool:
+    low = sentence.lower()
+    return any(word in low for word in _BACKGROUND_WORDS) and bool(_BACKGROUND.search(sentence))
+
+
+# Every _BACKGROUND match holds one of these (a cheap test before the regex).
+_BACKGROUND_WORDS = (
+    "sustained",
+    "year",
+    "diagnos",
+    "injury",
+    "request",
+    "treatment",
+    "presented",
+    "noted to",
+    "decision",
+    "no other",
+)
 _BACKGROUND = re.compile(
     r"sustained\b|\byear[\s-]+old\b|\bdiagnos(?:is|es)\s+(?:include|of|are|is)\b|"
     r"\bworking\s+diagnos|\bdate\s+of\s+injury\b|\brequest\s+for\s+authorization\s+(?:is|was|"
