@@ -108,7 +108,11 @@ _CASE = re.compile(
     r"records?|medical\s+records?|documentation|progress\s+(?:note|report)s?|notes?|file|"
     r"submitted|case|exam(?:ination)?)|\bIW\b|\bpatient(?:'s)?\b(?!s)|\brequested\b|"
     r"\bmedical\s+documents?\b|\b(?:there\s+)?(?:does|do)\s+not\s+appear\b|\bclaimant\b|"
-    r"\binjured\s+worker\b|\b(?:he|she|his|her|him)\b|"
+    r"\binjured\s+worker\b|\bfor\s+review\b|\b(?:would|will)\s+(?:exceed|surpass)\b|"
+    r"\b(?:an\s+)?additional\s+\d+\s+(?:\w+\s+){0,2}(?:sessions|visits|treatments)\b|"
+    r"\b(?:exam(?:ination)?|x-?rays?|films?|MRI|CT|imaging|studies|EMG|NCS|labs?|outcome)\b[^.]{0,40}"
+    r"\b(?:was|were|is|are)\s+(?:normal|negative|unremarkable|intact|abnormal|positive|not\s+"
+    r"(?:performed|done|included|provided|available))\b|\b(?:he|she|his|her|him)\b|"
     r"\bin\s+this\s+(?:case|instance|patient|injured|claimant|individual)|"
     r"\bthere\s+(?:is|was|are|were)\s+(?:no|not|little|limited|insufficient)\b"
     r"(?!(?:\s+\w+){0,4}\s+(?:clinical\s+trials|studies|literature|research))|"
@@ -134,7 +138,7 @@ _RECITAL = re.compile(
     re.I,
 )
 _STRONG_CASE = re.compile(
-    r"\bin\s+this\s+(?:case|instance)|\bhere\b|\bin\s+the\s+case\s+of\s+this|\bthis\s+(?:patient|"
+    r"\b(?:would|will)\s+(?:exceed|surpass)\b|\bin\s+this\s+(?:case|instance)|\bhere\b|\bin\s+the\s+case\s+of\s+this|\bthis\s+(?:patient|"
     r"injured\s+worker|claimant|applicant|individual|IW|employee)|\bthe\s+(?:injured\s+worker|"
     r"claimant|applicant|IW|employee)|\b(?:medical\s+)?records?\b|\bdocument(?:ation|ed|s)\b|"
     r"\bprogress\s+(?:notes?|reports?)|\boffice\s+visit|\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b|"

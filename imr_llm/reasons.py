@@ -542,7 +542,7 @@ def find_reasons(
     findings = [s for s in sentences if s.role == "finding"]
     prior = _prior_care(findings)
     grounds = [(s, g, g.lower()) for s in own for g in (_grounds(s),)]
-    everything = " ".join(low for _, _, low in grounds)
+    everything = " ".join(s.text.lower() for s in own)
     for rule in RULES:
         if decision not in rule.decisions:
             continue
@@ -553,6 +553,8 @@ def find_reasons(
         if rule.code == "improvement-shown" and (category in NOT_FOR_NEW_CARE or not prior):
             continue
         for sentence, words, low in grounds:
+            if rule.in_conclusion:  # the whole sentence: "As the surgery is not necessary, ..."
+                words, low = sentence.text, sentence.text.lower()
             if _fire(rule, words, low, decision):
                 reasons.append(_reason(rule.code, rule.summary, sentence))
                 if rule.missing:
@@ -573,7 +575,8 @@ def find_reasons(
 # A conclusion gives grounds of its own: "... is not medically necessary as there is no ...".
 _CONCLUSION_GROUNDS = re.compile(
     r"\b(?:as|because|since|due\s+to|given\s+that|without|in\s+the\s+absence\s+of|with\s+no|"
-    r"lack\s+of|exceed\w*|surpass\w*|there\s+(?:is|are|was|were)\s+no)\s+(?!the\s+guidelines?\s+"
+    r"lack\s+of|exceed\w*|surpass\w*|there\s+(?:is|are|was|were)\s+no|(?:showed|shows|revealed|"
+    r"reveals|found|finds)\s+no)\s+(?!the\s+guidelines?\s+"
     r"do(?:es)?\s+not\s+support)\w+\s+\w+",
     re.I,
 )
@@ -674,12 +677,5 @@ _BACKGROUND = re.compile(
     r"request|\bleaving\s+the\s+original|\btreatments?\s+(?:have|has)\s+included\b|\bpresented\s+"
     r"with\b|\bwas\s+noted\s+to\s+have\s+(?:\w+\s+){0,3}(?:pain|complaints?)\b|\bthis\s+decision\s+"
     r"addresses\b|^no\s+other\b",
-    re.I,
-)
-
-
-_CONCLUSION_GROUNDS = re.compile(
-    r"\b(?:because|as(?!\s+such)|since|due\s+to|given\s+(?:the|that)\s+\w+\s+\w+|without|in\s+the\s+absence|"
-    r"with\s+no|lack(?:ing)?\s+of|in\s+light\s+of)\b",
     re.I,
 )
