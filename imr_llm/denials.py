@@ -194,6 +194,12 @@ _GOES_WITH_WORDS = (
 _OVER_WORDS = ("exceed", "excess", "more than", "beyond", "maximum", "max", "full course", "number")
 
 
+def goes_with_denied_care(sentence: str) -> bool:
+    """True when the sentence says the care depends on a surgery or procedure not approved."""
+    low = sentence.lower()
+    return any(word in low for word in _GOES_WITH_WORDS) and bool(_GOES_WITH.search(sentence))
+
+
 def read_denial(sentences: list[RationaleSentence], upheld: bool) -> DenialRead:
     own = [s for s in sentences if s.role != "guideline"]
     read = DenialRead(

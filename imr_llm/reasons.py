@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from imr_llm.denials import goes_with_denied_care
 from imr_llm.normalize import collapse_ws
 from imr_llm.schema import Category, Decision, RationaleSentence, Reason, SentenceRole, Span
 
@@ -206,8 +207,10 @@ RULES: tuple[ReasonRule, ...] = (
     _rule(
         "long-term-use",
         ("term", "chronic", "prolonged", "extended", "continued", "than"),
-        r"(?:long[\s-]+term|short[\s-]+term|chronic|prolonged)\s+(?:use|usage)\b|"
-        r"(?:long[\s-]+term|short[\s-]+term|prolonged)\s+(?:treatment|therapy)\b|"
+        # Only where the sentence also states the limit ("not recommended", "beyond", "only").
+        r"^(?=.*\b(?:not\s+recommended|only|limit\w*|beyond|exceed\w*|in\s+excess|no\s+(?:more|"
+        r"longer)\s+than)\b).*?(?:(?:long[\s-]+term|short[\s-]+term|chronic|prolonged)\s+(?:use|"
+        r"usage)\b|(?:long[\s-]+term|short[\s-]+term|prolonged)\s+(?:treatment|therapy)\b)|"
         r"no\s+(?:more|longer)\s+than\s+\d+\s*(?:-\s*\d+\s*)?"
         r"(?:weeks|days)|not\s+recommended\s+for\s+(?:use\s+)?(?:longer|more)\s+than",
         "The guidelines support this only for short-term use.",
@@ -553,6 +556,12 @@ def find_reasons(
         if rule.code == "improvement-shown" and (category in NOT_FOR_NEW_CARE or not prior):
             continue
         for sentence, words, low in grounds:
+            if sentence.role == "conclusion" and rule.code not in CONCLUSION_RULES:
+                continue
+            if rule.code == "surgery-denied" and not goes_with_denied_care(sentence.text):
+                continue
+            if _REPORTED.search(sentence.text):
+                continue
             if rule.in_conclusion:  # the whole sentence: "As the surgery is not necessary, ..."
                 words, low = sentence.text, sentence.text.lower()
             if _fire(rule, words, low, decision):
@@ -635,6 +644,12 @@ def _reason(code: str, summary: str, sentence: RationaleSentence) -> Reason:
     )
 
 
+CONCLUSION_RULES = frozenset(
+    {"surgery-denied", "exceeds-guideline", "amount-not-specified", "body-part-not-specified"}
+)
+"""Rules that may fire on a conclusion's grounds; the others state findings, not verdicts."""
+
+
 def _key_findings(
     own: list[tuple[RationaleSentence, str]], decision: Decision
 ) -> list[RationaleSentence]:
@@ -646,10 +661,17 @@ def _key_findings(
         sentence
         for sentence, grounds in own
         if not _background(sentence.text)
+        and not _REPORTED.search(sentence.text)
         and (decision == "overturned" or _GIVES_REASON.search(grounds))
         and (sentence.role == "finding" or _CONCLUSION_GROUNDS.search(grounds))
     ]
     return chosen[-limit:] if decision == "upheld" else chosen[:limit]
+
+
+# What utilization review (not this reviewer) said or did.
+_REPORTED = re.compile(
+    r"\b(?:utilization\s+review(?:er)?|UR)\b(?!\s+(?:is|was)\s+(?:upheld|overturned))"
+)
 
 
 def _background(sentence: str) -> bool:
