@@ -81,7 +81,7 @@ def test_incomplete_request_says_what_to_send_again() -> None:
     assert item.what_you_can_do == (
         "Your doctor can send the request again with the amount and how often."
     )
-    assert "not a finding that you do not need the care" in item.reasons[0]
+    assert item.reasons[0] == "The request did not give the amount and how often."
     assert "did not show this care is needed" not in item.explanation
 
 

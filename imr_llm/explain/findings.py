@@ -10,7 +10,7 @@ import re
 
 from imr_llm.schema import Lang, RationaleSentence, Treatment
 
-MAX_QUOTE_WORDS = 30
+MAX_QUOTE_WORDS = 50
 LIST_KEEP = 3
 
 # term -> meaning, inserted in brackets after the term's first use in an English quote

@@ -27,8 +27,7 @@ EN: dict[str, str] = {
     "lacks_body part": "the body part",
     "lacks_test names": "the names of the tests",
     "lacks_strength": "the strength of the medicine",
-    "kind_incomplete": "The request did not give {lacks}. This is a problem with the request "
-    "form, not a finding that you do not need the care.",
+    "kind_incomplete": "The request did not give {lacks}.",
     "kind_incomplete_any": "The request left out details the reviewer needed.",
     "fix_incomplete": "Your doctor can send the request again with {lacks}.",
     "fix_incomplete_any": "Your doctor can send the request again with the missing details.",
@@ -180,8 +179,7 @@ ES: dict[str, str] = {
     "lacks_body part": "la parte del cuerpo",
     "lacks_test names": "los nombres de las pruebas",
     "lacks_strength": "la dosis de la medicina",
-    "kind_incomplete": "El pedido no dio {lacks}. Es un problema del formulario, no una "
-    "decisión de que usted no necesita el cuidado.",
+    "kind_incomplete": "El pedido no dio {lacks}.",
     "kind_incomplete_any": "Al pedido le faltaron datos que el revisor necesitaba.",
     "fix_incomplete": "Su médico puede mandar el pedido otra vez con {lacks}.",
     "fix_incomplete_any": "Su médico puede mandar el pedido otra vez con los datos que faltan.",
