@@ -33,15 +33,17 @@ BRACKETS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bPRN\b", "as needed"),
     )
 )
-_LIST = re.compile(r"(?:[^,;:.]{1,40},\s*){4,}[^,;:.]{1,40}")
+_LIST = re.compile(r"(?:\b[A-Za-z][A-Za-z' /-]{0,29},\s+){5,}")
+"""Five or more short comma-ended items (words only: no digits, no periods), then the last."""
 
 
 def shorten_lists(sentence: str) -> str:
-    """A list of 5 or more comma-separated items keeps its first LIST_KEEP, then "[...]"."""
+    """A list of 6 or more items keeps its first LIST_KEEP and its last, with "[...]" between:
+    the last item, and the words after the list, may carry its scope ("... without relief")."""
 
     def cut(match: re.Match[str]) -> str:
-        parts = match.group(0).split(",")
-        return ",".join(parts[:LIST_KEEP]) + " [...]"
+        items = [item.strip() for item in match.group(0).split(",") if item.strip()]
+        return ", ".join(items[:LIST_KEEP]) + ", [...], "
 
     return _LIST.sub(cut, sentence)
 
@@ -60,11 +62,6 @@ def easier(sentence: str, lang: Lang) -> str:
     """The sentence made easier by safe means only (English quotes get bracketed meanings)."""
     shorter = shorten_lists(sentence)
     return with_brackets(shorter) if lang == "en" else shorter
-
-
-def letter_words(quote: str) -> str:
-    """The letter's own words in a quote: bracketed insertions and "[...]" taken out."""
-    return re.sub(r"\s*\[[^\]]*\]", "", quote)
 
 
 def by_role(treatment: Treatment, role: str) -> list[RationaleSentence]:

@@ -297,7 +297,7 @@ ES: dict[str, str] = {
     "letter_label": "En las palabras de la carta (en inglés):",
     "guideline_label": "Las palabras de la guía, como las cita la carta (en inglés):",
     "badge_overturned": "Aprobado por el revisor",
-    "letter_words": "En la carta",
+    "letter_words": "En la carta (en inglés)",
     "reasons_heading": "Las razones principales del revisor",
     "todo_heading": "Lo que puede hacer",
     "call": "Llame al",
