@@ -116,9 +116,7 @@ _CASE = re.compile(
     r"documentation)\b|\bongoing\s+(?:use|usage|treatment|management)\b|\b(?:is|are)\s+felt\b|"
     r"\bI\s+(?:recommend|believe|find|agree|disagree)\b|\b(?:would|will)\s+(?:exceed|surpass)\b|"
     r"\b(?:an\s+)?additional\s+\d+\s+(?:\w+\s+){0,2}(?:sessions|visits|treatments)\b|"
-    r"\b(?:exam(?:ination)?|x-?rays?|films?|MRI|CT|imaging|studies|EMG|NCS|labs?|outcome)\b[^.]{0,40}"
-    r"\b(?:was|were|is|are)\s+(?:normal|negative|unremarkable|intact|abnormal|positive|not\s+"
-    r"(?:performed|done|included|provided|available))\b|\b(?:he|she|his|her|him)\b|"
+    r"\b(?:he|she|his|her|him)\b|"
     r"\bin\s+this\s+(?:case|instance|patient|injured|claimant|individual)|"
     r"\bthere\s+(?:is|was|are|were)\s+(?:no|not|little|limited|insufficient)\b"
     r"(?!(?:\s+\w+){0,4}\s+(?:clinical\s+trials|studies|literature|research))|"
@@ -152,6 +150,26 @@ _STRONG_CASE = re.compile(
     r"\b(?:has|had)\s+(?:been\s+)?(?:undergone|completed|attended|received|taking|using|"
     r"prescribed|treated|tried|failed)",
     re.I,
+)
+# A test or exam result of this case ("Plain films were normal."), tested only when the sentence
+# holds one of _RESULT_WORDS.
+_RESULT = re.compile(
+    r"\b(?:exam(?:ination)?|x-?rays?|films?|MRI|CT|imaging|studies|EMG|NCS|labs?|outcome)\b[^.]{0,40}"
+    r"\b(?:was|were|is|are)\s+(?:normal|negative|unremarkable|intact|abnormal|positive|not\s+"
+    r"(?:performed|done|included|provided|available))\b",
+    re.I,
+)
+_RESULT_WORDS = (
+    "normal",
+    "unremarkable",
+    "negative",
+    "intact",
+    "positive",
+    "not performed",
+    "not done",
+    "not incl",
+    "not provided",
+    "not available",
 )
 # A sentence that recites a guideline or speaks generally.
 _GUIDELINE = re.compile(
@@ -222,7 +240,10 @@ def sentence_role(sentence: str) -> SentenceRole:
     """The role of one rationale sentence (module docstring), by its words."""
     low = sentence.lower()
     intro = _ABOUT_ITEM.match(sentence)
-    case = _CASE.search(_GENERIC_PATIENT.sub(" ", sentence[intro.end() if intro else 0 :]))
+    words = _GENERIC_PATIENT.sub(" ", sentence[intro.end() if intro else 0 :])
+    case = _CASE.search(words) or (
+        any(word in low for word in _RESULT_WORDS) and _RESULT.search(words)
+    )
     verdict = any(word in low for word in _VERDICT_WORDS)
     if verdict and (
         _CONCLUSION.search(sentence)
