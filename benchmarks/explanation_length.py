@@ -99,12 +99,12 @@ def main() -> None:
     rows = measure(args.lang)
     info = summary(rows)
     table = markdown(rows, info, args.lang)
-    print(table)
     if args.json:
         payload = {"machine": machine(), "lang": args.lang, "summary": info, "letters": rows}
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     if args.md:
         args.md.write_text(table, encoding="utf-8")
+    print(table)
 
 
 if __name__ == "__main__":

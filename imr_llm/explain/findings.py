@@ -77,10 +77,11 @@ REVIEWER_CONDITION = "reviewer-condition"
 _OWN_WORDS = ("finding", "conclusion")
 
 
-def finding_quotes(treatment: Treatment, limit: int) -> list[str]:
-    """The reviewer's own sentences to quote: the evidence of reasons resting on a finding
-    sentence (findings that stand as the reason themselves first); a conclusion sentence only
-    when it is itself the reason ("reviewer-finding")."""
+def finding_quotes(treatment: Treatment, limit: int, own_limit: int) -> list[str]:
+    """The reviewer's own sentences to quote: findings that stand as the reason themselves
+    ("reviewer-finding", up to `own_limit`: no plain sentence says them), then the evidence of
+    other reasons resting on a finding sentence (up to `limit` in all); a conclusion sentence
+    only when it is itself the reason."""
     roles = reason_sentence_roles(treatment)
     own = [
         r
@@ -93,7 +94,10 @@ def finding_quotes(treatment: Treatment, limit: int) -> list[str]:
     findings = [r for r in own if any(roles.get(i) == "finding" for i in r.sentence_ids)]
     chosen = findings or [r for r in own if r.code == REVIEWER_FINDING]
     quotes = list(dict.fromkeys(r.evidence for r in chosen if _short(r.evidence)))
-    return quotes[:limit]
+    stand_alone = {r.evidence for r in chosen if r.code == REVIEWER_FINDING}
+    own_quotes = [q for q in quotes if q in stand_alone][:own_limit]
+    support = [q for q in quotes if q not in stand_alone]
+    return own_quotes + support[: max(0, limit - len(own_quotes))]
 
 
 _TAPER = re.compile(r"\b(?:abrupt\w*|taper\w*|wean\w*|discontinu\w*)", re.I)

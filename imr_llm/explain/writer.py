@@ -271,7 +271,7 @@ def _item(
     plain = _kind_reasons(treatment, goes_with, lang) + _plain_reasons(treatment, lang)
     limit = 0 if len(plain) >= MAX_PLAIN_WITH_QUOTE else 1 if plain else MAX_QUOTES
     quotes = (
-        [easier(q, lang) for q in finding_quotes(treatment, limit)]
+        [easier(q, lang) for q in finding_quotes(treatment, limit, MAX_QUOTES)]
         if roles_known
         else list(
             dict.fromkeys(
