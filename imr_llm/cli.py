@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -290,6 +291,10 @@ def summarize(
     strict: StrictOption = False,
     output: OutputOption = None,
     pages: PagesOption = False,
+    today: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Check deadlines against this date [today]."),
+    ] = None,
 ) -> None:
     """Explain letters in plain language: each decision, why, and what you can do next."""
     files = _letters(files, pages)
@@ -303,15 +308,17 @@ def summarize(
     )
     results = _run(files, "summarize", engine, settings, lang.value)
     from imr_llm.explain.render import render_explanation
+    from imr_llm.explain.writer import as_of
 
     rendered = []
     for result in results:
         if result.value is None:
             continue
+        value = as_of(result.value, today.date() if today else date.today())
         if format is OutputFormat.json and len(files) > 1:
-            rendered.append(result.value.model_dump_json())  # JSON Lines
+            rendered.append(value.model_dump_json())  # JSON Lines
         else:
-            rendered.append(render_explanation(result.value, format.value))
+            rendered.append(render_explanation(value, format.value))
     if rendered:
         _write(("\n" if format is OutputFormat.json else "\n\n").join(rendered), output)
     _finish(results, files)

@@ -8,9 +8,10 @@ from datetime import date
 from imr_llm.categories import categorize
 from imr_llm.citations import parse_citations
 from imr_llm.dates import safe_date
+from imr_llm.denials import link_goes_with
 from imr_llm.formats import ParsedLetter, RawItem
 from imr_llm.normalize import collapse_ws
-from imr_llm.reasons import find_reasons
+from imr_llm.rationale import read_rationale
 from imr_llm.schema import (
     Case,
     Determination,
@@ -159,9 +160,13 @@ def _dates_of_service(*texts: str) -> list[date]:
 
 
 def _treatment(item: RawItem, text: str) -> Treatment:
-    reasons, missing = find_reasons(item.rationale, item.decision, text, item.rationale_start)
     named = " ".join(filter(None, [item.request, item.original_request]))
     dates = _dates_of_service(named)
+    category = (
+        categorize(item.original_request or item.request)
+        if item.request.lower().startswith("with ")
+        else categorize(item.request)
+    )
     return Treatment(
         request=item.request,
         original_request=item.original_request,
@@ -170,14 +175,11 @@ def _treatment(item: RawItem, text: str) -> Treatment:
         decision_evidence=item.decision_evidence,
         retrospective=item.retrospective or bool(dates),
         dates_of_service=dates,
-        category=categorize(item.original_request or item.request)
-        if item.request.lower().startswith("with ")
-        else categorize(item.request),
+        category=category,
         claims_administrator_guidelines=parse_citations(item.claims_administrator_guideline),
         reviewer_guidelines=parse_citations(item.reviewer_guideline),
         rationale=collapse_ws(item.rationale),
-        reasons=reasons,
-        missing=missing,
+        **read_rationale(item.rationale, item.rationale_start, text, item.decision, category),
     )
 
 
@@ -201,6 +203,6 @@ def build_determination(
             specialties=_specialties(parsed.specialty),
         ),
         patient=_patient(parsed.summary),
-        treatments=[_treatment(item, parsed.text) for item in parsed.items],
+        treatments=link_goes_with([_treatment(item, parsed.text) for item in parsed.items]),
         warnings=[*warnings, *parsed.warnings],
     )

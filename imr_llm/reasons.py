@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from imr_llm.denials import goes_with_denied_care
 from imr_llm.normalize import collapse_ws
-from imr_llm.schema import Decision, Reason, Span
+from imr_llm.schema import Category, Decision, RationaleSentence, Reason, SentenceRole, Span
 
 _NEGATION = re.compile(
     r"\b(?:no|not|lack(?:s|ing)?|without|absence|absent|none|neither|nor|fail(?:s|ed)?\s+to|"
@@ -190,7 +191,8 @@ RULES: tuple[ReasonRule, ...] = (
             "side effect",
         ),
         r"urine\s+drug|drug\s+screen|\bUDS\b|\bCURES\b|opioid\s+(?:agreement|contract)|"
-        r"pain\s+(?:agreement|contract)|aberrant|4\s*A's|four\s+A's|side\s+effects",
+        r"pain\s+(?:agreement|contract)|aberrant|4\s*A's|four\s+A's|(?:assessment|monitoring|"
+        r"documentation)\s+of\s+(?:\w+\s+){0,3}side\s+effects",
         "Your records did not show the safety checks the guidelines ask for with this medicine.",
         missing="the safety checks done while you take this medicine",
     ),
@@ -205,8 +207,11 @@ RULES: tuple[ReasonRule, ...] = (
     _rule(
         "long-term-use",
         ("term", "chronic", "prolonged", "extended", "continued", "than"),
-        r"(?:long[\s-]+term|short[\s-]+term|chronic|prolonged|extended|continued)\s+(?:\w+\s+)?"
-        r"(?:use|usage|treatment|therapy)|no\s+(?:more|longer)\s+than\s+\d+\s*(?:-\s*\d+\s*)?"
+        # Only where the sentence also states the limit ("not recommended", "beyond", "only").
+        r"^(?=.*\b(?:not\s+recommended|only|limit\w*|beyond|exceed\w*|in\s+excess|no\s+(?:more|"
+        r"longer)\s+than)\b).*?(?:(?:long[\s-]+term|short[\s-]+term|chronic|prolonged)\s+(?:use|"
+        r"usage)\b|(?:long[\s-]+term|short[\s-]+term|prolonged)\s+(?:treatment|therapy)\b)|"
+        r"no\s+(?:more|longer)\s+than\s+\d+\s*(?:-\s*\d+\s*)?"
         r"(?:weeks|days)|not\s+recommended\s+for\s+(?:use\s+)?(?:longer|more)\s+than",
         "The guidelines support this only for short-term use.",
         negated=False,
@@ -270,8 +275,10 @@ RULES: tuple[ReasonRule, ...] = (
     _rule(
         "no-exam-findings",
         ("exam", "findings", "objective"),
-        r"physical\s+exam\w*|exam(?:ination)?\s+findings|clinical\s+findings|objective\s+"
-        r"(?:findings|evidence)|documented\s+(?:a\s+)?(?:physical\s+)?exam",
+        r"(?:no|lack\s+of|without|absence\s+of)\s+(?:\w+\s+){0,2}(?:(?:physical\s+)?exam(?:ination)?|"
+        r"clinical|objective)\s+findings|(?:exam(?:ination)?|clinical|objective)\s+findings\s+"
+        r"(?:\w+\s+){0,3}(?:were|are|have|has)\s+not\s+(?:been\s+)?(?:documented|provided|noted)|"
+        r"no\s+(?:documented\s+)?(?:physical\s+)?exam(?:ination)?\s+(?:was|were|has|of|to)\b",
         "Your records did not include exam findings that support this request.",
         missing="exam findings that support the request",
     ),
@@ -306,18 +313,17 @@ RULES: tuple[ReasonRule, ...] = (
     _rule(
         "no-clear-reason",
         ("rationale", "reason", "indication", "necessity", "clinical"),
-        r"(?:rationale|reason|indication|medical\s+necessity|clinical\s+(?:need|indication))\s+"
+        r"(?:rationale|reason|indication|clinical\s+(?:need|indication))\s+"
         r"(?:\w+\s+){0,3}(?:for|was|is|has|were|to\s+support)|no\s+(?:clear\s+)?"
-        r"(?:rationale|indication)",
+        r"(?:rationale|indication)\s+(?:for|to\s+support|as\s+to\s+why|why)\b",
         "Your records did not give a clear medical reason for this request.",
         missing="a clear medical reason for this request",
     ),
     _rule(
         "limited-evidence",
         ("experimental", "investigational", "study", "evidence", "proven", "shown"),
-        r"experimental|investigational|under\s+study|insufficient\s+evidence|limited\s+evidence|"
-        r"not\s+(?:been\s+)?(?:proven|shown)\s+to|lack\s+of\s+(?:quality\s+)?evidence|"
-        r"no\s+(?:high[\s-]+quality\s+)?(?:evidence|studies)\s+(?:to\s+support|that)",
+        r"experimental|investigational|under\s+study|not\s+(?:been\s+)?(?:proven|shown)\s+to\s+"
+        r"(?:be\s+)?(?:effective|work|improve|have\s+(?:any\s+)?(?:lasting\s+)?benefit)",
         "The guidelines say there is not enough proof that this works.",
         negated=False,
     ),
@@ -408,35 +414,6 @@ RULES: tuple[ReasonRule, ...] = (
 
 MAX_REASONS = 3
 
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z\"(])")
-_CONCLUSION = re.compile(
-    r"^(?:therefore|thus|as\s+such|hence|given\s+the\s+above|consequently|accordingly)\b|"
-    r"(?:is|was|are|be)\s+(?:not\s+)?medically\s+necessary|medically\s+necessary\s+and\s+"
-    r"appropriate",
-    re.I,
-)
-
-
-def rationale_sentences(rationale: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_SPLIT.split(collapse_ws(rationale)) if s.strip()]
-
-
-_CONCLUSION_STARTS = (
-    "therefore",
-    "thus",
-    "as such",
-    "hence",
-    "given the above",
-    "consequently",
-    "accordingly",
-)
-
-
-def _is_conclusion(sentence: str, lowered: str) -> bool:
-    if "necessary" not in lowered and not lowered.startswith(_CONCLUSION_STARTS):
-        return False
-    return bool(_CONCLUSION.search(sentence))
-
 
 _SPACES = re.compile(r"\s+")
 
@@ -468,72 +445,259 @@ def find_span(text: str, quote: str, start: int = 0) -> Span | None:
     return None
 
 
+def rationale_sentences(rationale: str) -> list[str]:
+    """The rationale's sentences, whitespace collapsed (rationale.split_sentences)."""
+    from imr_llm.rationale import split_sentences
+
+    return [collapse_ws(rationale[a:b]) for a, b in split_sentences(rationale)]
+
+
+# Where a rule may fire: the reviewer's own statements about this case, never a guideline recital.
+REASON_ROLES: frozenset[SentenceRole] = frozenset({"finding", "conclusion"})
+
+# A negation governs a concept only within its clause: these end a clause.
+_CLAUSE_BREAK = re.compile(
+    r"[;:]|,\s*(?:but|however|although|though|while|whereas|and\s+(?:the|he|she|there))\b|"
+    r"\b(?:but|however|although|whereas|while)\b|\bwhich\b"
+)
+_NEGATION_AFTER = re.compile(
+    r"^[^.;:]{0,40}?\b(?:(?:is|are|was|were|has|have|had)\s+(?:also\s+)?(?:not|never)|"
+    r"not\s+(?:been\s+)?(?:documented|noted|shown|demonstrated|established|provided|evident|"
+    r"present|reported)|(?:is|are|was|were)\s+(?:lacking|absent|missing|unclear|unknown|"
+    r"insufficient)|(?:cannot|could\s+not)\s+be)\b",
+    re.I,
+)
+
+
+def negated_in_scope(sentence: str, start: int, end: int) -> bool:
+    """True when a negation governs the concept at sentence[start:end]: before it in the same
+    clause (within 90 characters), or right after it ("improvement was not documented")."""
+    before = sentence[max(0, start - 90) : start]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    if breaks:
+        before = before[breaks[-1].end() :]
+    if _NEGATION.search(before) or _NEGATION.search(sentence[start:end]):
+        return True
+    return bool(_NEGATION_AFTER.search(sentence[end:]))
+
+
+# The care was given before (so "earlier treatment did not help" can be true) ...
+_TRIED_BEFORE = re.compile(
+    r"\b(?:prior|previous(?:ly)?|past|completed|ongoing|continued|continuing|current(?:ly)?|"
+    r"to\s+date|already|since|thus\s+far|so\s+far|last|additional|further|more)\b|"
+    r"\b(?:has|have|had)\s+(?:been\s+)?(?:taking|using|on|receiving|prescribed|attended|"
+    r"undergone|completed|had|received|tried|participated|treated)\b|"
+    r"\b\d+\s+(?:\w+\s+)?(?:sessions|visits|treatments|injections)\b",
+    re.I,
+)
+# ... unless the letter says it was not.
+_NOT_TRIED_BEFORE = re.compile(
+    r"\bno\s+(?:prior|previous|past)\b|\b(?:has|have|had)\s+not\s+(?:yet\s+)?(?:had|undergone|"
+    r"received|tried|started|been\s+(?:tried|treated|given))|\bnever\s+(?:had|received|tried|"
+    r"undergone)|\bnot\s+(?:been\s+)?(?:previously|yet)\s+(?:tried|given|done|performed)|"
+    r"\b(?:no|not\s+document\w*|without)\s+(?:\w+\s+){0,2}(?:previous|prior)\s+(?:use|trial)",
+    re.I,
+)
+# Reasons that say earlier care of this kind did not help: true only where care was given.
+NEEDS_PRIOR_CARE = frozenset(
+    {"no-functional-improvement", "pain-relief-undocumented", "prior-sessions-unknown"}
+)
+# Reasons that say the care has been helping: never for care not yet given.
+NOT_FOR_NEW_CARE: frozenset[Category] = frozenset({"surgery", "imaging/diagnostic"})
+
+# A finding sentence states a reason when it denies something (upheld) ...
+_GIVES_REASON = re.compile(
+    r"\b(?:without|absence|absent|lack(?:s|ing)?|no|not|none|neither|nor|unclear|uncertain|"
+    r"insufficient|inadequate|exceed\w*|surpass\w*|beyond|fail(?:s|ed)?|normal|unremarkable|"
+    r"intact|negative)\b|n't\b",
+    re.I,
+)
+
+
+def _prior_care(findings: list[RationaleSentence]) -> bool:
+    """Whether this worker's findings show care of this kind given before, not denied."""
+    words = " ".join(s.text for s in findings)
+    return bool(_TRIED_BEFORE.search(words)) and not _NOT_TRIED_BEFORE.search(words)
+
+
+def _fire(rule: ReasonRule, sentence: str, low: str, decision: Decision) -> bool:
+    if not any(trigger in low for trigger in rule.triggers):
+        return False
+    concept = rule.concept.search(sentence)
+    if not concept or (rule.unless and rule.unless.search(sentence)):
+        return False
+    negated = negated_in_scope(sentence, concept.start(), concept.end())
+    if rule.needs_negation and not negated:
+        return False
+    return not (decision == "overturned" and negated)
+
+
 def find_reasons(
-    rationale: str, decision: Decision, text: str, rationale_start: int
+    sentences: list[RationaleSentence], decision: Decision, category: Category = "other"
 ) -> tuple[list[Reason], list[str]]:
-    """The reasons (and, for denials, what was missing) stated in one item's rationale."""
+    """The reasons (and, for denials, what was missing) the reviewer states about this case.
+
+    A rule fires only on a finding or conclusion sentence. Where no rule fits, the reason is the
+    reviewer's own finding sentence (code "reviewer-finding"), quoted, never a stock sentence."""
     reasons: list[Reason] = []
     missing: list[str] = []
-    used: set[str] = set()
-    every_sentence = [(s, s.lower()) for s in rationale_sentences(rationale)]
-    findings = [(s, low) for s, low in every_sentence if not _is_conclusion(s, low)]
-    lowered = " ".join(low for _, low in every_sentence)
+    own = [s for s in sentences if s.role in REASON_ROLES]
+    findings = [s for s in sentences if s.role == "finding"]
+    prior = _prior_care(findings)
+    grounds = [(s, g, g.lower()) for s in own for g in (_grounds(s),)]
+    everything = " ".join(s.text.lower() for s in own)
     for rule in RULES:
-        if decision not in rule.decisions or rule.code in used:
+        if decision not in rule.decisions:
             continue
-        triggers = rule.triggers
-        if not any(trigger in lowered for trigger in triggers):
+        if not any(trigger in everything for trigger in rule.triggers):
             continue
-        for sentence, low in every_sentence if rule.in_conclusion else findings:
-            if not any(trigger in low for trigger in triggers):
+        if rule.code in NEEDS_PRIOR_CARE and not prior:
+            continue
+        if rule.code == "improvement-shown" and (category in NOT_FOR_NEW_CARE or not prior):
+            continue
+        for sentence, words, low in grounds:
+            if sentence.role == "conclusion" and rule.code not in CONCLUSION_RULES:
                 continue
-            concept = rule.concept.search(sentence)
-            if not concept or (rule.unless and rule.unless.search(sentence)):
+            if rule.code == "surgery-denied" and not goes_with_denied_care(sentence.text):
                 continue
-            window = sentence[max(0, concept.start() - 70) : concept.end() + 40]
-            negated = bool(_NEGATION.search(window))
-            if rule.needs_negation and not negated:
+            if _REPORTED.search(sentence.text):
                 continue
-            if decision == "overturned" and negated:
-                continue
-            used.add(rule.code)
-            reasons.append(
-                Reason(
-                    code=rule.code,
-                    summary=rule.summary,
-                    evidence=sentence,
-                    span=find_span(text, sentence, rationale_start),
-                )
-            )
-            if rule.missing:
-                missing.append(rule.missing)
-            break
+            if rule.in_conclusion:  # the whole sentence: "As the surgery is not necessary, ..."
+                words, low = sentence.text, sentence.text.lower()
+            if _fire(rule, words, low, decision):
+                reasons.append(_reason(rule.code, rule.summary, sentence))
+                if rule.missing:
+                    missing.append(rule.missing)
+                break
         if len(reasons) >= MAX_REASONS:
             break
-    if not reasons:
-        key = _key_sentence([s for s, _ in findings], decision)
-        if key:
-            reasons.append(
-                Reason(
-                    code="reviewer-finding",
-                    summary=KEY_SENTENCE_SUMMARY[decision],
-                    evidence=key,
-                    span=find_span(text, key, rationale_start),
-                )
-            )
+    used = {i for r in reasons for i in r.sentence_ids}
+    for sentence in _key_findings([(s, g) for s, g, _ in grounds], decision):
+        if len(reasons) >= MAX_REASONS:
+            break
+        if sentence.id not in used:
+            reasons.append(_reason(REVIEWER_FINDING, sentence.text, sentence))
+            used.add(sentence.id)
     return reasons, missing
 
 
-KEY_SENTENCE_SUMMARY: dict[Decision, str] = {
-    "upheld": "The reviewer found that your records did not show this care is needed under the "
-    "treatment guidelines.",
-    "overturned": "The reviewer found that this care is needed for your injury.",
-}
+# A conclusion gives grounds of its own: "... is not medically necessary as there is no ...".
+_CONCLUSION_GROUNDS = re.compile(
+    r"\b(?:as|because|since|due\s+to|given\s+that|without|in\s+the\s+absence\s+of|with\s+no|"
+    r"lack\s+of|exceed\w*|surpass\w*|there\s+(?:is|are|was|were)\s+no|(?:showed|shows|revealed|"
+    r"reveals|found|finds)\s+no)\s+(?!the\s+guidelines?\s+"
+    r"do(?:es)?\s+not\s+support)\w+\s+\w+",
+    re.I,
+)
 
 
-def _key_sentence(findings: list[str], decision: Decision) -> str | None:
-    """The last finding that carries the decision: a negation for a denial, any for an approval."""
-    for sentence in reversed(findings):
-        if decision == "overturned" or _NEGATION.search(sentence):
-            return sentence
-    return None
+def _grounds(sentence: RationaleSentence) -> str:
+    """The sentence's words that can state a reason: a conclusion without its verdict ("... is
+    not medically necessary"), so that only the grounds it gives ("as there is no ...") count."""
+    if sentence.role != "conclusion":
+        return sentence.text
+    grounds = _VERDICT.sub(" ", _REQUEST_NAME.sub(" ", sentence.text))
+    return _BACK_REFERENCE.sub(" ", grounds)
+
+
+# "No, the request ...", "In the absence of such evidence, ...": no grounds of their own.
+_BACK_REFERENCE = re.compile(
+    r"^\s*no,|\b(?:in\s+the\s+absence\s+of|without|given|because\s+of|based\s+on|in\s+light\s+of)"
+    r"\s+(?:such|this|these|that|those|the\s+above|all\s+of\s+the\s+above)\b(?:\s+\w+)?",
+    re.I,
+)
+
+
+# "the request for Deprizine (unknown quantity)" names the item; its words are not grounds.
+_REQUEST_NAME = re.compile(
+    r"\b(?:the|this)\s+(?:original\s+|current(?:ly)?\s+|requested\s+)?(?:request(?:ed)?|"
+    r"treatment|service|prescription)\b(?:\s+for\b)?[^.;]*?(?=\s+(?:is|are|was|were|would|cannot|"
+    r"does|do|has|have)\b)",
+    re.I,
+)
+
+
+_VERDICT = re.compile(
+    r"\b(?:is|are|was|were|be|been|would|cannot|can|could|should)\s+(?:not\s+)?(?:be\s+)?"
+    r"(?:not\s+|deemed\s+|considered\s+|"
+    r"therefore\s+|also\s+|seen\s+as\s+|found\s+(?:to\s+be\s+)?)*(?:medically\s+(?:necessary|"
+    r"appropriate|reasonable|indicated)|certified|non-?certified|supported|recommended|"
+    r"indicated|warranted|appropriate|reasonable)(?:\s+and\s+(?:medically\s+)?appropriate)?|"
+    r"\bnot-medically\s+necessary|\bmedical\s+necessity\s+(?:has|have|is|was)\s+not\s+"
+    r"(?:been\s+)?\w+|^(?:therefore|thus|as\s+such|hence|consequently|accordingly)\b",
+    re.I,
+)
+
+
+REVIEWER_FINDING = "reviewer-finding"
+"""A reason no plain sentence fits: its summary and evidence are the reviewer's own sentence."""
+MAX_FINDINGS = 3
+
+
+def _reason(code: str, summary: str, sentence: RationaleSentence) -> Reason:
+    return Reason(
+        code=code,
+        summary=summary,
+        evidence=sentence.text,
+        span=sentence.span,
+        sentence_ids=[sentence.id],
+    )
+
+
+CONCLUSION_RULES = frozenset(
+    {"surgery-denied", "exceeds-guideline", "amount-not-specified", "body-part-not-specified"}
+)
+"""Rules that may fire on a conclusion's grounds; the others state findings, not verdicts."""
+
+
+def _key_findings(
+    own: list[tuple[RationaleSentence, str]], decision: Decision
+) -> list[RationaleSentence]:
+    """The reviewer's findings that carry the decision, in letter order: for a denial, findings
+    that deny or lack something; for an approval, any finding. Background (who the worker is,
+    what was requested, the diagnoses) and bare conclusions are not reasons."""
+    limit = MAX_FINDINGS if decision == "upheld" else MAX_REASONS
+    chosen = [
+        sentence
+        for sentence, grounds in own
+        if not _background(sentence.text)
+        and not _REPORTED.search(sentence.text)
+        and (decision == "overturned" or _GIVES_REASON.search(grounds))
+        and (sentence.role == "finding" or _CONCLUSION_GROUNDS.search(grounds))
+    ]
+    return chosen[-limit:] if decision == "upheld" else chosen[:limit]
+
+
+# What utilization review (not this reviewer) said or did.
+_REPORTED = re.compile(
+    r"\b(?:utilization\s+review(?:er)?|UR)\b(?!\s+(?:is|was)\s+(?:upheld|overturned))"
+)
+
+
+def _background(sentence: str) -> bool:
+    low = sentence.lower()
+    return any(word in low for word in _BACKGROUND_WORDS) and bool(_BACKGROUND.search(sentence))
+
+
+# Every _BACKGROUND match holds one of these (a cheap test before the regex).
+_BACKGROUND_WORDS = (
+    "sustained",
+    "year",
+    "diagnos",
+    "injury",
+    "request",
+    "treatment",
+    "presented",
+    "noted to",
+    "decision",
+    "no other",
+)
+_BACKGROUND = re.compile(
+    r"sustained\b|\byear[\s-]+old\b|\bdiagnos(?:is|es)\s+(?:include|of|are|is)\b|"
+    r"\bworking\s+diagnos|\bdate\s+of\s+injury\b|\brequest\s+for\s+authorization\s+(?:is|was|"
+    r"dated)|\b(?:the\s+)?request\s+(?:is|was)\s+for\b|\bis\s+requesting\b|\bwas\s+the\s+original\s+"
+    r"request|\bleaving\s+the\s+original|\btreatments?\s+(?:have|has)\s+included\b|\bpresented\s+"
+    r"with\b|\bwas\s+noted\s+to\s+have\s+(?:\w+\s+){0,3}(?:pain|complaints?)\b|\bthis\s+decision\s+"
+    r"addresses\b|^no\s+other\b",
+    re.I,
+)

@@ -234,13 +234,41 @@ class ItemExplanation(_Model):
         default_factory=list, description="The reviewer's own sentences behind those reasons"
     )
     explanation: str = Field(description="The whole item paragraph")
-    what_you_can_do: str
+    what_you_can_do: str = Field(
+        description="This item's own next step (advice common to all "
+        "items is in Explanation.next_steps); may be empty"
+    )
+    safety: list[str] = Field(
+        default_factory=list,
+        description="Not to stop a medicine suddenly: the letter's note and the FDA's advice",
+    )
+    denial_kind: DenialKind | None = None
+    quotes_are_findings: bool = Field(
+        default=True,
+        description="True: `quotes` are the reviewer's findings; False: sentences of the "
+        "rationale whose role is unknown",
+    )
+    guideline_quotes: list[str] = Field(
+        default_factory=list, description="Guideline text the letter recites, labelled as such"
+    )
+    conditions: list[str] = Field(
+        default_factory=list, description="Caveats the reviewer attached, in plain words"
+    )
+    goes_with: int | None = Field(
+        default=None, description="Number (from 1) of the denied main item this one goes with"
+    )
+    same_reasons_as: int | None = Field(
+        default=None, description="Number (from 1) of an earlier item with the same reasons"
+    )
 
 
 class Deadline(_Model):
     what: str
     date: date | None
     basis: str
+    passed: bool | None = Field(
+        default=None, description="Before `Explanation.today`; None when no today was given"
+    )
 
 
 class GlossaryEntry(_Model):
@@ -259,6 +287,13 @@ class Explanation(_Model):
     deadlines: list[Deadline]
     timeline: list[Deadline] = Field(
         default_factory=list, description="Every date that matters, in date order"
+    )
+    appeal_checklist: list[str] = Field(
+        default_factory=list, description="What an appeal to the WCAB must have (CCR 10575)"
+    )
+    today: date | None = Field(default=None, description="The date deadlines are checked against")
+    alerts: list[str] = Field(
+        default_factory=list, description="Deadlines that have already passed, said plainly"
     )
     help: list[str]
     glossary: list[GlossaryEntry]

@@ -15,6 +15,7 @@ from typing import Any
 from fake_openai_server import Reply
 
 from imr_llm.explain import explain
+from imr_llm.explain.phrases import phrases
 from imr_llm.formats import parse_letter
 from imr_llm.offline import build_determination
 
@@ -92,7 +93,12 @@ def explanation(letter: str, lang: str = "en") -> dict[str, Any]:
     return {
         "headline": written.headline,
         "items": [
-            {"outcome": i.outcome, "reasons": i.reasons[:3], "what_you_can_do": i.what_you_can_do}
+            {
+                "outcome": i.outcome,
+                # an item may stand on the reviewer's finding alone, shown as a quote
+                "reasons": i.reasons[:3] or [phrases(written.lang)[f"fallback_{i.decision}"]],
+                "what_you_can_do": i.what_you_can_do,
+            }
             for i in written.items
         ],
     }

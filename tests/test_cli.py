@@ -45,7 +45,8 @@ def test_summarize_text_and_markdown(tmp_path: object) -> None:
     text = run_cli("summarize", str(LETTERS / "CM16-0213037.pdf"))
     assert text.returncode == 0, text.stderr
     assert "Denial stands (Upheld)" in text.stdout
-    assert "January 8, 2017" in text.stdout  # appeal: decision date 12/09/2016 + 30 days
+    # appeal, to be safe: 12/09/2016 + 30 days is Sunday January 8, so the Friday before
+    assert "Friday, January 6, 2017" in text.stdout
     md = run_cli("summarize", str(LETTERS / "CM16-0213037.pdf"), "--format", "md")
     assert md.stdout.startswith("# ")
     assert "## What you can do next" in md.stdout

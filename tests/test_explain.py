@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 
 import pytest
 from conftest import LETTERS, load_gold, real_letter_stems
 
 from imr_llm.explain import explain, readable_text
-from imr_llm.explain.deadlines import add_working_days
+from imr_llm.explain.deadlines import add_working_days, is_working_day
 from imr_llm.explain.grounding import reading_grade, ungrounded_numbers
 from imr_llm.explain.render import to_markdown, to_text
 from imr_llm.pipeline import extract_offline, prepare
+from imr_llm.schema import RationaleSentence
 
 REAL = real_letter_stems()
 
@@ -33,17 +35,31 @@ def test_explanation_is_plain_correct_and_grounded(stem: str) -> None:
             "Denial stands (Upheld)" if item.decision == "upheld" else "Approved by the reviewer"
         )
         assert item.outcome.startswith(words)
-        assert item.reasons, "every item names at least one reason"
+        assert item.reasons or item.quotes, "every item names a reason or quotes a finding"
 
-    # The appeal date is the decision date + 30 days whenever something was upheld.
+    # "The reviewer wrote" quotes only the reviewer's own findings (or a conclusion that is
+    # itself the reason); guideline text is never presented as the reviewer's.
+    for item, treatment in zip(explanation.items, determination.treatments, strict=True):
+        if item.quotes_are_findings:
+            for quote in item.quotes:
+                assert _role_of(quote, treatment.sentences) in ("finding", "conclusion"), quote
+        for quote in item.guideline_quotes:
+            assert _role_of(quote, treatment.sentences) == "guideline", quote
+
+    # The safe appeal date is the last working day on or before the decision date + 30 days.
     decision = gold["case"]["decision_date"]
     appeal = [d for d in explanation.deadlines if d.what == "appeal"]
     if any(t["decision"] == "upheld" for t in gold["treatments"]):
         assert len(appeal) == 1
         if decision:
-            assert appeal[0].date is not None
-            assert appeal[0].date.isoformat() > decision
-            assert (appeal[0].date - timedelta(days=30)).isoformat() == decision
+            safe = appeal[0].date
+            assert safe is not None
+            limit = date.fromisoformat(decision) + timedelta(days=30)
+            assert safe <= limit and is_working_day(safe)
+            assert all(
+                not is_working_day(safe + timedelta(days=n))
+                for n in range(1, (limit - safe).days + 1)
+            )
     else:
         assert not appeal
 
@@ -55,13 +71,21 @@ def test_explanation_is_plain_correct_and_grounded(stem: str) -> None:
     assert explanation.notice in to_text(explanation).replace("\n", " ")
 
 
+def _role_of(quote: str, sentences: list[RationaleSentence]) -> str | None:
+    """The role of the rationale sentence `quote` was taken from (bracketed words and "[...]"
+    aside)."""
+    pieces = [p.strip(" ,") for p in re.split(r"\s*\[[^\]]*\]", quote) if p.strip(" ,")]
+    return next((s.role for s in sentences if all(p in s.text for p in pieces)), None)
+
+
 def test_quotes_are_the_letters_own_words() -> None:
     prepared = prepare(str(LETTERS / "000_8a9ae033211fa24a.txt"))
     explanation = explain(extract_offline(prepared), prepared.text)
     flat = " ".join(prepared.text.split())
     for item in explanation.items:
         for quote in item.quotes:
-            assert quote in flat
+            for piece in re.split(r"\s*\[[^\]]*\]", quote):
+                assert piece.strip(" ,") in flat
 
 
 def test_uncertain_sentence_is_not_taken_as_a_reason() -> None:

@@ -36,19 +36,22 @@ def _summary_line(run: dict[str, Any]) -> str:
         f"{r['real_letters']} real + {r['synthetic_letters']} synthetic letters; "
         f"{len(r['failures'])} failed; {r['seconds']} s; {r['requests']} requests, "
         f"{r['prompt_tokens'] + r['completion_tokens']} tokens, cost {cost}; "
-        f"reading grade mean {r['reading_grade_mean']}, max {r['reading_grade_max']}"
+        f"reading grade mean {r['reading_grade_mean']}, max {r['reading_grade_max']}; "
+        f"sentence roles scored on {r.get('role_items_scored', 0)} of {r.get('items', 0)} real "
+        "items (those whose gold has rationale_roles)"
     )
 
 
 def print_table(run: dict[str, Any]) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="imr-llm eval: score per field")
     for column in ("field", "real", "n", "synthetic", "n"):
         table.add_column(column, justify="left" if column == "field" else "right")
     for row in _rows(run):
-        table.add_row(*row)
+        table.add_row(*(escape(cell) for cell in row))
     console = Console(stderr=False)
     console.print(table)
     console.print(_summary_line(run))

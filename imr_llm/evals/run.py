@@ -93,6 +93,8 @@ def run_eval(
             if any(e.cost_usd is not None for e in engines)
             else None,
             "cache_hits": sum(1 for e in engines if e.cache_hit),
+            "role_items_scored": int(sum(s.metrics.get("role_items", 0.0) for s in real)),
+            "items": sum(len(g.treatments) for g in gold if not g.synthetic),
             "reading_grade_max": max(grades) if grades else None,
             "reading_grade_mean": round(sum(grades) / len(grades), 2) if grades else None,
         },

@@ -14,6 +14,7 @@ from typing import Any
 from imr_llm.citations import distinct_sources
 from imr_llm.evals import comparators as cmp
 from imr_llm.evals.gold import GoldFile, GoldTreatment
+from imr_llm.evals.rationale_scoring import score_reasons, score_roles
 from imr_llm.explain import readable_text
 from imr_llm.explain.grounding import outcome_problem, reading_grade, ungrounded_numbers
 from imr_llm.schema import Determination, Explanation, Treatment
@@ -219,6 +220,13 @@ def _score_treatments(
             got_rv,
             item,
         )
+
+        def record(name: str, verdict: cmp.Verdict, want: Any, have: Any, at: int = item) -> None:
+            result.record(name, verdict, want, have, at)
+
+        scored = score_roles(g, t, record)
+        result.metrics["role_items"] = result.metrics.get("role_items", 0.0) + float(scored)
+        score_reasons(g, t, record)
 
 
 def phrase_found(phrase: str, text: str) -> bool:

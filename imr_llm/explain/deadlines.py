@@ -17,13 +17,32 @@ def _california_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("US", subdiv="CA", years=year).keys())
 
 
+def is_working_day(day: date) -> bool:
+    """Not a Saturday, Sunday or California state holiday."""
+    return day.weekday() < 5 and day not in _california_holidays(day.year)
+
+
+def last_working_day_on_or_before(day: date) -> date:
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def safe_appeal_date(decision_date: date) -> date:
+    """The last working day on or before decision date + 30 days. An extension for a weekend or
+    holiday must not be relied on (domain.md, "Deadlines that land on a weekend or holiday")."""
+    return last_working_day_on_or_before(
+        decision_date + timedelta(days=int(facts.APPEAL_DAYS.value))
+    )
+
+
 def add_working_days(start: date, days: int) -> date:
     """`days` working days after `start`, skipping weekends and California state holidays."""
     current = start
     left = days
     while left > 0:
         current += timedelta(days=1)
-        if current.weekday() < 5 and current not in _california_holidays(current.year):
+        if is_working_day(current):
             left -= 1
     return current
 
@@ -47,9 +66,9 @@ def compute_deadlines(determination: Determination) -> list[Deadline]:
         out.append(
             Deadline(
                 what="appeal",
-                date=_days_after(decision_date, facts.APPEAL_DAYS.value),
-                basis=f"{facts.APPEAL_DAYS.source}; counted here from the decision date, "
-                "the safe choice",
+                date=safe_appeal_date(decision_date) if decision_date else None,
+                basis=f"{facts.APPEAL_DAYS.source}; counted here from the decision date and "
+                "moved back to a working day, the safe choice",
             )
         )
     overturned = [t for t in determination.treatments if t.decision == "overturned"]

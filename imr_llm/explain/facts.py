@@ -24,6 +24,24 @@ UR_EFFECT_MONTHS = Fact(
 APPEAL_GROUNDS = Fact("5", "Labor Code 4610.6(h): five grounds for appeal")
 HELP_LINE = Fact("1-800-736-7401", "DWC Information Services Center (Information & Assistance)")
 
+APPEAL_CAPTION = Fact(
+    "Petition Appealing Administrative Director's Independent Medical Review Determination",
+    "CCR 10575 [S18]: the caption, the ADJ and IMR case numbers, service on the DWC IMR Unit, "
+    "every ground stated in detail or waived",
+)
+APPEAL_VERIFIED = Fact(
+    "verified", "LC 4610.6(h) [S20]: a verified appeal; an unverified one can be dismissed [S30]"
+)
+NO_BILLING = Fact(
+    "work-related", "[S39]: doctors may not bill workers for care known to be work-related"
+)
+FDA_OPIOIDS = Fact(
+    "opioid", "[S93]: FDA 2019, do not stop opioids suddenly; talk to the prescriber"
+)
+FDA_BENZODIAZEPINES = Fact(
+    "benzodiazepine", "[S94]: FDA 2020 boxed warning, stopping abruptly can cause withdrawal"
+)
+
 ALL_FACTS: tuple[Fact, ...] = (
     APPEAL_DAYS,
     AUTHORIZE_WORKING_DAYS,

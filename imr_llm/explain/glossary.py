@@ -253,10 +253,15 @@ TERMS: tuple[Term, ...] = (
 )
 
 
+MAX_TERMS = 3
+
+
 def build_glossary(*texts: str, lang: Lang = "en") -> list[GlossaryEntry]:
+    """The terms used in `texts` (the items' reasons, quotes and context), at most MAX_TERMS,
+    skipping a term a quote already explains in brackets."""
     joined = "\n".join(texts)
     return [
         GlossaryEntry(term=t.term[lang], meaning=t.meaning[lang])
         for t in TERMS
-        if t.pattern.search(joined)
-    ]
+        if (match := t.pattern.search(joined)) and not joined[match.end() :].startswith(" [")
+    ][:MAX_TERMS]

@@ -16,9 +16,9 @@ from markupsafe import Markup, escape
 
 from imr_llm.explain.facts import HELP_LINE
 from imr_llm.explain.phrases import phrases
-from imr_llm.explain.render import case_line
+from imr_llm.explain.render import case_line, item_groups
 from imr_llm.explain.writer import format_date
-from imr_llm.schema import Explanation
+from imr_llm.schema import Explanation, ItemExplanation
 
 _DEADLINES = {"appeal", "authorization", "payment"}
 
@@ -52,6 +52,43 @@ def _help_line(line: str, call: str) -> Markup:
     return escape(before) + link + escape(after)
 
 
+@dataclass(frozen=True)
+class _Child:
+    number: int
+    item: ItemExplanation
+
+
+@dataclass(frozen=True)
+class _Card:
+    number: int
+    item: ItemExplanation
+    same_as: str
+    todo: str
+    grouped: str
+    children: list[_Child]
+
+
+def _cards(explanation: Explanation, p: dict[str, str]) -> list[_Card]:
+    """One card per item, except items that go with a denied main item: listed in its card."""
+    cards = []
+    for number, item, children in item_groups(explanation):
+        earlier = explanation.items[item.same_reasons_as - 1] if item.same_reasons_as else None
+        repeats = earlier is not None and earlier.what_you_can_do == item.what_you_can_do
+        cards.append(
+            _Card(
+                number=number,
+                item=item,
+                same_as=p["same_reasons"].format(number=item.same_reasons_as)
+                if item.same_reasons_as
+                else "",
+                todo="" if repeats else item.what_you_can_do,
+                grouped=p["grouped"].format(number=number),
+                children=[_Child(n, explanation.items[n - 1]) for n in children],
+            )
+        )
+    return cards
+
+
 def to_html(explanation: Explanation) -> str:
     p = phrases(explanation.lang)
     timeline = [
@@ -69,6 +106,7 @@ def to_html(explanation: Explanation) -> str:
             e=explanation,
             p=p,
             case_line=case_line(explanation),
+            cards=_cards(explanation, p),
             timeline=timeline,
             help_lines=[_help_line(line, p["call"]) for line in explanation.help],
         )

@@ -9,13 +9,62 @@ from imr_llm.schema import Lang
 
 EN: dict[str, str] = {
     "title": "Your IMR decision, in plain words",
+    "partial": "Part of the care was approved by your insurer. The reviewer did not approve "
+    "the rest.",
+    "outcome_upheld_rest": "Denial stands (Upheld) for the rest.",
+    "modified_known": "You asked for {original}. Your insurer already approved {authorized} - you "
+    "keep that. The review decided the rest: {request}.",
+    "modified_unknown": "You asked for {original}. The review decided only part of it: {request}.",
+    "modified_whole": "Your insurer already approved {authorized} - you keep that. The review "
+    "decided on the whole request: {request}.",
+    "retro_billing": "A doctor may not bill you for care known to be work-related.",
+    "safety_letter": 'The letter says: "{note}"',
+    "safety_plain": "Do not stop this medicine suddenly on your own. Stopping fast can cause "
+    "serious withdrawal. Talk with your doctor first about lowering the dose slowly.",
+    "lacks_quantity": "the amount",
+    "lacks_frequency": "how often",
+    "lacks_duration": "for how long",
+    "lacks_body part": "the body part",
+    "lacks_test names": "the names of the tests",
+    "lacks_strength": "the strength of the medicine",
+    "kind_incomplete": "The request did not give {lacks}.",
+    "kind_incomplete_any": "The request left out details the reviewer needed.",
+    "fix_incomplete": "Your doctor can send the request again with {lacks}.",
+    "fix_incomplete_any": "Your doctor can send the request again with the missing details.",
+    "kind_authorized": "The letter says this care was already approved, so this request was "
+    "not needed.",
+    "fix_authorized": "You already have approval for this care. Use that approval.",
+    "kind_goes_with": "This goes with item {number}, which was not approved.",
+    "kind_limit": "The request was for more than the guideline allows.",
+    "limit": 'The guideline limit, in the letter\'s words: "{limit}".',
+    "count": 'Already done, in the letter\'s words: "{count}".',
+    "fix_missing": "A new request should show: {missing}.",
+    "quote_guideline": 'The guideline, as the letter quotes it, says: "{quote}"',
+    "quote_letter": 'The letter says: "{quote}"',
+    "condition_recheck": "The reviewer says this should be checked again after {when}.",
+    "condition_quote": 'The reviewer adds a condition: "{quote}"',
+    "same_reasons": "Why: the same reasons as item {number}.",
+    "grouped": "Care that goes with item {number} and was not approved with it:",
+    "passed": "{what}: {date}. This date has passed (today is {today}).",
+    "passed_appeal": "The safe date to appeal has passed. Call I&A now to ask what you can "
+    "still do.",
+    "checklist_intro": "What the appeal must have:",
+    "about_date": "That is about {date}.",
+    "checklist_by": "File it with the WCAB by {date} to be safe: 30 days after the decision "
+    "date, moved back to a working day.",
+    "checklist_caption": 'The title "{caption}".',
+    "checklist_verified": "Signed under oath (verified). If not, it can be dismissed.",
+    "checklist_numbers": "Your ADJ case number and your IMR case number ({case_number}).",
+    "checklist_numbers_no_case": "Your ADJ case number and your IMR case number.",
+    "checklist_grounds": "Every reason for the appeal, in detail. A reason left out is lost.",
+    "checklist_serve": "A copy served on the other parties and on the DWC IMR Unit.",
+    "checklist_where": "Filed with the WCAB.",
     "case_line": "Case {case_number}. Decision date: {decision_date}.",
     "all_upheld": "The reviewer did not approve any of the care in this letter.",
     "all_overturned": "The reviewer approved all of the care in this letter.",
     "mixed": "The reviewer approved some of the care and not the rest.",
-    "intro": "An outside doctor reviewed your insurer's denial. Here is what the doctor decided "
-    "for each item your doctor asked for.",
-    "outcome_upheld": "Denial stands (Upheld). You will not get this care under this request.",
+    "intro": "An outside doctor reviewed your insurer's denial.",
+    "outcome_upheld": "Denial stands (Upheld): not approved.",
     "outcome_overturned": "Approved by the reviewer (Overturned). The insurer must now approve "
     "this care.",
     "outcome_overturned_retro": "Approved by the reviewer (Overturned). The insurer must pay "
@@ -41,31 +90,27 @@ EN: dict[str, str] = {
     "20 days of getting the decision.",
     "todo_overturned_paid_dated": "You already had this care, so the insurer must pay for it "
     "within 20 days of getting the decision, about {date}.",
-    "next_new_request": "Ask again with new facts. Your doctor can send a new request if your "
-    "condition or treatment has changed. The new request should fix what the reviewer said "
-    "was missing.",
-    "next_new_request_dated": "Until {date}, a new request for the same care from the same "
-    "doctor needs new facts. That is 12 months after the insurer's denial.",
-    "next_appeal": "Appeal to the Workers' Compensation Appeals Board (WCAB). You must file a "
-    "written appeal, signed under oath, within 30 days of the date this letter was mailed.",
+    "next_new_request": "Ask again: your doctor can send a new request that fixes what the "
+    "reviewer said was missing.",
+    "next_new_request_dated": "Until {date}, a new request for the same care needs new facts "
+    "(12 months after the insurer's denial).",
+    "next_appeal": "Appeal to the Workers' Compensation Appeals Board (WCAB) within 30 days "
+    "of the date this letter was mailed.",
     "next_appeal_dated": "To be safe, file by {date}. That is 30 days after the decision date.",
-    "next_appeal_grounds": "An appeal can only win for one of 5 reasons: the state acted "
-    "beyond its power; fraud; the reviewer had a conflict of interest; bias, such as about "
-    "race, sex, age, religion or disability; or a plain mistake of fact that anyone could see.",
-    "next_appeal_limits": "A different medical opinion is not enough. If you win, you do not "
-    "get the care right away. A new reviewer looks at the case again.",
+    "next_appeal_grounds": "You can win only for one of 5 reasons: the state went beyond its "
+    "power; fraud; a conflict of interest; bias, such as about race, sex, age or disability; "
+    "or a plain mistake of fact.",
+    "next_appeal_limits": "A different medical opinion is not enough. A win sends your case "
+    "to a new reviewer.",
     "next_overturned": "Your insurer must approve the approved care within 5 working days of "
-    "getting this decision. It must tell you and your doctor.",
-    "next_overturned_paid": "For care you already had, the insurer must pay within 20 days.",
-    "next_overturned_late": "If the insurer is late, call your claims adjuster. You can also "
-    "call for free help.",
-    "help_ia": "Free help: call the state's Information and Assistance (I&A) unit at "
-    "1-800-736-7401. An I&A officer can explain your choices and call your adjuster.",
-    "help_lawyer": "An I&A officer cannot be your lawyer. You can hire a workers' comp lawyer "
-    "if you want one.",
-    "help_cost": "IMR is free for you. Your employer pays for it.",
-    "notice": "This explains your official IMR letter in plain words. It is not legal advice. "
-    "If anything here differs from the letter, the letter is what counts.",
+    "getting this decision, unless it disputes your claim on other grounds or appeals.",
+    "next_overturned_paid": "For care you already had, the insurer must pay within 20 days. A "
+    "doctor may not bill you for care known to be work-related.",
+    "next_overturned_late": "If the insurer is late, call your claims adjuster or I&A.",
+    "help_ia": "Free help: call Information and Assistance (I&A) at 1-800-736-7401.",
+    "help_lawyer": "I&A cannot be your lawyer. You may hire one.",
+    "help_cost": "IMR costs you nothing.",
+    "notice": "This is not legal advice. If it differs from your letter, the letter counts.",
     "deadline_appeal": "Last day to appeal to the WCAB (to be safe)",
     "deadline_authorization": "Insurer must approve the care by about",
     "deadline_payment": "Insurer must pay for care you already had by about",
@@ -74,7 +119,7 @@ EN: dict[str, str] = {
     "heading_next": "What you can do next",
     "heading_deadlines": "Dates to know",
     "heading_help": "Where to get help",
-    "heading_glossary": "Words in your letter",
+    "heading_glossary": "Words used here",
     "label_outcome": "Result",
     "label_todo": "What you can do",
     "label_asked": "Asked for",
@@ -91,6 +136,8 @@ EN: dict[str, str] = {
     "heading_timeline": "Dates that matter",
     "badge_upheld": "Denial stands",
     "quote_label": "In the reviewer's own words:",
+    "letter_label": "In the letter's words:",
+    "guideline_label": "The guideline's words, as the letter quotes them:",
     "badge_overturned": "Approved by the reviewer",
     "letter_words": "In the letter",
     "reasons_heading": "The reviewer's main reasons",
@@ -114,13 +161,63 @@ EN: dict[str, str] = {
 
 ES: dict[str, str] = {
     "title": "Su decisión de IMR, en palabras sencillas",
+    "partial": "Su aseguradora aprobó una parte del cuidado. El revisor no aprobó el resto.",
+    "outcome_upheld_rest": "La negación sigue (Upheld) para el resto.",
+    "modified_known": "Se pidió {original}. Su aseguradora ya aprobó {authorized}: eso es suyo. "
+    "La revisión decidió el resto: {request}.",
+    "modified_unknown": "Se pidió {original}. La revisión decidió solo una parte: {request}.",
+    "modified_whole": "Su aseguradora ya aprobó {authorized}: eso es suyo. La revisión decidió "
+    "sobre todo el pedido: {request}.",
+    "retro_billing": "Un médico no le puede cobrar a usted por cuidado que se sabe que es por "
+    "su trabajo.",
+    "safety_letter": 'La carta dice (en inglés): "{note}"',
+    "safety_plain": "No deje esta medicina de golpe por su cuenta. Dejarla rápido puede causar "
+    "una abstinencia grave. Hable antes con su médico para bajar la dosis poco a poco.",
+    "lacks_quantity": "la cantidad",
+    "lacks_frequency": "cada cuánto",
+    "lacks_duration": "por cuánto tiempo",
+    "lacks_body part": "la parte del cuerpo",
+    "lacks_test names": "los nombres de las pruebas",
+    "lacks_strength": "la dosis de la medicina",
+    "kind_incomplete": "El pedido no dio {lacks}.",
+    "kind_incomplete_any": "Al pedido le faltaron datos que el revisor necesitaba.",
+    "fix_incomplete": "Su médico puede mandar el pedido otra vez con {lacks}.",
+    "fix_incomplete_any": "Su médico puede mandar el pedido otra vez con los datos que faltan.",
+    "kind_authorized": "La carta dice que este cuidado ya estaba aprobado, así que este pedido "
+    "no hacía falta.",
+    "fix_authorized": "Usted ya tiene la aprobación de este cuidado. Use esa aprobación.",
+    "kind_goes_with": "Esto va con el punto {number}, que no se aprobó.",
+    "kind_limit": "Se pidió más de lo que permite la guía.",
+    "limit": 'El límite de la guía, con las palabras de la carta (en inglés): "{limit}".',
+    "count": 'Lo que ya se hizo, con las palabras de la carta (en inglés): "{count}".',
+    "fix_missing": "Un nuevo pedido debe mostrar: {missing}.",
+    "quote_guideline": 'La guía, como la cita la carta, dice (en inglés): "{quote}"',
+    "quote_letter": 'La carta dice (en inglés): "{quote}"',
+    "condition_recheck": "El revisor dice que esto se debe revisar otra vez después de {when}.",
+    "condition_quote": 'El revisor pone una condición (en inglés): "{quote}"',
+    "same_reasons": "Por qué: las mismas razones que el punto {number}.",
+    "grouped": "Cuidado que va con el punto {number} y que no se aprobó con él:",
+    "passed": "{what}: {date}. Esta fecha ya pasó (hoy es {today}).",
+    "passed_appeal": "La fecha segura para apelar ya pasó. Llame hoy a I&A para saber qué "
+    "puede hacer todavía.",
+    "checklist_intro": "Lo que debe tener la apelación:",
+    "about_date": "Eso es más o menos el {date}.",
+    "checklist_by": "Preséntela ante la WCAB a más tardar el {date}, para estar seguro: 30 "
+    "días después de la fecha de la decisión, pasado al día hábil de antes.",
+    "checklist_caption": 'El título "{caption}".',
+    "checklist_verified": "Firmada bajo juramento (verificada). Si no, la pueden rechazar.",
+    "checklist_numbers": "Su número de caso ADJ y su número de caso de IMR ({case_number}).",
+    "checklist_numbers_no_case": "Su número de caso ADJ y su número de caso de IMR.",
+    "checklist_grounds": "Cada razón de la apelación, con detalle. Una razón que no ponga se "
+    "pierde.",
+    "checklist_serve": "Una copia notificada a las otras partes y a la Unidad de IMR de la DWC.",
+    "checklist_where": "Presentada ante la WCAB.",
     "case_line": "Caso {case_number}. Fecha de la decisión: {decision_date}.",
     "all_upheld": "El revisor no aprobó ninguno de los cuidados de esta carta.",
     "all_overturned": "El revisor aprobó todos los cuidados de esta carta.",
     "mixed": "El revisor aprobó algunos cuidados y otros no.",
-    "intro": "Un médico de afuera revisó la negación de su aseguradora. Esto es lo que decidió "
-    "sobre cada cosa que pidió su médico.",
-    "outcome_upheld": "La negación sigue (Upheld). No recibirá este cuidado con este pedido.",
+    "intro": "Un médico de afuera revisó la negación de su aseguradora.",
+    "outcome_upheld": "La negación sigue (Upheld): no se aprobó.",
     "outcome_overturned": "Aprobado por el revisor (Overturned). La aseguradora ahora debe "
     "aprobar este cuidado.",
     "outcome_overturned_retro": "Aprobado por el revisor (Overturned). La aseguradora debe pagar "
@@ -146,35 +243,30 @@ ES: dict[str, str] = {
     "dentro de 20 días después de recibir la decisión.",
     "todo_overturned_paid_dated": "Usted ya recibió este cuidado, así que la aseguradora debe "
     "pagarlo dentro de 20 días después de recibir la decisión, más o menos el {date}.",
-    "next_new_request": "Pida otra vez con datos nuevos. Su médico puede mandar un nuevo pedido "
-    "si su condición o su tratamiento cambió. El nuevo pedido debe corregir lo que el revisor "
-    "dijo que faltaba.",
-    "next_new_request_dated": "Hasta el {date}, un nuevo pedido del mismo cuidado del mismo "
-    "médico necesita datos nuevos. Eso es 12 meses después de la negación de la aseguradora.",
-    "next_appeal": "Apele ante la Junta de Apelaciones de Compensación de Trabajadores (WCAB). "
-    "Debe presentar una apelación por escrito, firmada bajo juramento, dentro de 30 días de la "
-    "fecha en que se envió esta carta.",
+    "next_new_request": "Pida otra vez: su médico puede mandar un nuevo pedido que corrija lo "
+    "que el revisor dijo que faltaba.",
+    "next_new_request_dated": "Hasta el {date}, un nuevo pedido del mismo cuidado necesita "
+    "datos nuevos (12 meses después de la negación de la aseguradora).",
+    "next_appeal": "Apele ante la Junta de Apelaciones de Compensación de Trabajadores (WCAB) "
+    "dentro de 30 días de la fecha en que se envió esta carta.",
     "next_appeal_dated": "Para estar seguro, preséntela a más tardar el {date}. Eso es 30 días "
     "después de la fecha de la decisión.",
-    "next_appeal_grounds": "Una apelación solo puede ganar por una de 5 razones: el estado actuó "
-    "fuera de su poder; fraude; el revisor tenía un conflicto de interés; prejuicio, por ejemplo "
-    "por raza, sexo, edad, religión o discapacidad; o un error claro de hechos que cualquiera "
-    "puede ver.",
-    "next_appeal_limits": "Una opinión médica diferente no basta. Si gana, no recibe el cuidado "
-    "enseguida. Otro revisor vuelve a estudiar el caso.",
-    "next_overturned": "Su aseguradora debe aprobar el cuidado aprobado dentro de 5 días hábiles "
-    "después de recibir esta decisión. Debe avisarle a usted y a su médico.",
+    "next_appeal_grounds": "Solo puede ganar por una de 5 razones: el estado fue más allá de "
+    "su poder; fraude; un conflicto de interés; prejuicio, por ejemplo por raza, sexo, edad o "
+    "discapacidad; o un error claro de hechos.",
+    "next_appeal_limits": "Una opinión médica diferente no basta. Si gana, su caso pasa a "
+    "otro revisor.",
+    "next_overturned": "Su aseguradora debe aprobar el cuidado aprobado dentro de 5 días "
+    "hábiles después de recibir esta decisión, a menos que dispute su reclamo por otras "
+    "razones o apele.",
     "next_overturned_paid": "Por el cuidado que ya recibió, la aseguradora debe pagar dentro de "
-    "20 días.",
-    "next_overturned_late": "Si la aseguradora se atrasa, llame a su ajustador de reclamos. "
-    "También puede pedir ayuda gratis.",
-    "help_ia": "Ayuda gratis: llame a la unidad de Información y Asistencia (I&A) del estado al "
-    "1-800-736-7401. Un oficial de I&A puede explicarle sus opciones y llamar a su ajustador.",
-    "help_lawyer": "Un oficial de I&A no puede ser su abogado. Usted puede contratar a un abogado "
-    "de compensación de trabajadores si quiere.",
-    "help_cost": "La IMR es gratis para usted. La paga su empleador.",
-    "notice": "Esto explica su carta oficial de IMR en palabras sencillas. No es consejo legal. "
-    "Si algo aquí es diferente de la carta, lo que vale es la carta.",
+    "20 días. Un médico no le puede cobrar a usted por cuidado que se sabe que es por su "
+    "trabajo.",
+    "next_overturned_late": "Si la aseguradora se atrasa, llame a su ajustador o a I&A.",
+    "help_ia": "Ayuda gratis: llame a Información y Asistencia (I&A) al 1-800-736-7401.",
+    "help_lawyer": "I&A no puede ser su abogado. Usted puede contratar uno.",
+    "help_cost": "La IMR no le cuesta nada.",
+    "notice": "Esto no es consejo legal. Si es diferente de su carta, lo que vale es la carta.",
     "deadline_appeal": "Último día para apelar ante la WCAB (para estar seguro)",
     "deadline_authorization": "La aseguradora debe aprobar el cuidado más o menos para el",
     "deadline_payment": "La aseguradora debe pagar el cuidado que ya recibió más o menos para el",
@@ -184,7 +276,7 @@ ES: dict[str, str] = {
     "heading_next": "Lo que puede hacer ahora",
     "heading_deadlines": "Fechas importantes",
     "heading_help": "Dónde pedir ayuda",
-    "heading_glossary": "Palabras de su carta",
+    "heading_glossary": "Palabras que se usan aquí",
     "label_outcome": "Resultado",
     "label_todo": "Lo que puede hacer",
     "label_asked": "Se pidió",
@@ -202,8 +294,10 @@ ES: dict[str, str] = {
     "heading_timeline": "Fechas importantes",
     "badge_upheld": "La negación sigue",
     "quote_label": "En las palabras del revisor (en inglés):",
+    "letter_label": "En las palabras de la carta (en inglés):",
+    "guideline_label": "Las palabras de la guía, como las cita la carta (en inglés):",
     "badge_overturned": "Aprobado por el revisor",
-    "letter_words": "En la carta",
+    "letter_words": "En la carta (en inglés)",
     "reasons_heading": "Las razones principales del revisor",
     "todo_heading": "Lo que puede hacer",
     "call": "Llame al",

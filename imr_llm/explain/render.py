@@ -5,19 +5,25 @@ from __future__ import annotations
 import textwrap
 
 from imr_llm.explain.phrases import phrases
-from imr_llm.explain.writer import format_date
+from imr_llm.explain.writer import format_date, quote_lines
 from imr_llm.schema import Explanation, ItemExplanation
 
 
 def _deadline_lines(explanation: Explanation) -> list[tuple[str, str]]:
+    """The deadlines not already said, with their dates, elsewhere in the explanation."""
     p = phrases(explanation.lang)
-    return [
+    said = " ".join(
+        [*explanation.next_steps, *explanation.appeal_checklist, *explanation.alerts]
+        + [item.what_you_can_do for item in explanation.items]
+    )
+    lines = [
         (
             p[f"deadline_{d.what.replace('-', '_')}"],
             format_date(d.date, explanation.lang) if d.date else p["no_date"],
         )
         for d in explanation.deadlines
     ]
+    return [(what, when) for what, when in lines if when not in said]
 
 
 def case_line(explanation: Explanation) -> str | None:
@@ -32,27 +38,83 @@ def case_line(explanation: Explanation) -> str | None:
     )
 
 
+def item_groups(explanation: Explanation) -> list[tuple[int, ItemExplanation, list[int]]]:
+    """(number, item, numbers of the items grouped under it) for each item shown as a card:
+    an item that goes with a denied main item is listed inside that item's card."""
+    children: dict[int, list[int]] = {}
+    for number, item in enumerate(explanation.items, 1):
+        if item.goes_with:
+            children.setdefault(item.goes_with, []).append(number)
+    return [
+        (number, item, children.get(number, []))
+        for number, item in enumerate(explanation.items, 1)
+        if not item.goes_with or item.goes_with not in range(1, len(explanation.items) + 1)
+    ]
+
+
+def _badge(item: ItemExplanation, p: dict[str, str]) -> str:
+    return p[f"badge_{item.decision}"]
+
+
+def _item_lines(explanation: Explanation, item: ItemExplanation) -> list[tuple[str, str]]:
+    """The item's parts as (kind, text): kind is 'line', 'why', 'reason', 'quote' or 'todo'.
+    An item with the same reasons and next step as an earlier one refers to it instead."""
+    lang = explanation.lang
+    p = phrases(lang)
+    earlier = explanation.items[item.same_reasons_as - 1] if item.same_reasons_as else None
+    repeats = earlier is not None and earlier.what_you_can_do == item.what_you_can_do
+    out = [("line", f"{p['label_outcome']}: {item.outcome}")]
+    out += [("line", line) for line in [*item.safety, *item.context]]
+    if item.same_reasons_as:
+        out.append(("line", p["same_reasons"].format(number=item.same_reasons_as)))
+    else:
+        out.append(("why", p["why"]))
+        out += [("reason", reason) for reason in item.reasons]
+        out += [("quote", line) for line in quote_lines(item, lang)]
+    out += [("line", line) for line in item.conditions]
+    if item.what_you_can_do and not repeats:
+        out.append(("todo", f"{p['label_todo']}: {item.what_you_can_do}"))
+    return out
+
+
+def _child_line(number: int, item: ItemExplanation, p: dict[str, str]) -> str:
+    return (
+        f'{number}. {item.plain_request} ({_badge(item, p)}). {p["letter_words"]}: "{item.request}"'
+    )
+
+
 def to_markdown(explanation: Explanation) -> str:
     p = phrases(explanation.lang)
     out = [f"# {p['title']}", ""]
     line = case_line(explanation)
     if line:
         out += [line, ""]
-    out += [f"**{explanation.headline}**", "", p["intro"], "", f"## {p['heading_items']}", ""]
-    for number, item in enumerate(explanation.items, 1):
-        out += [
-            f"### {number}. {item.request}",
-            "",
-            f"**{p['label_outcome']}:** {item.outcome}",
-            "",
-        ]
-        out += [*item.context, ""] if item.context else []
-        out += [f"**{p['why']}**", ""] + [f"- {reason}" for reason in item.reasons] + [""]
-        out += [f"> {p['quote'].format(quote=q)}" for q in item.quotes]
-        out += [""] if item.quotes else []
-        out += [f"**{p['label_todo']}:** {item.what_you_can_do}", ""]
+    out += [f"**{explanation.headline}**", ""]
+    out += [f"> **{alert}**" for alert in explanation.alerts]
+    out += [""] if explanation.alerts else []
+    out += [p["intro"], "", f"## {p['heading_items']}", ""]
+    for number, item, children in item_groups(explanation):
+        out += [f"### {number}. {item.plain_request or item.request}", ""]
+        if not item.original_request:
+            out += [f'_{p["letter_words"]}: "{item.request}"_', ""]
+        for kind, text in _item_lines(explanation, item):
+            if kind == "reason":
+                out.append(f"- {text}")
+            elif kind == "quote":
+                out += [f"> {text}", ""]
+            elif kind == "why":
+                out += [f"**{text}**", ""]
+            else:
+                out += [text, ""]
+        if children:
+            out += ["", p["grouped"].format(number=number), ""]
+            out += [f"- {_child_line(n, explanation.items[n - 1], p)}" for n in children]
+        out.append("")
     out += [f"## {p['heading_next']}", ""] + [f"- {step}" for step in explanation.next_steps]
-    if explanation.deadlines:
+    if explanation.appeal_checklist:
+        out += ["", f"**{p['checklist_intro']}**", ""]
+        out += [f"- [ ] {line}" for line in explanation.appeal_checklist]
+    if _deadline_lines(explanation):
         out += ["", f"## {p['heading_deadlines']}", ""]
         out += [f"- {what}: **{when}**" for what, when in _deadline_lines(explanation)]
     out += ["", f"## {p['heading_help']}", ""] + [f"- {line}" for line in explanation.help]
@@ -61,12 +123,6 @@ def to_markdown(explanation: Explanation) -> str:
         out += [f"- **{g.term}**: {g.meaning}" for g in explanation.glossary]
     out += ["", f"_{explanation.notice}_", ""]
     return "\n".join(out)
-
-
-def _title(item: ItemExplanation, p: dict[str, str]) -> str:
-    if item.original_request:
-        return f"{item.request} ({p['part_of']}: {item.original_request})"
-    return item.request
 
 
 def _wrap(text: str, indent: str = "", hang: str = "") -> list[str]:
@@ -81,22 +137,33 @@ def to_text(explanation: Explanation) -> str:
     line = case_line(explanation)
     if line:
         out.append(line)
-    out += ["", *_wrap(explanation.headline), *_wrap(p["intro"]), "", p["heading_items"].upper()]
-    for number, item in enumerate(explanation.items, 1):
-        out += ["", *_wrap(f"{number}. {_title(item, p)}")]
-        out += _wrap(f"{p['label_outcome']}: {item.outcome}", "   ")
-        for line in item.context:
-            out += _wrap(line, "   ")
-        out.append(f"   {p['why']}")
-        for reason in item.reasons:
-            out += _wrap(f"- {reason}", "     ", "  ")
-        for quote in item.quotes:
-            out += _wrap(p["quote"].format(quote=quote), "       ")
-        out += _wrap(f"{p['label_todo']}: {item.what_you_can_do}", "   ")
+    out += ["", *_wrap(explanation.headline)]
+    for alert in explanation.alerts:
+        out += _wrap(f"! {alert}", "", "  ")
+    out += [*_wrap(p["intro"]), "", p["heading_items"].upper()]
+    for number, item, children in item_groups(explanation):
+        out += ["", *_wrap(f"{number}. {item.plain_request or item.request}")]
+        if not item.original_request:  # else the context names the request
+            out += _wrap(f'{p["letter_words"]}: "{item.request}"', "   ")
+        for kind, text in _item_lines(explanation, item):
+            if kind == "reason":
+                out += _wrap(f"- {text}", "     ", "  ")
+            elif kind == "quote":
+                out += _wrap(text, "       ")
+            else:
+                out += _wrap(text, "   ")
+        if children:
+            out += _wrap(p["grouped"].format(number=number), "   ")
+            for n in children:
+                out += _wrap(f"- {_child_line(n, explanation.items[n - 1], p)}", "     ", "  ")
     out += ["", p["heading_next"].upper()]
     for step in explanation.next_steps:
         out += _wrap(f"- {step}", "  ", "  ")
-    if explanation.deadlines:
+    if explanation.appeal_checklist:
+        out += _wrap(p["checklist_intro"], "  ")
+        for item_line in explanation.appeal_checklist:
+            out += _wrap(f"[ ] {item_line}", "    ", "    ")
+    if _deadline_lines(explanation):
         out += ["", p["heading_deadlines"].upper()]
         for what, when in _deadline_lines(explanation):
             out += _wrap(f"- {what}: {when}", "  ", "  ")

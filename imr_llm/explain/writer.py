@@ -6,9 +6,21 @@ filled only with facts from the Determination and dates computed from it.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
+from imr_llm.explain import facts
 from imr_llm.explain.deadlines import compute_deadlines
+from imr_llm.explain.findings import (
+    MAX_QUOTE_WORDS,
+    REVIEWER_CONDITION,
+    REVIEWER_FINDING,
+    condition_sentences,
+    easier,
+    finding_quotes,
+    guideline_quotes,
+    plain_condition,
+)
 from imr_llm.explain.glossary import build_glossary
 from imr_llm.explain.grounding import (
     MONTHS_EN,
@@ -19,26 +31,46 @@ from imr_llm.explain.grounding import (
     spanish_reading_grade,
 )
 from imr_llm.explain.phrases import phrases
+from imr_llm.explain.titles import plain_title
 from imr_llm.explain.translations import MISSING, REASON_SUMMARIES
 from imr_llm.schema import (
     Deadline,
+    Decision,
     Determination,
     Explanation,
     ItemExplanation,
     Lang,
+    Reason,
     Treatment,
 )
 
-MAX_QUOTE_WORDS = 30
 MAX_QUOTES = 2
+MAX_MISSING = 3
+"""At most this many things a new request should show: the first, the reviewer's main one
+(the reasons above name them all)."""
+MAX_PLAIN_WITH_QUOTE = 3
+"""With this many plain reasons, the reviewer's sentence behind them is not quoted as well."""
 GRADE_LIMIT = 7.5
 """Quotes of the reviewer are dropped, longest first, until the whole reads at this grade."""
 
+WEEKDAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+WEEKDAYS_ES = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
+BENZODIAZEPINES = re.compile(
+    r"\b(?:alprazolam|xanax|clonazepam|klonopin|diazepam|valium|lorazepam|ativan|temazepam|"
+    r"restoril|chlordiazepoxide|librium|clorazepate|tranxene|oxazepam|triazolam|halcion|"
+    r"estazolam|flurazepam|midazolam|benzodiazepines?)\b",
+    re.I,
+)
+"""Benzodiazepines by generic and brand name: the FDA's boxed warning covers the class."""
+
 
 def format_date(value: date, lang: Lang = "en") -> str:
+    """The date with its weekday: "Friday, January 6, 2017" / "viernes, 6 de enero de 2017"."""
     if lang == "es":
-        return f"{value.day} de {MONTHS_ES[value.month - 1]} de {value.year}"
-    return f"{MONTHS_EN[value.month - 1]} {value.day}, {value.year}"
+        weekday = WEEKDAYS_ES[value.weekday()]
+        return f"{weekday}, {value.day} de {MONTHS_ES[value.month - 1]} de {value.year}"
+    weekday = WEEKDAYS_EN[value.weekday()]
+    return f"{weekday}, {MONTHS_EN[value.month - 1]} {value.day}, {value.year}"
 
 
 def _join(words: list[str], lang: Lang, separator: str = ", ") -> str:
@@ -56,19 +88,49 @@ def _deadline(deadlines: list[Deadline], what: str) -> date | None:
     return next((d.date for d in deadlines if d.what == what), None)
 
 
-def _reason_sentences(treatment: Treatment, lang: Lang) -> list[str]:
-    """Plain sentences for the item's reasons, in `lang`; the fallback when none fits."""
-    p = phrases(lang)
-    fallback = p["fallback_upheld" if treatment.decision == "upheld" else "fallback_overturned"]
-    sentences = []
-    for reason in treatment.reasons:
-        if reason.code == "reviewer-finding":
-            sentences.append(fallback)
-        elif lang == "en":
-            sentences.append(reason.summary)
+def _shown_reasons(treatment: Treatment) -> list[Reason]:
+    """Reasons whose evidence is a finding or conclusion (or a guideline the reason is about,
+    shown labelled as the guideline). Without sentence roles every reason counts."""
+    if not treatment.sentences:
+        return [
+            r for r in treatment.reasons if r.code not in (REVIEWER_FINDING, REVIEWER_CONDITION)
+        ]
+    roles = {s.id: s.role for s in treatment.sentences}
+    return [
+        r
+        for r in treatment.reasons
+        if r.code not in (REVIEWER_FINDING, REVIEWER_CONDITION)
+        and (
+            not r.sentence_ids
+            or any(roles.get(i) in ("finding", "conclusion", "guideline") for i in r.sentence_ids)
+        )
+    ]
+
+
+def _fallback(decision: Decision, lang: Lang) -> str:
+    """The conclusion restated, when no reason or finding can be shown."""
+    return phrases(lang)["fallback_upheld" if decision == "upheld" else "fallback_overturned"]
+
+
+KIND_SAYS: dict[str, set[str]] = {
+    "over-guideline-limit": {"exceeds-guideline"},
+    "request-incomplete": {"amount-not-specified", "body-part-not-specified"},
+    "goes-with-denied-care": {"surgery-denied"},
+}
+"""Reason codes the kind-of-denial sentence already says."""
+
+
+def _plain_reasons(treatment: Treatment, lang: Lang) -> list[str]:
+    out = []
+    said = KIND_SAYS.get(treatment.denial_kind or "", set())
+    for reason in _shown_reasons(treatment):
+        if reason.code in said:
+            continue
+        if lang == "en":
+            out.append(reason.summary)
         elif reason.code in REASON_SUMMARIES.get(lang, {}):
-            sentences.append(REASON_SUMMARIES[lang][reason.code])
-    return list(dict.fromkeys(sentences)) or [fallback]
+            out.append(REASON_SUMMARIES[lang][reason.code])
+    return list(dict.fromkeys(out))
 
 
 def _missing(treatment: Treatment, lang: Lang) -> list[str]:
@@ -79,73 +141,221 @@ def _missing(treatment: Treatment, lang: Lang) -> list[str]:
     return list(dict.fromkeys(table[r.code] for r in treatment.reasons if r.code in table))
 
 
-def _item(treatment: Treatment, deadlines: list[Deadline], lang: Lang) -> ItemExplanation:
+def _lacks(treatment: Treatment, lang: Lang) -> str | None:
     p = phrases(lang)
-    upheld = treatment.decision == "upheld"
-    if upheld:
-        outcome = p["outcome_upheld"]
-    else:
-        outcome = p["outcome_overturned_retro" if treatment.retrospective else "outcome_overturned"]
-    context: list[str] = []
-    if treatment.authorized_portion:
-        context.append(p["modified"].format(authorized=treatment.authorized_portion))
-    if treatment.retrospective:
-        dates = [format_date(d, lang) for d in treatment.dates_of_service]
-        context.append(p["retro_dated"].format(dates=_join(dates, lang)) if dates else p["retro"])
-    reasons = _reason_sentences(treatment, lang)
-    quotes = list(
-        dict.fromkeys(
-            r.evidence for r in treatment.reasons if len(r.evidence.split()) <= MAX_QUOTE_WORDS
-        )
-    )[:MAX_QUOTES]
-    if upheld:
-        todo = [p["todo_upheld"]]
-        missing = _missing(treatment, lang)
-        if missing:
-            todo.append(p["todo_upheld_missing"].format(missing=_join(missing, lang, "; ")))
-        todo.append(p["todo_upheld_appeal"])
-    elif treatment.retrospective:
+    return _join([p[f"lacks_{d}"] for d in treatment.request_lacks], lang) or None
+
+
+def _kind_reasons(treatment: Treatment, number_of_main: int | None, lang: Lang) -> list[str]:
+    """The sentence(s) naming the kind of denial, first among the reasons."""
+    p = phrases(lang)
+    kind = treatment.denial_kind
+    if kind == "request-incomplete":
+        lacks = _lacks(treatment, lang)
+        return [p["kind_incomplete"].format(lacks=lacks) if lacks else p["kind_incomplete_any"]]
+    if kind == "already-authorized":
+        return [p["kind_authorized"]]
+    if kind == "goes-with-denied-care" and number_of_main:
+        return [p["kind_goes_with"].format(number=number_of_main)]
+    if kind == "over-guideline-limit":
+        out = [p["kind_limit"]]
+        if treatment.guideline_limit:
+            out.append(p["limit"].format(limit=treatment.guideline_limit))
+        if treatment.count_done:
+            out.append(p["count"].format(count=treatment.count_done))
+        return out
+    return []
+
+
+def _todo(treatment: Treatment, deadlines: list[Deadline], lang: Lang) -> str:
+    """This item's own next step; the advice common to all items is in next_steps."""
+    p = phrases(lang)
+    if treatment.decision == "overturned":
+        if not treatment.retrospective:
+            return ""
         pay_by = _deadline(deadlines, "payment")
-        todo = [
+        return (
             p["todo_overturned_paid_dated"].format(date=format_date(pay_by, lang))
             if pay_by
             else p["todo_overturned_paid"]
-        ]
+        )
+    kind = treatment.denial_kind
+    if kind == "request-incomplete":
+        lacks = _lacks(treatment, lang)
+        return p["fix_incomplete"].format(lacks=lacks) if lacks else p["fix_incomplete_any"]
+    if kind == "already-authorized":
+        return p["fix_authorized"]
+    missing = _missing(treatment, lang)[:MAX_MISSING]
+    if missing and kind != "goes-with-denied-care":
+        return p["fix_missing"].format(missing=_join(missing, lang, "; "))
+    return ""
+
+
+def _needs_taper_warning(treatment: Treatment) -> bool:
+    if treatment.decision != "upheld":
+        return False
+    return treatment.category == "opioid" or bool(BENZODIAZEPINES.search(treatment.request))
+
+
+def _safety(treatment: Treatment, lang: Lang) -> list[str]:
+    p = phrases(lang)
+    out = [p["safety_letter"].format(note=note) for note in treatment.safety_notes]
+    if treatment.safety_notes or _needs_taper_warning(treatment):
+        out.append(p["safety_plain"])
+    return out
+
+
+def _context(treatment: Treatment, lang: Lang) -> list[str]:
+    p = phrases(lang)
+    context: list[str] = []
+    original = treatment.original_request
+    if treatment.authorized_portion and (not original or original == treatment.request):
+        context.append(
+            p["modified_whole"].format(
+                authorized=treatment.authorized_portion, request=treatment.request
+            )
+        )
+    elif original and original != treatment.request:
+        if treatment.authorized_portion:
+            context.append(
+                p["modified_known"].format(
+                    original=original,
+                    authorized=treatment.authorized_portion,
+                    request=treatment.request,
+                )
+            )
+        else:
+            context.append(
+                p["modified_unknown"].format(original=original, request=treatment.request)
+            )
+    if treatment.retrospective:
+        dates = [format_date(d, lang) for d in treatment.dates_of_service]
+        context.append(p["retro_dated"].format(dates=_join(dates, lang)) if dates else p["retro"])
+        if treatment.decision == "upheld":
+            context.append(p["retro_billing"])
+    return context
+
+
+def _is_modified(treatment: Treatment) -> bool:
+    """Part of the request was approved by the insurer (a modified UR decision)."""
+    original = treatment.original_request
+    return bool(treatment.authorized_portion) or bool(original and original != treatment.request)
+
+
+def _reviews_the_rest(treatment: Treatment) -> bool:
+    """The review decided only the part the insurer did not approve."""
+    original = treatment.original_request
+    return bool(original and original != treatment.request)
+
+
+def _item(
+    index: int, determination: Determination, deadlines: list[Deadline], lang: Lang
+) -> ItemExplanation:
+    p = phrases(lang)
+    treatment = determination.treatments[index]
+    upheld = treatment.decision == "upheld"
+    if upheld:
+        outcome = p["outcome_upheld_rest" if _reviews_the_rest(treatment) else "outcome_upheld"]
     else:
-        by = _deadline(deadlines, "authorization")
-        todo = [
-            p["todo_overturned_dated"].format(date=format_date(by, lang))
-            if by
-            else p["todo_overturned"]
-        ]
-    what_you_can_do = " ".join(todo)
+        outcome = p["outcome_overturned_retro" if treatment.retrospective else "outcome_overturned"]
+    main = treatment.goes_with
+    goes_with = (
+        main + 1
+        if main is not None
+        and treatment.denial_kind == "goes-with-denied-care"
+        and 0 <= main < len(determination.treatments)
+        and main != index
+        else None
+    )
+    roles_known = bool(treatment.sentences)
+    plain = _kind_reasons(treatment, goes_with, lang) + _plain_reasons(treatment, lang)
+    limit = 0 if len(plain) >= MAX_PLAIN_WITH_QUOTE else 1 if plain else MAX_QUOTES
+    quotes = (
+        [easier(q, lang) for q in finding_quotes(treatment, limit, MAX_QUOTES)]
+        if roles_known
+        else list(
+            dict.fromkeys(
+                easier(r.evidence, lang)
+                for r in _shown_reasons(treatment)
+                if len(r.evidence.split()) <= MAX_QUOTE_WORDS
+            )
+        )[:limit]
+    )
+    reasons = plain
+    if not reasons and not quotes:
+        reasons = [_fallback(treatment.decision, lang)]
+    safety = _safety(treatment, lang)
+    conditions = [
+        plain_condition(text, lang, p) for text in condition_sentences(treatment, bool(safety))
+    ]
     return compose_item(
         ItemExplanation(
             request=treatment.request,
-            plain_request=p[f"cat_{treatment.category}"],
+            plain_request=plain_title(
+                treatment.request, treatment.category, lang, p[f"cat_{treatment.category}"]
+            ),
             original_request=treatment.original_request
             if treatment.original_request != treatment.request
             else None,
             decision=treatment.decision,
             outcome=outcome,
-            context=context,
-            reasons=reasons,
+            safety=safety,
+            context=_context(treatment, lang),
+            reasons=list(dict.fromkeys(reasons)),
             quotes=quotes,
+            quotes_are_findings=roles_known,
+            guideline_quotes=[easier(q, lang) for q in guideline_quotes(treatment, 1)],
+            conditions=list(dict.fromkeys(conditions)),
+            denial_kind=treatment.denial_kind,
+            goes_with=goes_with,
             explanation="",
-            what_you_can_do=what_you_can_do,
+            what_you_can_do=_todo(treatment, deadlines, lang),
         ),
         lang,
     )
 
 
+def quote_lines(item: ItemExplanation, lang: Lang) -> list[str]:
+    """The item's quotes, each labelled by whose words they are."""
+    p = phrases(lang)
+    label = "quote" if item.quotes_are_findings else "quote_letter"
+    return [p[label].format(quote=q) for q in item.quotes] + [
+        p["quote_guideline"].format(quote=q) for q in item.guideline_quotes
+    ]
+
+
 def compose_item(item: ItemExplanation, lang: Lang) -> ItemExplanation:
     """Fill `explanation`, the item's whole paragraph, from its parts."""
     p = phrases(lang)
-    quoted = [p["quote"].format(quote=q) for q in item.quotes]
     text = " ".join(
-        [item.outcome, *item.context, p["why"], *item.reasons, *quoted, item.what_you_can_do]
+        part
+        for part in [
+            item.outcome,
+            *item.safety,
+            *item.context,
+            p["why"],
+            *item.reasons,
+            *quote_lines(item, lang),
+            *item.conditions,
+            item.what_you_can_do,
+        ]
+        if part
     )
     return item.model_copy(update={"explanation": text})
+
+
+def _with_shared_reasons(items: list[ItemExplanation]) -> list[ItemExplanation]:
+    """Mark an item whose reasons and quotes are the same as an earlier item's."""
+    out: list[ItemExplanation] = []
+    seen: dict[tuple[str, tuple[str, ...], tuple[str, ...]], int] = {}
+    for number, item in enumerate(items, 1):
+        key = (item.decision, tuple(item.reasons), tuple(item.quotes + item.guideline_quotes))
+        if key in seen and (item.quotes or len(item.reasons) > 0) and not item.goes_with:
+            item = item.model_copy(update={"same_reasons_as": seen[key]})
+        else:
+            seen.setdefault(key, number)
+        out.append(item)
+    return out
 
 
 def _next_steps(determination: Determination, deadlines: list[Deadline], lang: Lang) -> list[str]:
@@ -158,20 +368,44 @@ def _next_steps(determination: Determination, deadlines: list[Deadline], lang: L
         if until:
             new_request.append(p["next_new_request_dated"].format(date=format_date(until, lang)))
         steps.append(" ".join(new_request))
-        appeal = [p["next_appeal"]]
-        appeal_by = _deadline(deadlines, "appeal")
-        if appeal_by:
-            appeal.append(p["next_appeal_dated"].format(date=format_date(appeal_by, lang)))
-        steps.append(" ".join(appeal))
+        steps.append(p["next_appeal"])
         steps.append(p["next_appeal_grounds"])
         steps.append(p["next_appeal_limits"])
     if "overturned" in decisions:
-        overturned = [p["next_overturned"]] if _deadline(deadlines, "authorization") else []
+        overturned = []
+        authorize_by = _deadline(deadlines, "authorization")
+        if authorize_by:
+            overturned.append(p["next_overturned"])
+            overturned.append(p["about_date"].format(date=format_date(authorize_by, lang)))
         if _deadline(deadlines, "payment"):
             overturned.append(p["next_overturned_paid"])
         overturned.append(p["next_overturned_late"])
         steps.append(" ".join(overturned))
     return steps
+
+
+def _appeal_checklist(
+    determination: Determination, deadlines: list[Deadline], lang: Lang
+) -> list[str]:
+    """What an appeal must have (CCR 10575, LC 4610.6(h); domain.md section 2)."""
+    if not any(t.decision == "upheld" for t in determination.treatments):
+        return []
+    p = phrases(lang)
+    case_number = determination.case.case_number
+    out = []
+    appeal_by = _deadline(deadlines, "appeal")
+    if appeal_by:
+        out.append(p["checklist_by"].format(date=format_date(appeal_by, lang)))
+    out += [
+        p["checklist_caption"].format(caption=facts.APPEAL_CAPTION.value),
+        p["checklist_verified"],
+        p["checklist_numbers"].format(case_number=case_number)
+        if case_number
+        else p["checklist_numbers_no_case"],
+        p["checklist_grounds"],
+        p["checklist_serve"],
+    ]
+    return out
 
 
 def _timeline(determination: Determination, deadlines: list[Deadline]) -> list[Deadline]:
@@ -195,7 +429,8 @@ def _headline(determination: Determination, lang: Lang) -> str:
     p = phrases(lang)
     decisions = {t.decision for t in determination.treatments}
     if decisions == {"upheld"}:
-        return p["all_upheld"]
+        partly = any(_is_modified(t) for t in determination.treatments)
+        return p["partial" if partly else "all_upheld"]
     if decisions == {"overturned"}:
         return p["all_overturned"]
     return p["mixed"]
@@ -203,22 +438,39 @@ def _headline(determination: Determination, lang: Lang) -> str:
 
 def readable_text(explanation: Explanation) -> str:
     """The prose a reader reads, for the reading-grade check (no headings, no labels)."""
-    parts = [explanation.headline]
+    parts = [explanation.headline, *explanation.alerts]
     for item in explanation.items:
         parts.append(item.explanation)
-    parts += explanation.next_steps + explanation.help + [g.meaning for g in explanation.glossary]
+    parts += explanation.next_steps + explanation.appeal_checklist
+    parts += explanation.help + [g.meaning for g in explanation.glossary]
     parts.append(explanation.notice)
     return "\n".join(parts)
 
 
-def explain(determination: Determination, letter_text: str, lang: Lang = "en") -> Explanation:
-    """The plain-language explanation of one determination."""
+def explain(
+    determination: Determination,
+    letter_text: str,
+    lang: Lang = "en",
+    today: date | None = None,
+) -> Explanation:
+    """The plain-language explanation of one determination; with `today`, deadlines already
+    passed are said plainly (see `as_of`)."""
     p = phrases(lang)
     deadlines = compute_deadlines(determination)
-    items = [_item(t, deadlines, lang) for t in determination.treatments]
+    items = _with_shared_reasons(
+        [_item(i, determination, deadlines, lang) for i in range(len(determination.treatments))]
+    )
     next_steps = _next_steps(determination, deadlines, lang)
+    checklist = _appeal_checklist(determination, deadlines, lang)
     help_lines = [p["help_ia"], p["help_lawyer"], p["help_cost"]]
-    written = " ".join([i.explanation for i in items] + next_steps)
+    written = " ".join(
+        part
+        for item in items
+        for part in [*item.context, *item.reasons, *item.quotes, *item.conditions]
+    )
+    glossary = build_glossary(written, lang=lang) or build_glossary(
+        " ".join(item.outcome for item in items), lang=lang
+    )
     explanation = Explanation(
         lang=lang,
         case_number=determination.case.case_number,
@@ -228,14 +480,42 @@ def explain(determination: Determination, letter_text: str, lang: Lang = "en") -
         next_steps=next_steps,
         deadlines=deadlines,
         timeline=_timeline(determination, deadlines),
+        appeal_checklist=checklist,
         help=help_lines,
-        glossary=build_glossary(letter_text, written, lang=lang),
+        glossary=glossary,
         notice=p["notice"],
         reading_grade=0.0,
         warnings=list(determination.warnings),
         engine=determination.engine,
     )
-    return _fit_reading_grade(explanation)
+    explanation = _fit_reading_grade(explanation)
+    return as_of(explanation, today) if today else explanation
+
+
+def as_of(explanation: Explanation, today: date) -> Explanation:
+    """`explanation` checked against `today`: each deadline marked passed or not, and every
+    passed one said plainly at the top."""
+    p = phrases(explanation.lang)
+    lang = explanation.lang
+    deadlines = [
+        d.model_copy(update={"passed": d.date < today if d.date else None})
+        for d in explanation.deadlines
+    ]
+    alerts = [
+        p["passed"].format(
+            what=p[f"deadline_{d.what.replace('-', '_')}"],
+            date=format_date(d.date, lang),
+            today=format_date(today, lang),
+        )
+        for d in deadlines
+        if d.passed and d.date and d.what != "new-request"
+    ]
+    if any(d.passed and d.what == "appeal" for d in deadlines):
+        alerts.append(p["passed_appeal"])
+    updated = explanation.model_copy(
+        update={"deadlines": deadlines, "today": today, "alerts": alerts}
+    )
+    return with_readability(updated)
 
 
 def _grade(explanation: Explanation) -> float:
@@ -266,9 +546,10 @@ def _fit_reading_grade(explanation: Explanation) -> Explanation:
         _, index, longest = max(quoted)
         items = list(explanation.items)
         item = items[index]
+        quotes = [q for q in item.quotes if q != longest]
+        reasons = item.reasons or ([] if quotes else [_fallback(item.decision, explanation.lang)])
         items[index] = compose_item(
-            item.model_copy(update={"quotes": [q for q in item.quotes if q != longest]}),
-            explanation.lang,
+            item.model_copy(update={"quotes": quotes, "reasons": reasons}), explanation.lang
         )
         explanation = explanation.model_copy(update={"items": items})
         grade = _grade(explanation)

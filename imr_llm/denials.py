@@ -1,0 +1,266 @@
+"""What kind of denial an upheld item is, which sets its fix, read from the reviewer's words.
+
+`request-incomplete`: the request lacked an amount, frequency, duration, body part, strength or
+the names of tests; `already-authorized`: the care was already approved, so the request is
+redundant; `goes-with-denied-care`: it depends on a surgery or procedure that was not approved;
+`over-guideline-limit`: more than the guideline allows (its limit and the count done are kept
+verbatim); otherwise `medical`. Also the letter's safety notes (do not stop a medicine abruptly).
+Only the reviewer's finding, conclusion and condition sentences are read, never a guideline
+recital, except for the guideline's stated limit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from imr_llm.schema import DenialKind, RationaleSentence, RequestDetail, Treatment
+
+_NOT_GIVEN = (
+    r"(?:(?:was|were|is|are|has|have|had)\s+not\s+(?:been\s+)?(?:specified|provided|stated|"
+    r"indicated|documented|included|identified|listed|named|given|noted|clear|defined)|"
+    r"(?:is|are|was|were|remains?)\s+(?:unspecified|unknown|unclear|not\s+known))"
+)
+_OMITS = (
+    r"(?:fail(?:s|ed)?\s+to|did\s+not|does\s+not|do\s+not|not)\s+(?:\w+\s+){0,2}?(?:provide|specify|"
+    r"state|indicate|include|list|name|identify|mention|document|define|clarify)"
+)
+_DETAIL_WORDS: tuple[tuple[RequestDetail, str], ...] = (
+    (
+        "quantity",
+        r"quantity|number\s+of\s+(?:\w+\s+){0,2}?(?:sessions|visits|treatments|tablets|"
+        r"pills|units|days)|amount|how\s+many|total\s+(?:number|amount)",
+    ),
+    ("frequency", r"frequency|how\s+often"),
+    ("duration", r"duration|how\s+long|length\s+of\s+(?:time|treatment|use)"),
+    (
+        "body part",
+        r"body\s+part|(?:anatomic(?:al)?\s+)?(?:location|site|side|laterality|region)|"
+        r"(?:which|what)\s+(?:body\s+part|joint|level|side|area)",
+    ),
+    (
+        "test names",
+        r"(?:specific|individual|proposed|requested|which|what|names?\s+of\s+the)\s+"
+        r"(?:psychological\s+|diagnostic\s+|lab(?:oratory)?\s+)?tests?|tests?\s+(?:to\s+be\s+)?"
+        r"(?:performed|administered|used|given)|testing\s+instruments?",
+    ),
+    ("strength", r"strength|dosage|dose|milligrams?"),
+)
+_DETAIL = "|".join(words for _, words in _DETAIL_WORDS)
+_DETAIL_KINDS = tuple((detail, re.compile(words, re.I)) for detail, words in _DETAIL_WORDS)
+_LACKS = re.compile(
+    rf"{_OMITS}\s+(?:\w+\s+){{0,3}}?(?:{_DETAIL})|(?:{_DETAIL})\s+(?:\w+\s+){{0,6}}?{_NOT_GIVEN}|"
+    rf"\b(?:unspecified|unknown|undetermined|no\s+(?:stated|specified))\s+(?:{_DETAIL})|"
+    rf"\bwithout\s+(?:a|the|any)?\s*(?:specific|specified|stated|defined)\s+(?:{_DETAIL})",
+    re.I,
+)
+# Every _LACKS match holds one of these (a cheap test before the regex).
+_LACKS_WORDS = (
+    "quantit",
+    "number",
+    "amount",
+    "how ",
+    "total",
+    "frequen",
+    "duration",
+    "length",
+    "body",
+    "location",
+    "site",
+    "side",
+    "laterality",
+    "region",
+    "which",
+    "what",
+    "test",
+    "strength",
+    "dos",
+    "milligram",
+)
+# "number of sessions completed to date was not specified" is about care already given.
+_ABOUT_PAST = re.compile(
+    r"\b(?:prior|previous(?:ly)?|past|completed|attended|to\s+date|already|so\s+far|received|"
+    r"had|undergone|thus\s+far)\b",
+    re.I,
+)
+# "While the request for Zofran is reasonable, the request failed to provide quantity."
+_OTHERWISE_FINE = re.compile(
+    r"\b(?:while|although|though)\b[^.]{0,120}\b(?:is|are|would\s+be|may\s+be|appears?)\s+"
+    r"(?:\w+\s+)?(?:reasonable|indicated|appropriate|supported|warranted|necessary)|"
+    r"\botherwise\s+(?:\w+\s+)?(?:reasonable|indicated|appropriate|supported|warranted)|"
+    r"\bcannot\s+be\s+(?:certified|approved|authorized|supported)\s+(?:as|because|without)",
+    re.I,
+)
+_ALREADY = re.compile(
+    r"\b(?:redundant|duplicat\w+)\b|\b(?:already|previously)\s+(?:been\s+)?(?:authorized|"
+    r"certified|approved)\b[^.]{0,160}\b(?:redundant|duplicat\w+|no\s+need|not\s+(?:necessary|"
+    r"needed)|unnecessary|pending|not\s+(?:yet\s+)?(?:been\s+)?(?:completed|used|started|"
+    r"attended|done))|\b(?:has|have)\s+(?:already\s+)?been\s+(?:authorized|certified|approved)\s+"
+    r"(?:already|previously)\b",
+    re.I,
+)
+_GOES_WITH = re.compile(
+    r"\b(?:since|as|because|given\s+that|given|with|when|if|in\s+that)\s+(?:\w+\s+){0,3}?"
+    r"(?:surgery|surgical\s+(?:procedure|intervention|request)|primary\s+(?:procedure|"
+    r"surgery|request)|operation|procedure|injection|associated\s+(?:surgical\s+)?(?:procedure|"
+    r"request))\s+(?:\w+\s+){0,6}?(?:is|was|has\s+been|have\s+been|were|are)\s+(?:not\s+"
+    r"(?:been\s+)?(?:medically\s+necessary|certified|approved|authorized|supported|"
+    r"recommended|indicated|found\s+(?:to\s+be\s+)?(?:medically\s+)?necessary)|non-?certified|"
+    r"denied|deemed\s+not)|\b(?:associated|ancillary)\s+(?:\w+\s+)?services?\s+(?:are|is|would\s+"
+    r"be)\s+(?:also\s+)?not\b|\bnot\s+(?:medically\s+)?(?:necessary|supported|indicated|"
+    r"warranted)\s+(?:either|as\s+well)\b",
+    re.I,
+)
+_OVER = re.compile(
+    r"\bexceed\w*|\bin\s+excess\s+of\b|\bmore\s+than\s+(?:the\s+)?(?:\w+\s+){0,3}(?:recommended|"
+    r"allowed|supported|guidelines?)|\bbeyond\s+(?:the\s+)?(?:\w+\s+){0,2}(?:guidelines?|"
+    r"recommend\w*|limit)|\b(?:already|has|have)\s+(?:\w+\s+){0,3}(?:completed|had|received|"
+    r"attended|undergone)\s+(?:\w+\s+){0,3}(?:maximum|max|full\s+course|recommended\s+number)",
+    re.I,
+)
+_UNCERTAIN = re.compile(
+    r"\b(?:if|whether)\b|not\s+possible|(?:cannot|unable\s+to|difficult\s+to)\s+(?:be\s+)?determine",
+    re.I,
+)
+_UNITS = r"(?:visits?|sessions?|treatments?|injections?|days?|weeks?|months?|tablets?|units?)"
+_NUMBER = r"(?:\d+(?:\s*(?:-|to)\s*\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
+_LIMIT = re.compile(
+    rf"\b(?:up\s+to|a\s+(?:maximum|max|total)\s+of|maximum\s+of|no\s+more\s+than|not\s+to\s+"
+    rf"exceed|limited\s+to)\s+{_NUMBER}\s+(?:\w+\s+)?{_UNITS}(?:\s+(?:over|in|within|per)\s+"
+    rf"{_NUMBER}\s+{_UNITS})?(?!\s*(?:per|a|each|every)\s+(?:week|day|month))",
+    re.I,
+)
+_DONE = re.compile(
+    rf"\b(?:at\s+least|a\s+total\s+of|approximately|about|over|more\s+than)\s+{_NUMBER}\s+"
+    rf"(?:\w+\s+){{0,2}}?{_UNITS}|\b{_NUMBER}\s+(?:\w+\s+){{0,2}}?{_UNITS}\s+(?:\w+\s+){{0,2}}?"
+    rf"(?:to\s+date|completed|attended|thus\s+far|so\s+far|already|previously|in\s+the\s+past)|"
+    rf"\b(?:completed|attended|had|received|undergone)\s+(?:\w+\s+){{0,2}}?{_NUMBER}\s+"
+    rf"(?:\w+\s+){{0,2}}?{_UNITS}",
+    re.I,
+)
+_SAFETY = re.compile(
+    r"\b(?:abrupt(?:ly)?|sudden(?:ly)?)\b[^.]{0,80}?\b(?:stop\w*|discontinu\w*|cessation|"
+    r"withdraw\w*|ceas\w*|terminat\w*)|\b(?:stop\w*|discontinu\w*|cessation|withdraw\w*)\s+"
+    r"(?:\w+\s+){0,6}?(?:abrupt(?:ly)?|sudden(?:ly)?)\b|\bnot\s+be\s+interpreted\s+as\s+a\s+"
+    r"recommendation\s+to\s+stop",
+    re.I,
+)
+
+
+@dataclass
+class DenialRead:
+    kind: DenialKind | None = None
+    lacks: list[RequestDetail] = field(default_factory=list)
+    guideline_limit: str | None = None
+    count_done: str | None = None
+    safety_notes: list[str] = field(default_factory=list)
+
+
+def request_lacks(sentences: list[RationaleSentence]) -> list[RequestDetail]:
+    """What the reviewer says the request itself did not name (never what was done before)."""
+    found: list[RequestDetail] = []
+    for sentence in sentences:
+        low = sentence.text.lower()
+        if sentence.role == "guideline" or not any(word in low for word in _LACKS_WORDS):
+            continue
+        for match in _LACKS.finditer(sentence.text):
+            clause = sentence.text[max(0, match.start() - 40) : match.end() + 30]
+            if _ABOUT_PAST.search(clause) and not re.search(r"request", clause, re.I):
+                continue
+            for detail, words in _DETAIL_KINDS:
+                if words.search(match.group(0)) and detail not in found:
+                    found.append(detail)
+    return found
+
+
+def _has(sentence: RationaleSentence, words: tuple[str, ...], pattern: re.Pattern[str]) -> bool:
+    """`pattern` found in the sentence; `words` (one of which every match holds) tested first."""
+    low = sentence.text.lower()
+    return any(word in low for word in words) and bool(pattern.search(sentence.text))
+
+
+_SAFETY_WORDS = ("abrupt", "sudden", "interpreted")
+_ALREADY_WORDS = ("redundant", "duplicat", "authoriz", "certif", "approv")
+_GOES_WITH_WORDS = (
+    "surg",
+    "procedure",
+    "operation",
+    "injection",
+    "associated",
+    "ancillary",
+    "either",
+    "as well",
+)
+_OVER_WORDS = ("exceed", "excess", "more than", "beyond", "maximum", "max", "full course", "number")
+
+
+def goes_with_denied_care(sentence: str) -> bool:
+    """True when the sentence says the care depends on a surgery or procedure not approved."""
+    low = sentence.lower()
+    return any(word in low for word in _GOES_WITH_WORDS) and bool(_GOES_WITH.search(sentence))
+
+
+def read_denial(sentences: list[RationaleSentence], upheld: bool) -> DenialRead:
+    own = [s for s in sentences if s.role != "guideline"]
+    read = DenialRead(
+        safety_notes=[s.text for s in sentences if _has(s, _SAFETY_WORDS, _SAFETY)],
+        lacks=request_lacks(sentences),
+    )
+    if not upheld:
+        return read
+    over = [s for s in own if _has(s, _OVER_WORDS, _OVER) and not _UNCERTAIN.search(s.text)]
+    if any(_has(s, _ALREADY_WORDS, _ALREADY) for s in own):
+        read.kind = "already-authorized"
+    elif any(_has(s, _GOES_WITH_WORDS, _GOES_WITH) for s in own):
+        read.kind = "goes-with-denied-care"
+    elif read.lacks and (
+        any(_OTHERWISE_FINE.search(s.text) for s in own) or not _medical_grounds(own)
+    ):
+        read.kind = "request-incomplete"
+    elif over:
+        read.kind = "over-guideline-limit"
+        limit = next((m for s in sentences if (m := _LIMIT.search(s.text))), None)
+        done = next((m for s in own if (m := _DONE.search(s.text))), None)
+        read.guideline_limit = limit.group(0) if limit else None
+        read.count_done = done.group(0) if done else None
+    else:
+        read.kind = "medical"
+    return read
+
+
+_MEDICAL_GROUNDS = re.compile(
+    r"\b(?:functional\s+(?:improvement|benefit|gains?)|red\s+flags?|radicul\w+|neurologic\w*|"
+    r"instability|conservative|first[\s-]line|objective\s+(?:findings|evidence)|"
+    r"not\s+recommended|experimental|exam(?:ination)?\s+findings|efficacy|evidence\s+of\s+"
+    r"(?:benefit|improvement|pain\s+relief))",
+    re.I,
+)
+
+
+def _medical_grounds(own: list[RationaleSentence]) -> bool:
+    """True when the reviewer's own sentences also give a medical ground for the denial."""
+    return any(_MEDICAL_GROUNDS.search(s.text) for s in own if s.role == "finding")
+
+
+_MAIN_CATEGORIES = frozenset({"surgery", "injection"})
+
+
+def link_goes_with(treatments: list[Treatment]) -> list[Treatment]:
+    """Point each goes-with-denied-care item at the denied main procedure of this letter: the
+    nearest upheld surgery or injection before it (else after it)."""
+    mains = [
+        i
+        for i, t in enumerate(treatments)
+        if t.decision == "upheld"
+        and t.category in _MAIN_CATEGORIES
+        and t.denial_kind != "goes-with-denied-care"
+    ]
+    out = []
+    for i, t in enumerate(treatments):
+        if t.denial_kind == "goes-with-denied-care" and mains:
+            before = [m for m in mains if m < i]
+            main = before[-1] if before else next((m for m in mains if m != i), None)
+            if main is not None and main != i:
+                t = t.model_copy(update={"goes_with": main})
+        out.append(t)
+    return out

@@ -1,0 +1,305 @@
+"""The anatomy of a rationale: its sentences, where each stands in the letter, and its role.
+
+Roles (schema.SentenceRole): `guideline` recites what a guideline or policy says in general;
+`finding` states what this worker's records show or lack (a sentence that cites a guideline and
+states this case's facts is a finding); `conclusion` is the necessary / not necessary sentence;
+`condition` is a caveat the reviewer attaches (re-review at N months, monitoring, a taper, a
+trial period, a warning not to stop a medicine abruptly).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from imr_llm.denials import read_denial
+from imr_llm.normalize import collapse_ws
+from imr_llm.reasons import find_reasons, find_span
+from imr_llm.schema import Category, Decision, RationaleSentence, SentenceRole, Span
+
+# A sentence ends at . ! or ? (and any closing quote or bracket) before white space and a capital
+# letter or an opening quote or bracket. Abbreviations are checked separately.
+_BOUNDARY = re.compile(r"[.!?][\"')\]]*(?=\s+[\"'(\[]?[A-Z])")
+_ABBREVIATION_WORDS = (
+    "e.g i.e dr vs v no nos p pp fig mr mrs ms st jr sr et al approx ca u.s inc co ltd ph.d m.d "
+    "d.o d.c b.i.d t.i.d q.i.d p.r.n q.d h.s a.m p.m ed eds vol ch chap sec"
+)
+_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+_LAST_WORD = re.compile(r"(?:^|[\s(\[\"'])([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)$")
+_LABEL = re.compile(
+    r"^\s*(?:decision\s+rationale|rationale\s+for\s+the\s+decision|rationale\s+for\s+why\s+the"
+    r"\s+requested\s+treatment/service\s+is/was\s+(?:not\s+)?medically\s+necessary|rationale)"
+    r"\s*:\s*",
+    re.I,
+)
+
+
+def _is_abbreviation(before: str) -> bool:
+    """True when the period ending `before` belongs to an abbreviation or an initial."""
+    match = _LAST_WORD.search(before[-24:])
+    if not match:
+        return False
+    word = match.group(1)
+    # One capital letter ("J. Occupational ...") is an initial, except the pronoun "I".
+    return (len(word) == 1 and word != "I") or word.lower() in _ABBREVIATIONS
+
+
+def split_sentences(rationale: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in `rationale`, trimmed of white space, in order."""
+    label = _LABEL.match(rationale)
+    start = label.end() if label else 0
+    bounds: list[tuple[int, int]] = []
+    for match in _BOUNDARY.finditer(rationale, start):
+        if match.group(0)[0] == "." and _is_abbreviation(rationale[start : match.start()]):
+            continue
+        bounds.append((start, match.end()))
+        start = match.end()
+    bounds.append((start, len(rationale)))
+    out = []
+    for a, b in bounds:
+        while a < b and rationale[a].isspace():
+            a += 1
+        while b > a and rationale[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+_CONCLUSION = re.compile(
+    r"\b(?:is|are|was|were|be|been)\s+(?:not\s+|deemed\s+|considered\s+|therefore\s+|also\s+|"
+    r"seen\s+as\s+|found\s+(?:to\s+be\s+)?)*"
+    r"(?:medically\s+(?:necessary|appropriate|reasonable|indicated)|certified|non-?certified)|"
+    r"\bnot-medically\s+necessary|\bmedical\s+necessity\s+(?:for|of)\s+[^.]{0,60}?\b(?:is|has|was|"
+    r"have)\s+(?:not\s+)?(?:been\s+)?(?:established|met|demonstrated|substantiated)\b|"
+    r"\bmedical\s+necessity\s+(?:(?:has|have|is|was)\s+(?:not\s+)?(?:been\s+)?"
+    r"(?:established|met|substantiated|supported|demonstrated)|(?:is|was)\s+(?:not\s+)?"
+    r"(?:evident|apparent))|\bnot\s+medically\s+necessary|\bis\s+(?:not\s+)?(?:recommended|"
+    r"supported|warranted|indicated|appropriate|reasonable)\s+(?:at\s+this\s+time|for\s+(?:this|"
+    r"the)\s+(?:patient|injured\s+worker|claimant|applicant|employee|IW))",
+    re.I,
+)
+_CONCLUSION_START = re.compile(
+    r"^(?:therefore|thus|as\s+such|hence|given\s+(?:the\s+above|this|these)|consequently|"
+    r"accordingly|in\s+conclusion|based\s+on\s+(?:the\s+above|this|these))\b",
+    re.I,
+)
+_REQUEST_VERDICT = re.compile(
+    r"\b(?:the\s+)?(?:request(?:ed)?|treatment|service|procedure|medication|item)\b[^.]{0,200}?"
+    r"\b(?:is|are|was|were|would|cannot|can)\s+(?:not\s+)?(?:be\s+)?(?:medically\s+)?"
+    r"(?:necessary|recommended|supported|warranted|indicated|appropriate|reasonable|certified|"
+    r"approved|established)\b",
+    re.I,
+)
+_CONDITION = re.compile(
+    r"\bre-?(?:review|evaluat|assess|examin)\w*|\bmonitoring\b|\b(?:be|is|are)\s+monitored\b|\btaper\w*|\bwean\w*|"
+    r"\btrial\s+(?:period|basis)|\b(?:abruptly|discontinu\w+\s+(?:abrupt|sudden))|"
+    r"\bif\b[^.]{0,120}\bnot\s+(?:followed|met|documented)|\bshould\s+not\s+be\s+interpreted|"
+    r"\b(?:is|are)\s+advised\s+to|\bCURES\b|\bfurther\s+(?:\w+\s+){0,3}(?:would|will|should)\s+"
+    r"(?:require|depend|be\s+based)|\bcontinued\s+(?:\w+\s+){0,3}(?:would|will|should)\s+"
+    r"(?:require|depend|be\s+based)|\bafter\s+(?:\d+|one|two|three|four|six)\s+(?:weeks?|months?)",
+    re.I,
+)
+# Words that place a sentence in this worker's case.
+_CASE = re.compile(
+    r"\b(?:the\s+|this\s+)(?:patient|injured\s+worker|claimant|applicant|employee|worker|"
+    r"individual|IW|member|requesting\s+(?:provider|physician)|treating\s+(?:provider|"
+    r"physician|doctor)|provider|physician|(?:primary\s+)?treater|request(?:ed)?\b|"
+    r"records?|medical\s+records?|documentation|progress\s+(?:note|report)s?|notes?|file|"
+    r"submitted|case|exam(?:ination)?)|\bIW\b|\bpatient(?:'s)?\b(?!s)|\brequested\b|"
+    r"\bmedical\s+documents?\b|\b(?:there\s+)?(?:does|do)\s+not\s+appear\b|\bclaimant\b|"
+    r"\binjured\s+worker\b|\bfor\s+review\b|\bphysical\s+exam(?:ination)?\b|\breview\s+of\s+systems\b|"
+    r"\bit\s+(?:is|was)\s+(?:not\s+)?(?:clear(?:ly\s+stated)?|unclear|certain|uncertain)\b|"
+    r"\bthere\s+(?:is|was)\s+a\s+lack\s+of\b|\b(?:criteria|guidelines?|requirements)\s+(?:are|is|were|"
+    r"was|have|has)\s+not\s+(?:been\s+)?met\b|\b(?:medical|clinical|progress|office|treating|"
+    r"therapy)\s+notes?\b|^here\b|\b(?:was|were)\s+(?:ordered|prescribed)\b|^without\s+(?:evidence|"
+    r"documentation)\b|\bongoing\s+(?:use|usage|treatment|management)\b|\b(?:is|are)\s+felt\b|"
+    r"\bI\s+(?:recommend|believe|find|agree|disagree)\b|\b(?:would|will)\s+(?:exceed|surpass)\b|"
+    r"\b(?:an\s+)?additional\s+\d+\s+(?:\w+\s+){0,2}(?:sessions|visits|treatments)\b|"
+    r"\b(?:he|she|his|her|him)\b|"
+    r"\bin\s+this\s+(?:case|instance|patient|injured|claimant|individual)|"
+    r"\bthere\s+(?:is|was|are|were)\s+(?:no|not|little|limited|insufficient)\b"
+    r"(?!(?:\s+\w+){0,4}\s+(?:clinical\s+trials|studies|literature|research))|"
+    r"\b(?:no|not\s+any|lack\s+of|absence\s+of)\s+(?:clear\s+|objective\s+|current\s+|recent\s+)?"
+    r"(?:documentation|documented|evidence\s+(?:in|of\s+(?:a|an|any|the|objective|significant|"
+    r"functional|failed))|mention|indication\s+(?:in|that))|"
+    r"\b(?:documented|documentation|records?\s+(?:indicate|show|reveal|note)|noted|reported|"
+    r"submitted|provided|reviewed|available)\b|\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b|"
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\s+\d{1,2}\b|\bto\s+date\b|\bcurrently\b|\b(?:has|had)\s+(?:been\s+)?"
+    r"(?:undergone|completed|attended|received|taking|using|prescribed|treated|tried|failed)",
+    re.I,
+)
+# A guideline recital ("As noted on page 82 of the MTUS ...", "ODG states ...", a general "should
+# be guided by the patient's history") stays a guideline unless it names this case plainly.
+_RECITAL = re.compile(
+    r"^(?:(?:as\s+noted|as\s+stated|according\s+to|per|regarding\s+[^,]{1,60},|in\s+addition,?|"
+    r"additionally,?|further(?:more)?,?|also,?)\s+)?(?:(?:on|in)\s+page\s+\d+\s+of\s+)?(?:the\s+)?"
+    r"(?:(?:CA|California)[\s-]+)?(?:MTUS|ODG|ACOEM|guidelines?|Official\s+Disability\s+"
+    r"Guidelines?)\b|\b(?:MTUS|ODG|ACOEM|guidelines?)\s+(?:\w+\s+){0,3}(?:states?|recommends?|"
+    r"indicates?|notes?|supports?|advises?|address(?:es)?|allows?|are\s+silent|do(?:es)?\s+not)\b|"
+    r"^[^,]{0,60}\bshould\s+be\s+(?:guided|based|considered|reserved|limited)\b|^\(",
+    re.I,
+)
+_STRONG_CASE = re.compile(
+    r"\b(?:would|will)\s+(?:exceed|surpass)\b|\bin\s+this\s+(?:case|instance)|\bhere\b|\bin\s+the\s+case\s+of\s+this|\bthis\s+(?:patient|"
+    r"injured\s+worker|claimant|applicant|individual|IW|employee)|\bthe\s+(?:injured\s+worker|"
+    r"claimant|applicant|IW|employee)|\b(?:medical\s+)?records?\b|\bdocument(?:ation|ed|s)\b|"
+    r"\bprogress\s+(?:notes?|reports?)|\boffice\s+visit|\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b|"
+    r"\bthe\s+(?:treating|requesting|attending)\s+(?:physician|provider|doctor)|\bthe\s+provider\b|"
+    r"\b(?:has|had)\s+(?:been\s+)?(?:undergone|completed|attended|received|taking|using|"
+    r"prescribed|treated|tried|failed)",
+    re.I,
+)
+# A test or exam result of this case ("Plain films were normal."), tested only when the sentence
+# holds one of _RESULT_WORDS.
+_RESULT = re.compile(
+    r"\b(?:exam(?:ination)?|x-?rays?|films?|MRI|CT|imaging|studies|EMG|NCS|labs?|outcome)\b[^.]{0,40}"
+    r"\b(?:was|were|is|are)\s+(?:normal|negative|unremarkable|intact|abnormal|positive|not\s+"
+    r"(?:performed|done|included|provided|available))\b",
+    re.I,
+)
+_RESULT_WORDS = (
+    "normal",
+    "unremarkable",
+    "negative",
+    "intact",
+    "positive",
+    "not performed",
+    "not done",
+    "not incl",
+    "not provided",
+    "not available",
+)
+# A sentence that recites a guideline or speaks generally.
+_GUIDELINE = re.compile(
+    r"\b(?:MTUS|ODG|ACOEM|guidelines?|Official\s+Disability|literature|studies|evidence[\s-]+based"
+    r"|FDA|policy|criteria)\b|\b(?:is|are)\s+(?:not\s+)?(?:recommended|indicated|supported)\s+"
+    r"(?:for|as|in|when|if|only|after|with|to|unless|because)|\brecommends?\b",
+    re.I,
+)
+
+
+# "With regard to the request for X, the MTUS states ..." names the item, not a finding.
+_ABOUT_ITEM = re.compile(
+    r"^(?:with\s+regard\s+to|in\s+regard\s+to|regarding|as\s+for|as\s+to|for|concerning|"
+    r"with\s+respect\s+to)\s+(?:the|this)\s+(?:request(?:ed)?|requested\s+\w+)\b[^,]{0,80},\s*",
+    re.I,
+)
+
+
+# "... may be appropriate if the patient is showing ..." speaks of patients in general.
+_GENERIC_PATIENT = re.compile(
+    r"\b(?:if|when|unless|where|whether|in|for|once)\s+(?:the\s+|a\s+)?(?:patient|injured\s+"
+    r"worker|claimant|individual)s?\b",
+    re.I,
+)
+
+
+# Cheap tests before the regexes: every match of _CONCLUSION or _REQUEST_VERDICT holds one of
+# _VERDICT_WORDS, every match of _CONDITION one of _CONDITION_WORDS.
+_VERDICT_WORDS = (
+    "necess",
+    "certif",
+    "appropriate",
+    "reasonable",
+    "indicated",
+    "recommended",
+    "supported",
+    "warranted",
+    "established",
+    "substantiated",
+    "demonstrated",
+    "evident",
+    "apparent",
+    "met",
+    "approved",
+)
+_CONDITION_WORDS = (
+    "review",
+    "evaluat",
+    "assess",
+    "examin",
+    "monitor",
+    "taper",
+    "wean",
+    "trial",
+    "abrupt",
+    "sudden",
+    "if ",
+    "interpreted",
+    "advised",
+    "cures",
+    "further",
+    "continued",
+    "after ",
+)
+
+
+def sentence_role(sentence: str) -> SentenceRole:
+    """The role of one rationale sentence (module docstring), by its words."""
+    low = sentence.lower()
+    intro = _ABOUT_ITEM.match(sentence)
+    words = _GENERIC_PATIENT.sub(" ", sentence[intro.end() if intro else 0 :])
+    case = _CASE.search(words) or (
+        any(word in low for word in _RESULT_WORDS) and _RESULT.search(words)
+    )
+    verdict = any(word in low for word in _VERDICT_WORDS)
+    if verdict and (
+        _CONCLUSION.search(sentence)
+        or (_CONCLUSION_START.match(sentence) and _REQUEST_VERDICT.search(sentence))
+    ):
+        return "conclusion"
+    if (
+        any(word in low for word in _CONDITION_WORDS)
+        and _CONDITION.search(sentence)
+        and (case or not _GUIDELINE.search(sentence))
+    ):
+        return "condition"
+    if case and _RECITAL.search(sentence) and not _STRONG_CASE.search(sentence):
+        return "guideline"
+    if case:
+        return "finding"
+    if (
+        low.startswith(("the request", "this request"))
+        and verdict
+        and _REQUEST_VERDICT.search(sentence)
+    ):
+        return "conclusion"
+    return "guideline"
+
+
+def anatomy(rationale: str, text: str, rationale_start: int) -> list[RationaleSentence]:
+    """`rationale` (verbatim as it stands in `text` at `rationale_start`, or -1 when it was not
+    found there) as numbered sentences with spans into `text` and roles."""
+    sentences = []
+    for number, (a, b) in enumerate(split_sentences(rationale)):
+        words = collapse_ws(rationale[a:b])
+        if rationale_start >= 0:
+            span: Span | None = Span(start=rationale_start + a, end=rationale_start + b)
+        else:
+            span = find_span(text, words)
+        sentences.append(
+            RationaleSentence(id=number, text=words, role=sentence_role(words), span=span)
+        )
+    return sentences
+
+
+def read_rationale(
+    rationale: str, rationale_start: int, text: str, decision: Decision, category: Category
+) -> dict[str, Any]:
+    """Every Treatment field read from one item's rationale: sentences with roles, reasons,
+    what was missing, the kind of denial and its details, and safety notes."""
+    sentences = anatomy(rationale, text, rationale_start)
+    reasons, missing = find_reasons(sentences, decision, category)
+    denial = read_denial(sentences, upheld=decision == "upheld")
+    return {
+        "sentences": sentences,
+        "reasons": reasons,
+        "missing": missing,
+        "denial_kind": denial.kind,
+        "request_lacks": denial.lacks,
+        "guideline_limit": denial.guideline_limit,
+        "count_done": denial.count_done,
+        "safety_notes": denial.safety_notes,
+    }
