@@ -77,19 +77,42 @@ def errors(path: Path) -> list[dict[str, Any]]:
 # --- every real letter -----------------------------------------------------------------------
 
 
-def test_every_letter_txt_and_pdf_in_one_run(tmp_path: Path) -> None:
+def test_every_letter_txt_and_pdf_in_one_run_each_case_written_once(tmp_path: Path) -> None:
     out = tmp_path / "results.jsonl"
     result = batch(LETTERS, "--out", out, "--workers", "2")
     assert result.returncode == 0, result.stderr
-    assert summary(result) == {"done": len(ALL_LETTERS), "skipped": 0, "failed": 0}
+    cases = {p.stem for p in ALL_LETTERS}  # each real letter is there as .pdf and .txt
+    assert len(cases) == 72 and len(ALL_LETTERS) == 136
+    assert summary(result) == {"done": len(cases), "skipped": 0, "failed": 0}
+    assert f"{len(ALL_LETTERS) - len(cases)} duplicate(s) written once" in result.stderr
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
     written = lines(out)
-    assert len(written) == len(ALL_LETTERS) == 136
+    assert len(written) == len(cases)
     assert (tmp_path / "errors.jsonl").read_text() == ""
     got = {json.loads(line)["source"]["path"]: line for line in written}
-    for letter in ALL_LETTERS:  # each line is exactly what `imr-llm extract` prints, compact
-        assert got[str(letter)] == extract(str(letter)).model_dump_json()
+    assert sorted(Path(p).stem for p in got) == sorted(cases)
+    for path, line in got.items():  # each line is exactly what `imr-llm extract` prints, compact
+        assert line == extract(path).model_dump_json()
+    duplicates = errors(tmp_path / "results.jsonl.duplicates.jsonl")
+    assert len(duplicates) == len(ALL_LETTERS) - len(cases)
+    for record in duplicates:  # the other file of the same letter, pointing at the written one
+        assert Path(record["path"]).stem == Path(record["duplicate_of"]).stem
+        assert record["path"] != record["duplicate_of"] and record["duplicate_of"] in got
+
+
+def test_a_repeat_in_a_later_run_is_also_written_once(tmp_path: Path) -> None:
+    out = tmp_path / "results.jsonl"
+    assert batch(TWO_ITEMS, "--out", out, "--workers", "1").returncode == 0
+    again = batch(TWO_ITEMS.with_suffix(".pdf"), ONE_ITEM, "--out", out, "--workers", "1")
+    assert again.returncode == 0, again.stderr
+    assert summary(again) == {"done": 1, "skipped": 0, "failed": 0}
+    assert [json.loads(line)["source"]["path"] for line in lines(out)] == [
+        str(TWO_ITEMS),
+        str(ONE_ITEM),
+    ]
+    (record,) = errors(tmp_path / "results.jsonl.duplicates.jsonl")
+    assert record["duplicate_of"] == str(TWO_ITEMS)
 
 
 def test_the_cli_default_chunksize_is_the_batch_default() -> None:
