@@ -31,7 +31,7 @@ _AGE_SEX = re.compile(
     re.I,
 )
 _SEX_ONLY = re.compile(
-    r"\b(?:(?:injured\s+worker|patient|claimant|applicant|employee|IW)\s+(?:is|was)\s+an?\s+"
+    r"\b(?:(?:injured\s+worker|patient|claimant|applicant|employee|IW|this)\s+(?:is|was)\s+an?\s+"
     r"(?:(?:\w+[\s-]+){0,3}?)(?P<noun>male|female|man|woman|gentleman|lady)\b|"
     r"\b(?:this|the|an?)\s+(?P<adjective>male|female)\s+(?:injured\s+worker|patient|claimant|"
     r"applicant|employee)\b)",

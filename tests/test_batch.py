@@ -123,7 +123,8 @@ def test_the_cli_default_chunksize_is_the_batch_default() -> None:
 
 
 def test_pool_and_single_process_give_the_same_lines(tmp_path: Path) -> None:
-    letters = [str(p) for p in ALL_LETTERS[:24]]
+    # .txt only: of a letter given as .pdf and .txt, the pool writes whichever is done first
+    letters = [str(p) for p in ALL_LETTERS if p.suffix == ".txt"][:24]
     outputs = []
     for workers in (1, 2):
         out = tmp_path / f"w{workers}.jsonl"
@@ -142,7 +143,7 @@ def test_folders_globs_and_files(tmp_path: Path) -> None:
     (tree / ".hidden").mkdir()
     copy = {
         tree / "a.txt": TWO_ITEMS,
-        tree / "sub" / "b.pdf": LETTERS / "CM16-0213037.pdf",
+        tree / "sub" / "b.pdf": LETTERS / "CM16-0233794.pdf",
         tree / "sub" / "deeper" / "c.TXT": ONE_ITEM,
         tree / ".hidden" / "d.txt": ONE_ITEM,  # hidden folders are not searched
         tmp_path / "globbed" / "e.txt": LETTERS / "CM16-0219557.txt",
@@ -360,7 +361,9 @@ def test_repeats_in_one_run_are_written_once_and_no_resume_appends_all(tmp_path:
 
 @pytest.mark.parametrize("output_format", ["text", "md", "json", "html"])
 def test_csv_and_explanations(tmp_path: Path, output_format: str) -> None:
-    letters = [TWO_ITEMS, LETTERS / "CM16-0213037.pdf", ONE_ITEM, LETTERS / "CM16-0248698.pdf"]
+    other = tmp_path / "CM16-0213037.pdf"  # another letter under the same stem
+    other.write_bytes((LETTERS / "CM16-0219557.pdf").read_bytes())
+    letters = [TWO_ITEMS, other, ONE_ITEM, LETTERS / "CM16-0248698.pdf"]
     out, table, folder = tmp_path / "r.jsonl", tmp_path / "items.csv", tmp_path / "explained"
     result = batch(
         *letters,
@@ -381,7 +384,7 @@ def test_csv_and_explanations(tmp_path: Path, output_format: str) -> None:
     extension = {"text": "txt", "md": "md", "json": "json", "html": "html"}[output_format]
     names = {  # named after the stem; a second letter with the same stem adds its suffix
         f"CM16-0213037.{extension}": TWO_ITEMS,
-        f"CM16-0213037.pdf.{extension}": LETTERS / "CM16-0213037.pdf",
+        f"CM16-0213037.pdf.{extension}": other,
         f"CM17-0015218.{extension}": ONE_ITEM,
         f"CM16-0248698.{extension}": LETTERS / "CM16-0248698.pdf",
     }
@@ -401,7 +404,7 @@ def test_csv_and_explanations(tmp_path: Path, output_format: str) -> None:
         reader = csv.DictReader(handle)
         assert tuple(reader.fieldnames or ()) == CSV_COLUMNS
         rows = list(reader)
-    assert len(rows) == sum(len(d.treatments) for d in results.values()) == 2 + 2 + 1 + 21
+    assert len(rows) == sum(len(d.treatments) for d in results.values()) == 2 + 1 + 1 + 21
     for row in rows:
         determination = results[row["path"]]
         item = determination.treatments[int(row["item"]) - 1]

@@ -240,21 +240,39 @@ _CONCLUSION = re.compile(
 
 def looks_cut_off(rationale: str) -> bool:
     """True only on evidence that the letter stops early: no rationale at all, a word broken at
-    a hyphen, or a last sentence that stops before its conclusion. Not evidence: a complete last
-    sentence without its final period ('... is not medically necessary'), or stray words an
-    extractor moved after the concluding sentence (pdfminer does that with a "$1,500" line)."""
+    a hyphen, or a rationale that stops before the reviewer's conclusion (the request is or is
+    not medically necessary). Not evidence: a last sentence without its final period, stray
+    words an extractor moved to the end (pdfminer does that with a "$1,500" line), or a closing
+    note after the conclusion ('... regarding weaning opioids for this IW')."""
     tail = rationale.rstrip()
-    if not tail or tail.endswith("-"):
+    if not tail or tail.endswith("-") or _UNFINISHED.search(tail) or _broken_last_word(tail):
         return True
-    if _ENDS_SENTENCE.search(tail) or _CONCLUSION.search(tail):
+    return not (_ENDS_SENTENCE.search(tail) or _CONCLUSION.search(tail) or _NECESSITY.search(tail))
+
+
+def _broken_last_word(text: str) -> bool:
+    """The text ends in a piece of a word: one it never uses whole, but that starts a word it
+    does use ('... the reques' in a rationale that says 'requested')."""
+    last = re.search(r"([A-Za-z]{2,})$", text)
+    if not last:
         return False
-    sentences = _SENTENCE_END.split(tail)
-    last_whole = sentences[-2] if len(sentences) >= 2 else ""
-    return not _NECESSITY.search(last_whole)
+    piece = last.group(1).lower()
+    words = set(re.findall(r"[a-z]+", text[: last.start()].lower()))
+    return piece not in words and any(w.startswith(piece) for w in words)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
-_NECESSITY = re.compile(r"\bmedically\s+(?:necessary|appropriate|reasonable)\b", re.I)
+_UNFINISHED = re.compile(
+    r"\b(?:the|a|an|of|to|for|and|or|but|with|in|on|at|by|from|is|are|was|were|be|not|that|"
+    r"which|as|than|versus|if|because|this|these|their|his|her|its)$",
+    re.I,
+)
+"""A last word that cannot end a sentence: the text stops mid-sentence."""
+_NECESSITY = re.compile(
+    r"\bmedically\s+(?:necessary|appropriate|reasonable)\b|\b(?:request|treatment|service)\b"
+    r"[^.]{0,150}?\b(?:is|are)\s+(?:not\s+)?(?:recommended|supported|indicated|warranted|"
+    r"certified|approved)\b",
+    re.I,
+)
 
 
 def count_guideline_blocks(text: str) -> int:
