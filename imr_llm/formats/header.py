@@ -117,16 +117,25 @@ def read_header(region: str) -> tuple[dict[str, str], list[str]]:
     tokens = _tokens(region)
     found: dict[str, str] = {}
     used: set[int] = set()
+    conflicts: set[str] = set()
     for i, token in enumerate(tokens[:-1]):
         after = tokens[i + 1]
         if (
             token.role == "label"
-            and token.name not in found
+            and after.role == "value"
+            and after.name == _kind(token.name)
+            and after.line == token.line
+            and found.get(token.name, after.text) == after.text  # a repeat (a cover page) agrees
+        ):
+            found[token.name] = after.text
+            used.update((i, i + 1))
+        elif (
+            token.role == "label"
             and after.role == "value"
             and after.name == _kind(token.name)
             and after.line == token.line
         ):
-            found[token.name] = after.text
+            conflicts.add(token.name)  # the same label twice (a cover page), two values
             used.update((i, i + 1))
     for kind in ("case", "priority"):  # one value of each in a header: no pairing to doubt
         key = "case_number" if kind == "case" else "priority"
@@ -148,7 +157,13 @@ def read_header(region: str) -> tuple[dict[str, str], list[str]]:
     ]
     paired = {key: parse_numeric_date(text) for key, text in found.items() if _kind(key) == "date"}
     found |= _pair_free_dates(free_labels, free_values, paired)
+    for key in conflicts & set(found):
+        del found[key]
     warnings = [
+        f"{LABEL_NAMES[key]}: the letter gives this label two different values; left empty - "
+        "check it on the letter"
+        for key in sorted(conflicts)
+    ] + [
         f"{LABEL_NAMES[key]}: the date beside this label could not be paired with it for "
         "certain in this text layout; left empty - check it on the letter"
         for key in free_labels
