@@ -26,7 +26,7 @@ _LEAD = re.compile(
     re.I,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z\"])")
-_CUT = re.compile(r"\s*;\s*|\s*,\s*(?:and\s+)?(?![^()]*\))|\s+and\s+(?![^()]*\))")
+_CUT = re.compile(r"\s*;\s*(?:and\s+)?|\s*,\s*(?:and\s+)?(?![^()]*\))|\s+and\s+(?![^()]*\))")
 _ALWAYS_QUALIFIER = re.compile(
     r"^(?:(?:subsequent|initial|sequela)\s+encounter|sequela|unspecified|single\s+episode|"
     r"recurrent|in\s+(?:partial\s+|full\s+)?remission|mild|moderate|severe)$",
