@@ -22,14 +22,9 @@ from typing import Any
 
 from _common import ROOT, machine
 
-from imr_llm.evals.extractors import (
-    EXTRACTORS,
-    ExtractorScore,
-    determination_of,
-    score_extractor,
-    table_rows,
-)
+from imr_llm.evals.extractors import EXTRACTORS, ExtractorScore, score_extractor, table_rows
 from imr_llm.evals.gold import load_gold_dir
+from imr_llm.schema import Determination
 
 LETTERS = ROOT / "evals" / "letters"
 COLUMNS = (
@@ -55,11 +50,7 @@ def versions() -> dict[str, str]:
     return found
 
 
-def fields_of(path: Path, name: str) -> dict[str, Any]:
-    try:
-        got = determination_of(EXTRACTORS[name](path))
-    except Exception:
-        return {}
+def fields_of(got: Determination) -> dict[str, Any]:
     out: dict[str, Any] = {f"case.{k}": v for k, v in got.case.model_dump(mode="json").items()}
     out["decisions"] = [t.decision for t in got.treatments]
     out["requests"] = [" ".join(t.request.split()) for t in got.treatments]
@@ -68,12 +59,13 @@ def fields_of(path: Path, name: str) -> dict[str, Any]:
     return out
 
 
-def disagreements(stems: list[str]) -> list[str]:
+def disagreements(read: dict[str, dict[str, Determination]]) -> list[str]:
     """'<letter> <field>: a=X, b=Y' wherever two extractors give two different non-empty values."""
     found = []
+    stems = sorted({stem for per in read.values() for stem in per})
     for stem in stems:
-        per = {name: fields_of(LETTERS / f"{stem}.pdf", name) for name in EXTRACTORS}
-        for a, b in combinations(EXTRACTORS, 2):
+        per = {name: fields_of(got[stem]) for name, got in read.items() if stem in got}
+        for a, b in combinations(per, 2):
             for field in per[a].keys() & per[b].keys():
                 x, y = per[a][field], per[b][field]
                 if x not in (None, []) and y not in (None, []) and x != y:
@@ -113,13 +105,14 @@ def main() -> None:
     gold = load_gold_dir(ROOT / "evals" / "gold")
     results: list[ExtractorScore] = []
     seconds: dict[str, float] = {}
+    read: dict[str, dict[str, Determination]] = {}
     for name, extract in EXTRACTORS.items():
         started = time.perf_counter()
-        results.append(score_extractor(name, extract, gold, LETTERS))
+        read[name] = {}
+        results.append(score_extractor(name, extract, gold, LETTERS, read[name]))
         seconds[name] = round(time.perf_counter() - started, 1)
     rows = table_rows(results)
-    stems = [g.letter for g in gold if not g.synthetic and (LETTERS / f"{g.letter}.pdf").exists()]
-    disagree = disagreements(stems)
+    disagree = disagreements(read)
     meta = {
         "machine": machine(),
         "versions": versions(),

@@ -259,3 +259,14 @@ def test_a_label_swapped_in_the_header_never_gives_a_wrong_date(stem: str) -> No
     if wrong:
         values = [getattr(result.case, k) for k in HEADER_DATES if getattr(result.case, k)]
         assert values == sorted(values), f"{stem}: {wrong} wrong and out of order"
+
+
+def test_a_label_given_twice_with_two_values_is_left_empty() -> None:
+    cover = "Date of Injury: 10/13/2016\nIMR Case Number: CM16-0213037\n\n"
+    same, _ = read_header(cover + "Case Number: CM16-0213037\nDate of Injury: 10/13/2016\n")
+    assert same["date_of_injury"] == "10/13/2016"
+    header, warnings = read_header(
+        cover + "Case Number: CM16-0213037\nDate of Injury: 10/14/2016\n"
+    )
+    assert "date_of_injury" not in header and header["case_number"] == "CM16-0213037"
+    assert any(w.startswith("Date of Injury: the letter gives this label two") for w in warnings)

@@ -123,8 +123,14 @@ def wrong_header_dates(gold: GoldFile, got: Determination) -> tuple[list[str], i
 
 
 def score_extractor(
-    name: str, extract: Extractor, gold: list[GoldFile], letters: Path
+    name: str,
+    extract: Extractor,
+    gold: list[GoldFile],
+    letters: Path,
+    keep: dict[str, Determination] | None = None,
 ) -> ExtractorScore:
+    """Score one extractor over the gold's real letter PDFs; `keep` collects each letter's
+    determination (letter -> determination) for the caller."""
     result = ExtractorScore(name)
     for g in gold:
         pdf = letters / f"{g.letter}.pdf"
@@ -136,6 +142,8 @@ def score_extractor(
         except Exception as error:  # a failure is a result here, reported per letter
             result.failures.append(f"{g.letter}: {error}")
             continue
+        if keep is not None:
+            keep[g.letter] = got
         result.scores.append(score_letter(g, got, None, ""))
         wrong, missing = wrong_header_dates(g, got)
         result.wrong_dates += wrong

@@ -120,33 +120,26 @@ def read_header(region: str) -> tuple[dict[str, str], list[str]]:
     conflicts: set[str] = set()
     for i, token in enumerate(tokens[:-1]):
         after = tokens[i + 1]
-        if (
-            token.role == "label"
-            and after.role == "value"
-            and after.name == _kind(token.name)
-            and after.line == token.line
-            and found.get(token.name, after.text) == after.text  # a repeat (a cover page) agrees
-        ):
-            found[token.name] = after.text
-            used.update((i, i + 1))
-        elif (
+        if not (
             token.role == "label"
             and after.role == "value"
             and after.name == _kind(token.name)
             and after.line == token.line
         ):
+            continue
+        used.update((i, i + 1))
+        if found.setdefault(token.name, after.text) != after.text:
             conflicts.add(token.name)  # the same label twice (a cover page), two values
-            used.update((i, i + 1))
     for kind in ("case", "priority"):  # one value of each in a header: no pairing to doubt
         key = "case_number" if kind == "case" else "priority"
-        values = [t.text for i, t in enumerate(tokens) if t.role == "value" and t.name == kind]
+        values = [t.text for t in tokens if t.role == "value" and t.name == kind]
         labelled = any(t.role == "label" and t.name == key for t in tokens)
         if key not in found and labelled and len(set(values)) == 1:
             found[key] = values[0]
     free_labels = list(
         dict.fromkeys(
             t.name
-            for i, t in enumerate(tokens)
+            for t in tokens
             if t.role == "label" and _kind(t.name) == "date" and t.name not in found
         )
     )
