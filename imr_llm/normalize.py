@@ -41,7 +41,7 @@ _CHAR_MAP = str.maketrans(
 )
 
 # Word parts that are real hyphenated prefixes in these letters: keep the hyphen when joining.
-_KEEP_HYPHEN_PREFIXES = frozenset(
+KEEP_HYPHEN_PREFIXES = frozenset(
     [
         "anti",
         "non",
@@ -114,7 +114,7 @@ def _join_hyphen_breaks(text: str) -> str:
         joined_up_to = match.end()
         left = text[left_start:start]
         end = "\n" if "\n" in brk else ""
-        keep = left.lower() in _KEEP_HYPHEN_PREFIXES or len(left) <= 2
+        keep = left.lower() in KEEP_HYPHEN_PREFIXES or len(left) == 1
         if not keep and _is_hyphenation_point(left, right):
             return f"{right}{end}"
         return f"-{right}{end}"

@@ -7,8 +7,9 @@ from datetime import date
 
 from imr_llm.categories import categorize
 from imr_llm.citations import parse_citations
-from imr_llm.dates import safe_date
+from imr_llm.dates import HEADER_DATE_ORDER, out_of_order, parse_numeric_date
 from imr_llm.denials import link_goes_with
+from imr_llm.diagnoses import diagnoses
 from imr_llm.formats import ParsedLetter, RawItem
 from imr_llm.normalize import collapse_ws
 from imr_llm.rationale import read_rationale
@@ -22,14 +23,23 @@ from imr_llm.schema import (
     Source,
     Treatment,
 )
+from imr_llm.specialties import canonical_specialties
 from imr_llm.states import parse_states
 
-_DATE_NUMERIC = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{2,4})")
 _AGE_SEX = re.compile(
     r"\b(\d{1,3})[\s-]*(?:year|yr)s?[\s-]*old\s+(?:\w+\s+){0,2}?"
     r"(male|female|man|woman|gentleman|lady|boy|girl)\b",
     re.I,
 )
+_SEX_ONLY = re.compile(
+    r"\b(?:(?:injured\s+worker|patient|claimant|applicant|employee|IW|this)\s+(?:is|was)\s+an?\s+"
+    r"(?:(?:\w+[\s-]+){0,3}?)(?P<noun>male|female|man|woman|gentleman|lady)\b|"
+    r"\b(?:this|the|an?)\s+(?P<adjective>male|female)\s+(?:injured\s+worker|patient|claimant|"
+    r"applicant|employee)\b)",
+    re.I,
+)
+"""Sex stated without an age: 'The injured worker is a female who sustained ...', 'this female
+patient'."""
 _AGE_ONLY = re.compile(
     r"\b(?:aged?|age\s+of)\s+(\d{1,3})\b|\b(\d{1,3})[\s-]*(?:year|yr)s?[\s-]*old\b", re.I
 )
@@ -43,20 +53,6 @@ _SEX_WORDS: dict[str, Sex] = {
     "lady": "female",
     "girl": "female",
 }
-_DIAGNOSIS_INTRO = re.compile(
-    r"\bdiagnos(?:e|i)s\s+(?:that\s+)?(?:of|include[sd]?|including|are|is|were|was)\b"
-    r"(?:\s+(?:documented|listed|noted)\s+as)?\s*:?|"
-    r"\bdiagnos(?:is|es)\s+(?:of|as)\b|"
-    r"\bdiagnosed\s+(?:as\s+having|with|as)\b|"
-    r"\b(?:being\s+treated|undergoing\s+treatment|treated)\s+for\b(?:\s+(?:the\s+)?"
-    r"diagnos[ie]s\s+of\b)?",
-    re.I,
-)
-_QUALIFIER = re.compile(
-    r"^(?:(?:subsequent|initial)\s+encounter|unspecified|(?:right|left|bilateral)"
-    r"(?:\s+(?:arm|leg|side|shoulder|knee|hip|wrist|hand|ankle|foot|elbow))?|fascia\b.*)$",
-    re.I,
-)
 _DOS = re.compile(
     r"\b(?:DOS|date\s+of\s+service)\s*:?\s*(?P<dates>(?:\d{1,2}[/-]\d{1,2}[/-]\d{2,4}"
     r"(?:\s*(?:,|and|-|to|through|&)\s*)?)+)",
@@ -66,53 +62,13 @@ _DOS = re.compile(
 
 def parse_date(value: str | None) -> date | None:
     """'11/09/2016', '11-9-16' -> date; None for anything that is not a real date."""
-    if not value:
-        return None
-    match = _DATE_NUMERIC.search(value)
-    if not match:
-        return None
-    month, day, year = (int(g) for g in match.groups())
-    return safe_date(year, month, day)
+    return parse_numeric_date(value)
 
 
 def _priority(value: str | None) -> Priority | None:
     if not value:
         return None
     return "expedited" if value.strip().lower() in {"expedited", "urgent"} else "standard"
-
-
-def _split_list(text: str) -> list[str]:
-    parts = [p.strip(" \"'.:") for p in re.split(r";|,(?![^()]*\))", text)]
-    out: list[str] = []
-    for part in filter(None, parts):
-        if out and _QUALIFIER.match(part):
-            out[-1] = f"{out[-1]}, {part}"
-            continue
-        left, sep, right = part.rpartition(" and ")
-        if sep and len(left.split()) >= 2 and len(right.split()) >= 2:
-            out.extend([left.strip(), right.strip()])
-        else:
-            out.append(re.sub(r"^and\s+", "", part))
-    return out
-
-
-def _diagnoses(summary: str) -> list[str]:
-    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", summary):
-        intro = _DIAGNOSIS_INTRO.search(sentence)
-        if not intro or re.search(r"diagnostic", sentence[: intro.start()], re.I):
-            continue
-        listed = sentence[intro.end() :].strip().rstrip(".")
-        listed = re.sub(
-            r"^(?:the\s+)?(?:diagnos[ie]s\s+of\s+)?(?:documented\s+(?:is\s+|as\s+)?)?"
-            r"(?:(?:the\s+)?following\s+[^:]{0,40}:\s*)?",
-            "",
-            listed,
-            flags=re.I,
-        )
-        items = [re.sub(r"^(?:a|an|the)\s+", "", d, flags=re.I) for d in _split_list(listed)]
-        if items:
-            return items
-    return []
 
 
 # Specialty names that contain "and": never split there.
@@ -145,7 +101,10 @@ def _patient(summary: str) -> Patient:
         only = _AGE_ONLY.search(flat)
         if only:
             age = int(only.group(1) or only.group(2))
-    return Patient(age=age if age and 0 < age < 120 else None, sex=sex, diagnoses=_diagnoses(flat))
+        stated = _SEX_ONLY.search(flat)
+        if stated:
+            sex = _SEX_WORDS[(stated.group("noun") or stated.group("adjective")).lower()]
+    return Patient(age=age if age and 0 < age < 120 else None, sex=sex, diagnoses=diagnoses(flat))
 
 
 def _dates_of_service(*texts: str) -> list[date]:
@@ -183,26 +142,41 @@ def _treatment(item: RawItem, text: str) -> Treatment:
     )
 
 
+def _case(header: dict[str, str]) -> tuple[Case, list[str]]:
+    """The header fields, with every date that breaks the process order left empty (a wrong
+    date is worse than none) and a warning naming its label."""
+    dates = {key: parse_date(header.get(key)) for key, _ in HEADER_DATE_ORDER}
+    dropped = out_of_order(dates)
+    warnings = [
+        f"{reason}: left empty - check this date on the letter" for reason in dropped.values()
+    ]
+    for key in dropped:
+        dates[key] = None
+    case = Case(
+        case_number=header.get("case_number"),
+        date_assigned=dates["date_assigned"],
+        decision_date=dates["decision_date"],
+        date_of_injury=dates["date_of_injury"],
+        ur_denial_date=dates["ur_denial_date"],
+        application_received=dates["application_received"],
+        priority=_priority(header.get("priority")),
+    )
+    return case, warnings
+
+
 def build_determination(
     parsed: ParsedLetter, *, sha256: str, path: str | None, warnings: list[str]
 ) -> Determination:
-    header = parsed.header
+    case, date_warnings = _case(parsed.header)
     return Determination(
         source=Source(format=parsed.format, sha256=sha256, path=path),
-        case=Case(
-            case_number=header.get("case_number"),
-            date_assigned=parse_date(header.get("date_assigned")),
-            decision_date=parse_date(header.get("decision_date")),
-            date_of_injury=parse_date(header.get("date_of_injury")),
-            ur_denial_date=parse_date(header.get("ur_denial_date")),
-            application_received=parse_date(header.get("application_received")),
-            priority=_priority(header.get("priority")),
-        ),
+        case=case,
         reviewer=Reviewer(
             licensed_states=parse_states(parsed.licensure),
-            specialties=_specialties(parsed.specialty),
+            specialties=canonical_specialties(_specialties(parsed.specialty)),
+            specialties_as_written=_specialties(parsed.specialty),
         ),
         patient=_patient(parsed.summary),
         treatments=link_goes_with([_treatment(item, parsed.text) for item in parsed.items]),
-        warnings=[*warnings, *parsed.warnings],
+        warnings=[*warnings, *parsed.warnings, *date_warnings],
     )

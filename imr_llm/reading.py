@@ -157,6 +157,11 @@ def _read_images(path: str) -> Letter | None:
     return None
 
 
+def letter_from_scan(data: bytes, name: str) -> Letter:
+    """A PDF with no text layer (a scan), read by OCR."""
+    return _ocr_letter(ocr_pages(pdf_pages(data, name), name), None)
+
+
 def read_letter(path: str) -> Letter:
     """Read one letter. Raises InputError with a one-line reason for anything unreadable."""
     name = "stdin" if path == "-" else path

@@ -73,7 +73,13 @@ class Case(_Model):
 
 class Reviewer(_Model):
     licensed_states: list[str] = Field(default_factory=list)
-    specialties: list[str] = Field(default_factory=list)
+    specialties: list[str] = Field(
+        default_factory=list,
+        description="One canonical spelling per specialty (imr_llm.specialties), for counting",
+    )
+    specialties_as_written: list[str] = Field(
+        default_factory=list, description="The specialties as the letter spells them"
+    )
 
 
 class Patient(_Model):

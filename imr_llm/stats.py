@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from imr_llm.citations import distinct_sources
+from imr_llm.duplicates import LetterKey, is_synthetic, letter_key
 from imr_llm.errors import ImrError, InputError, UsageError
 from imr_llm.schema import Citation, Determination, Treatment
+from imr_llm.specialties import canonical_specialties
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -96,6 +98,10 @@ class Summary(_Rates):
     formats: tuple[tuple[str, int], ...]
     breakdowns: tuple[Breakdown, ...]
     source: InputReport = field(default_factory=lambda: InputReport(path="-"))
+    duplicates: int = 0
+    """Letters left out: the same case (number and decisions) as a letter already counted."""
+    synthetic: int = 0
+    """Letters left out: synthetic letters the team wrote (file name SYN-*)."""
 
 
 # --- reading the file ---------------------------------------------------------------------------
@@ -157,7 +163,7 @@ def read_results(path: Path) -> Summary:
         _open_checked(path)
         log = _LineLog()
         summary = compute(_stream(path, log))
-        if summary.letters == 0:
+        if summary.letters + summary.duplicates + summary.synthetic == 0:
             single = _whole_file(path)
             if single is not None:
                 log = _LineLog()
@@ -170,7 +176,7 @@ def read_results(path: Path) -> Summary:
         first_skipped=log.first_skipped,
         partial_line=log.partial_line,
     )
-    if summary.letters == 0:
+    if summary.letters + summary.duplicates + summary.synthetic == 0:
         raise InputError(f"{path} holds no Determination JSON: {_skip_text(report)}; {HOW_TO_MAKE}")
     return replace(summary, source=report)
 
@@ -218,8 +224,8 @@ def _claims_sources(_: Determination, item: Treatment) -> list[str]:
 
 
 def _specialties(letter: Determination, _: Treatment) -> list[str]:
-    names = [" ".join(s.split()) for s in letter.reviewer.specialties if s.strip()]
-    return list(dict.fromkeys(names)) or ["unknown"]
+    # Canonical again: results written before specialties were normalised merge too.
+    return canonical_specialties(letter.reviewer.specialties) or ["unknown"]
 
 
 def _year(letter: Determination, _: Treatment) -> list[str]:
@@ -309,6 +315,9 @@ def _order(rows: Iterable[Row], chronological: bool) -> tuple[Row, ...]:
 class _Tally:
     letters: int = 0
     empty: int = 0
+    duplicates: int = 0
+    synthetic: int = 0
+    seen: set[LetterKey] = field(default_factory=set)
     formats: dict[str, int] = field(default_factory=dict)
     total: _Counts = field(default_factory=_Counts)
     tables: dict[str, dict[str, _Counts]] = field(
@@ -316,6 +325,17 @@ class _Tally:
     )
 
     def add(self, letter: Determination) -> None:
+        """Count a letter once per case: a synthetic letter or a repeat of a counted case is
+        only noted."""
+        if is_synthetic(letter):
+            self.synthetic += 1
+            return
+        key = letter_key(letter)
+        if key is not None and key in self.seen:
+            self.duplicates += 1
+            return
+        if key is not None:
+            self.seen.add(key)
         index = self.letters
         self.letters += 1
         self.empty += not letter.treatments
@@ -350,6 +370,8 @@ class _Tally:
             letters_without_items=self.empty,
             formats=formats,
             breakdowns=breakdowns,
+            duplicates=self.duplicates,
+            synthetic=self.synthetic,
         )
 
 
@@ -396,7 +418,20 @@ def overall_rows(summary: Summary) -> list[tuple[str, str]]:
     ]
     if summary.source.skipped or summary.source.partial_line is not None:
         rows.append(("input lines skipped", _skip_text(summary.source)))
+    rows.append(("left out: duplicates", str(summary.duplicates)))
+    rows.append(("left out: synthetic letters", str(summary.synthetic)))
     return rows
+
+
+def left_out_message(summary: Summary) -> str | None:
+    """One line for stderr about the letters not counted, or None when none was left out."""
+    if not summary.duplicates and not summary.synthetic:
+        return None
+    return (
+        f"imr-llm: stats: counted {summary.letters} cases; left out {summary.duplicates} "
+        f"duplicate letter(s) (same case number and decisions as one counted) and "
+        f"{summary.synthetic} synthetic letter(s) (SYN-*)"
+    )
 
 
 # --- console ------------------------------------------------------------------------------------

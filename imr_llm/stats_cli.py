@@ -29,7 +29,10 @@ def stats_command(
         Path | None, typer.Option("--md", help="Also write the tables as Markdown here.")
     ] = None,
 ) -> None:
-    """Counts and uphold/overturn rates by category, guideline source, specialty and year."""
+    """Counts and uphold/overturn rates by category, guideline source, specialty and year.
+
+    Counts cases, not files: a letter given twice (same case number and decisions) and
+    synthetic letters (SYN-*) are left out, and the counts of both are reported."""
     from imr_llm import stats
     from imr_llm.cli import _fail
     from imr_llm.errors import ImrError
@@ -39,6 +42,9 @@ def stats_command(
         message = stats.skipped_message(summary.source)
         if message:
             typer.echo(message, err=True)
+        left_out = stats.left_out_message(summary)
+        if left_out:
+            typer.echo(left_out, err=True)
         stats.render_table(summary)
         if markdown is not None:
             stats.write_text(markdown, stats.render_markdown(summary))

@@ -77,19 +77,45 @@ def errors(path: Path) -> list[dict[str, Any]]:
 # --- every real letter -----------------------------------------------------------------------
 
 
-def test_every_letter_txt_and_pdf_in_one_run(tmp_path: Path) -> None:
+def test_every_letter_txt_and_pdf_in_one_run_each_case_written_once(tmp_path: Path) -> None:
     out = tmp_path / "results.jsonl"
     result = batch(LETTERS, "--out", out, "--workers", "2")
     assert result.returncode == 0, result.stderr
-    assert summary(result) == {"done": len(ALL_LETTERS), "skipped": 0, "failed": 0}
+    # Each real letter is there as .pdf and .txt, and three as a worker's copy (SYN-COPY-*).
+    copies = [p for p in ALL_LETTERS if p.stem.startswith("SYN-COPY-")]
+    cases = {p.stem for p in ALL_LETTERS} - {p.stem for p in copies}
+    assert len(cases) == 72 and len(ALL_LETTERS) == 136 + len(copies)
+    assert summary(result) == {"done": len(cases), "skipped": 0, "failed": 0}
+    assert f"{len(ALL_LETTERS) - len(cases)} duplicate(s) written once" in result.stderr
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
-    written = lines(out)
-    assert len(written) == len(ALL_LETTERS) == 136
+    written = [json.loads(line) for line in lines(out)]
+    assert len(written) == len(cases)
+    numbers = [d["case"]["case_number"] for d in written if d["case"]["case_number"]]
+    assert len(numbers) == len(set(numbers)) == len(cases) - 2  # the two seeds have none
     assert (tmp_path / "errors.jsonl").read_text() == ""
-    got = {json.loads(line)["source"]["path"]: line for line in written}
-    for letter in ALL_LETTERS:  # each line is exactly what `imr-llm extract` prints, compact
-        assert got[str(letter)] == extract(str(letter)).model_dump_json()
+    for line in lines(out):  # each line is exactly what `imr-llm extract` prints, compact
+        assert line == extract(json.loads(line)["source"]["path"]).model_dump_json()
+    duplicates = errors(tmp_path / "results.jsonl.duplicates.jsonl")
+    assert len(duplicates) == len(ALL_LETTERS) - len(cases)
+    kept = {d["source"]["path"]: d["case"]["case_number"] for d in written}
+    for record in duplicates:  # another file of the same letter, pointing at the written one
+        assert record["path"] != record["duplicate_of"]
+        assert kept[record["duplicate_of"]] == record["case_number"]
+
+
+def test_a_repeat_in_a_later_run_is_also_written_once(tmp_path: Path) -> None:
+    out = tmp_path / "results.jsonl"
+    assert batch(TWO_ITEMS, "--out", out, "--workers", "1").returncode == 0
+    again = batch(TWO_ITEMS.with_suffix(".pdf"), ONE_ITEM, "--out", out, "--workers", "1")
+    assert again.returncode == 0, again.stderr
+    assert summary(again) == {"done": 1, "skipped": 0, "failed": 0}
+    assert [json.loads(line)["source"]["path"] for line in lines(out)] == [
+        str(TWO_ITEMS),
+        str(ONE_ITEM),
+    ]
+    (record,) = errors(tmp_path / "results.jsonl.duplicates.jsonl")
+    assert record["duplicate_of"] == str(TWO_ITEMS)
 
 
 def test_the_cli_default_chunksize_is_the_batch_default() -> None:
@@ -100,7 +126,8 @@ def test_the_cli_default_chunksize_is_the_batch_default() -> None:
 
 
 def test_pool_and_single_process_give_the_same_lines(tmp_path: Path) -> None:
-    letters = [str(p) for p in ALL_LETTERS[:24]]
+    # .txt only: of a letter given as .pdf and .txt, the pool writes whichever is done first
+    letters = [str(p) for p in ALL_LETTERS if p.suffix == ".txt"][:24]
     outputs = []
     for workers in (1, 2):
         out = tmp_path / f"w{workers}.jsonl"
@@ -119,7 +146,7 @@ def test_folders_globs_and_files(tmp_path: Path) -> None:
     (tree / ".hidden").mkdir()
     copy = {
         tree / "a.txt": TWO_ITEMS,
-        tree / "sub" / "b.pdf": LETTERS / "CM16-0213037.pdf",
+        tree / "sub" / "b.pdf": LETTERS / "CM16-0233794.pdf",
         tree / "sub" / "deeper" / "c.TXT": ONE_ITEM,
         tree / ".hidden" / "d.txt": ONE_ITEM,  # hidden folders are not searched
         tmp_path / "globbed" / "e.txt": LETTERS / "CM16-0219557.txt",
@@ -356,7 +383,9 @@ def test_repeats_in_one_run_are_written_once_and_no_resume_appends_all(tmp_path:
 
 @pytest.mark.parametrize("output_format", ["text", "md", "json", "html"])
 def test_csv_and_explanations(tmp_path: Path, output_format: str) -> None:
-    letters = [TWO_ITEMS, LETTERS / "CM16-0213037.pdf", ONE_ITEM, LETTERS / "CM16-0248698.pdf"]
+    other = tmp_path / "CM16-0213037.pdf"  # another letter under the same stem
+    other.write_bytes((LETTERS / "CM16-0219557.pdf").read_bytes())
+    letters = [TWO_ITEMS, other, ONE_ITEM, LETTERS / "CM16-0248698.pdf"]
     out, table, folder = tmp_path / "r.jsonl", tmp_path / "items.csv", tmp_path / "explained"
     result = batch(
         *letters,
@@ -377,7 +406,7 @@ def test_csv_and_explanations(tmp_path: Path, output_format: str) -> None:
     extension = {"text": "txt", "md": "md", "json": "json", "html": "html"}[output_format]
     names = {  # named after the stem; a second letter with the same stem adds its suffix
         f"CM16-0213037.{extension}": TWO_ITEMS,
-        f"CM16-0213037.pdf.{extension}": LETTERS / "CM16-0213037.pdf",
+        f"CM16-0213037.pdf.{extension}": other,
         f"CM17-0015218.{extension}": ONE_ITEM,
         f"CM16-0248698.{extension}": LETTERS / "CM16-0248698.pdf",
     }
@@ -397,7 +426,7 @@ def test_csv_and_explanations(tmp_path: Path, output_format: str) -> None:
         reader = csv.DictReader(handle)
         assert tuple(reader.fieldnames or ()) == CSV_COLUMNS
         rows = list(reader)
-    assert len(rows) == sum(len(d.treatments) for d in results.values()) == 2 + 2 + 1 + 21
+    assert len(rows) == sum(len(d.treatments) for d in results.values()) == 2 + 1 + 1 + 21
     for row in rows:
         determination = results[row["path"]]
         item = determination.treatments[int(row["item"]) - 1]

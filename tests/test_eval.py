@@ -79,7 +79,7 @@ def test_offline_run_scores_every_field(offline_run: dict[str, Any]) -> None:
     assert real["treatments.found"]["score"] == 1.0
     run = offline_run["run"]
     assert run["engine"] == "offline" and run["schema_version"] == "1.1"
-    assert run["real_letters"] == 66 and run["synthetic_letters"] == 6
+    assert run["real_letters"] == 66 and run["synthetic_letters"] == 9  # 6 layouts, 3 copies
     assert {"seconds", "requests", "prompt_tokens", "cost_usd", "prompts"} <= run.keys()
 
 

@@ -120,17 +120,17 @@ def test_labels_before_values_layout_from_pdfminer() -> None:
 
 
 def test_header_pairs_values_when_all_labels_come_first() -> None:
-    from imr_llm.formats.common import parse_header_table
+    from imr_llm.formats.header import parse_header_table
 
     region = (
         "Case Number:\nDate Assigned:\nDecision Date:\nPriority:\n"
-        "CM17-0000001\n01/02/2017\n02/03/2017\nExpedited\n"
+        "CM17-0000001\n01/09/2017\n02/03/2017\nExpedited\n"
         "12/31/2016\nDate of Injury:\nUR Denial Date: 01/01/2017\n01/05/2017\n"
         "Application\nReceived:\n"
     )
     assert parse_header_table(region) == {
         "case_number": "CM17-0000001",
-        "date_assigned": "01/02/2017",
+        "date_assigned": "01/09/2017",
         "decision_date": "02/03/2017",
         "priority": "Expedited",
         "date_of_injury": "12/31/2016",

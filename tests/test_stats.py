@@ -17,6 +17,7 @@ import pytest
 from conftest import CHROMIUM, GOLD, LETTERS, ROOT, chromium, load_gold, real_letter_stems, run_cli
 
 from imr_llm.schema import Case, Decision, Determination, Reviewer, Source, Treatment
+from imr_llm.specialties import canonical_specialties
 from imr_llm.stats import Breakdown, Row, Summary, compute, read_results, render_markdown
 
 CHART_TITLES = (
@@ -130,9 +131,15 @@ def test_reviewer_specialties_match_gold(summary: Summary, gold: list[dict[str, 
     expected = _gold_rows(
         (letter["letter"], specialty, item["decision"])
         for letter, item in _items(gold)
-        for specialty in (letter["reviewer"]["specialties"] or ["unknown"])
+        for specialty in (canonical_specialties(letter["reviewer"]["specialties"]) or ["unknown"])
     )
     assert _stats_rows(summary, "specialty") == expected
+    # one row per specialty, however the letters spell it (gold keeps the letter's spelling)
+    rows = set(_stats_rows(summary, "specialty"))
+    assert "Orthopedic Surgery" in rows and "Orthopaedic Surgery" not in rows
+    assert "Chiropractic" in rows and "Chiropractor" not in rows
+    assert "Physical Medicine and Rehabilitation" in rows
+    assert "Physical Medicine & Rehabilitation" not in rows
 
 
 def test_years_match_gold(summary: Summary, gold: list[dict[str, Any]]) -> None:

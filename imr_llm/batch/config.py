@@ -45,6 +45,11 @@ class BatchConfig:
     def errors_path(self) -> Path:
         return self.errors or self.out.with_name("errors.jsonl")
 
+    @property
+    def duplicates_path(self) -> Path:
+        """Letters left out as repeats of an earlier one: `<out>.duplicates.jsonl`."""
+        return self.out.with_name(self.out.name + ".duplicates.jsonl")
+
 
 @dataclass
 class BatchSummary:
@@ -57,10 +62,12 @@ class BatchSummary:
     cache_hits: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    """(path, path of the same letter written earlier): left out, not written again."""
 
     @property
     def letters(self) -> int:
-        return self.done + self.skipped + self.failed
+        return self.done + self.skipped + self.failed + len(self.duplicates)
 
     @property
     def rate(self) -> float:
@@ -79,6 +86,11 @@ def summary_line(summary: BatchSummary, config: BatchConfig, engine: str) -> str
         f"imr-llm: batch: {summary.done} done, {summary.skipped} skipped (already in "
         f"{config.out}), {failed}; {summary.seconds:.1f} s, {summary.rate:.1f} letters/s"
     )
+    if summary.duplicates:
+        line += (
+            f"; {len(summary.duplicates)} duplicate(s) written once (same case number and "
+            f"decisions; see {config.duplicates_path})"
+        )
     if engine == "openai":
         line += (
             f"; {summary.requests} requests, {summary.cache_hits} of {summary.done} letters "

@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from imr_llm.batch.config import BatchConfig, BatchSummary
 from imr_llm.batch.letters import CSV_COLUMNS, Failure, Outcome, already_done, describe
+from imr_llm.duplicates import FirstSeen, duplicate_record
 from imr_llm.errors import ImrError
 
 _SHA256_KEY = re.compile(rb'"sha256":"([0-9a-f]{64})"')
@@ -154,6 +155,13 @@ class Sink:
             self.csv = csv.writer(table)
             if table.tell() == 0:
                 self.csv.writerow(CSV_COLUMNS)
+        self.first_seen = FirstSeen()  # the same letter given twice is written once
+        if config.resume and config.out.is_file():
+            with config.out.open("rb") as earlier:
+                self.first_seen.load_lines(earlier)
+        self.duplicates = _open_append(config.duplicates_path, "\n")
+        self.duplicates.truncate(0)
+        self._files.append((self.duplicates, config.duplicates_path))
         self.out = _open_append(config.out, "\n")
         self._files.append((self.out, config.out))
         if config.explanations is not None:
@@ -169,6 +177,9 @@ class Sink:
             self.config.resume, outcome.sha256, self.done
         ):
             self.summary.skipped += 1
+        elif repeat := self.first_seen.repeat_of(outcome.path, outcome.line):
+            self.summary.duplicates.append((outcome.path, repeat[1] or "?"))
+            self.duplicates.write(duplicate_record(outcome.path, repeat[1], repeat[0]) + "\n")
         else:
             self._write(outcome)
 

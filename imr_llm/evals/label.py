@@ -25,7 +25,10 @@ def draft_gold(letter_path: Path) -> dict[str, Any]:
         "notes": "UNCHECKED DRAFT - the scorer refuses this file until a person checks it",
         "format": determination.source.format,
         "case": determination.case.model_dump(mode="json"),
-        "reviewer": determination.reviewer.model_dump(mode="json"),
+        "reviewer": {  # gold keeps the letter's spelling of specialties
+            "licensed_states": determination.reviewer.licensed_states,
+            "specialties": determination.reviewer.specialties_as_written,
+        },
         "patient": determination.patient.model_dump(mode="json"),
         "treatments": [
             {

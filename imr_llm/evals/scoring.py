@@ -13,11 +13,13 @@ from typing import Any
 
 from imr_llm.citations import distinct_sources
 from imr_llm.evals import comparators as cmp
+from imr_llm.evals.diagnoses import score_diagnoses
 from imr_llm.evals.gold import GoldFile, GoldTreatment
 from imr_llm.evals.rationale_scoring import score_reasons, score_roles
 from imr_llm.explain import readable_text
 from imr_llm.explain.grounding import outcome_problem, reading_grade, ungrounded_numbers
 from imr_llm.schema import Determination, Explanation, Treatment
+from imr_llm.specialties import canonical_specialties
 
 ALIGN_THRESHOLD = 60.0
 """Request similarity (rapidfuzz) below which a gold item and an output item are not paired."""
@@ -124,7 +126,11 @@ def score_letter(
     )
     result.record(
         "reviewer.specialties",
-        cmp.list_f1(gold.reviewer.specialties, determination.reviewer.specialties, fuzzy=True),
+        cmp.list_f1(
+            canonical_specialties(gold.reviewer.specialties),  # gold keeps the letter's spelling
+            determination.reviewer.specialties,
+            fuzzy=True,
+        ),
         gold.reviewer.specialties,
         determination.reviewer.specialties,
     )
@@ -146,6 +152,7 @@ def score_letter(
         gold.patient.diagnoses,
         determination.patient.diagnoses,
     )
+    score_diagnoses(result, gold.patient.diagnoses, determination.patient.diagnoses)
     _score_treatments(result, gold, determination, explanation)
     if explanation is not None:
         _score_explanation(result, gold, determination, explanation, letter_text)

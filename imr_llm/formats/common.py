@@ -10,68 +10,6 @@ from imr_llm.formats.parsed import RawItem
 from imr_llm.normalize import collapse_ws
 from imr_llm.schema import Decision
 
-# --- header table -----------------------------------------------------------------------------
-
-HEADER_LABELS: dict[str, str] = {
-    "case_number": r"(?:IMR\s+)?Case\s+Number",
-    "date_assigned": r"Date\s+Assigned",
-    "date_of_injury": r"Date\s+of\s+Injury",
-    "decision_date": r"Decision\s+Date",
-    "ur_denial_date": r"UR\s+Denial\s+Date",
-    "priority": r"Priority",
-    "application_received": r"Application\s+Received(?:\s+Date)?",
-}
-_LABEL_KIND = {"case_number": "case", "priority": "priority"}
-_VALUE_PATTERNS = {
-    "case": r"\b[A-Z]{2}\d{2}-\d{5,8}\b",
-    "date": r"\b\d{1,2}/\d{1,2}/\d{2,4}\b",
-    "priority": r"\b(?:Standard|Expedited|Regular|Urgent)\b",
-}
-_TOKEN = re.compile(
-    "|".join(
-        [f"(?P<label_{key}>{pattern})\\s*:" for key, pattern in HEADER_LABELS.items()]
-        + [f"(?P<value_{kind}>{pattern})" for kind, pattern in _VALUE_PATTERNS.items()]
-    ),
-    re.IGNORECASE,
-)
-
-
-def parse_header_table(region: str) -> dict[str, str]:
-    """Pair header labels with values, even when an extractor emits all labels, then all values.
-
-    A label takes the value right after it when that value has the label's kind (case number,
-    date, priority word); labels left over take the left-over values of their kind in order.
-    """
-    tokens: list[tuple[str, str, str]] = []  # (label|value, key-or-kind, text)
-    for match in _TOKEN.finditer(region):
-        group = match.lastgroup or ""
-        role, _, name = group.partition("_")
-        tokens.append((role, name, match.group(group)))
-    found: dict[str, str] = {}
-    claimed: set[int] = set()
-    for i, (role, key, _) in enumerate(tokens):
-        if role != "label" or key in found or i + 1 >= len(tokens):
-            continue
-        next_role, next_kind, next_text = tokens[i + 1]
-        if next_role == "value" and next_kind == _LABEL_KIND.get(key, "date"):
-            found[key] = next_text
-            claimed.add(i + 1)
-    labels_left = [key for role, key, _ in tokens if role == "label" and key not in found]
-    values_left = [
-        (kind, text)
-        for i, (role, kind, text) in enumerate(tokens)
-        if role == "value" and i not in claimed
-    ]
-    for key in dict.fromkeys(labels_left):
-        kind = _LABEL_KIND.get(key, "date")
-        for j, (value_kind, text) in enumerate(values_left):
-            if value_kind == kind:
-                found[key] = text
-                del values_left[j]
-                break
-    return found
-
-
 # --- credentials --------------------------------------------------------------------------------
 
 _LABELED_LINE = r"^[ \t]*{label}[ \t]*:[ \t]*(?P<value>.*(?:\n(?![ \t]*\n)(?![ \t]*(?-i:[A-Z][A-Z ,()&/]{{6,}})$)(?!.*:).*)*)"
@@ -148,7 +86,17 @@ _MODIFIED_PATTERNS = [
         re.I,
     ),
 ]
-_RETRO_PREFIX = re.compile(r"^\s*Retro(?:spective)?\s*(?:request)?\s*[:\-]\s*", re.I)
+_RETRO_PREFIX = re.compile(
+    r"^\s*Retro(?:spective(?:ly)?)?(?:\s+request(?:\s+for)?)?(?:\s*[:\-]\s*|\s+(?=\S))", re.I
+)
+"""'Retrospective: X', 'Retro - X', 'Retrospective X, per 12/07/2016 order', 'Retrospective
+request for X': the item is care already given; the word is dropped from the request."""
+_RETRO_WORD = re.compile(r"\bretro(?:spective(?:ly)?)?\b|\bDOS\b|\bdate\s+of\s+service\b", re.I)
+
+
+def split_retrospective(header: str) -> tuple[bool, str]:
+    """(is the item retrospective, the request without a leading 'Retrospective')."""
+    return bool(_RETRO_WORD.search(header)), _RETRO_PREFIX.sub("", header, count=1)
 
 
 @dataclass
@@ -245,8 +193,7 @@ def find_decision_items(text: str, section_start: int) -> list[RawItem]:
         body_end = starts[i + 1] if i + 1 < len(decisions) else len(text)
         body = text[match.end() : body_end]
         parts = body_parts(body)
-        retrospective = bool(_RETRO_PREFIX.match(header))
-        header = _RETRO_PREFIX.sub("", header)
+        retrospective, header = split_retrospective(header)
         request, original, authorized = _split_modified(header)
         rationale = parts.get("rationale", "")
         rationale_pos = text.find(rationale, match.end()) if rationale else -1
@@ -276,13 +223,56 @@ def check_complete(items: list[RawItem], expected_blocks: int) -> None:
             f"{len(items)} readable decisions; the letter may be damaged or cut off - "
             "check the file against the original letter"
         )
-    if items:
-        last = items[-1]
-        if not last.rationale or not _ENDS_SENTENCE.search(last.rationale.strip()):
-            raise LetterParseError(
-                f"the letter stops in the middle of item {len(items)} ({last.request!r}); "
-                "it looks cut off - get the complete letter"
-            )
+    if items and looks_cut_off(items[-1].rationale):
+        raise LetterParseError(
+            f"the letter stops in the middle of item {len(items)} ({items[-1].request!r}); "
+            "it looks cut off - get the complete letter"
+        )
+
+
+_CONCLUSION = re.compile(
+    r"\b(?:medically\s+(?:necessary|appropriate)|(?:recommended|supported|indicated|warranted|"
+    r"appropriate|established|necessary)(?:\s+(?:at\s+this\s+time|for\s+this\s+(?:patient|"
+    r"injured\s+worker|claimant)|in\s+this\s+case))?)\W*$",
+    re.I,
+)
+
+
+def looks_cut_off(rationale: str) -> bool:
+    """True only on evidence that the letter stops early: no rationale at all, a word broken at
+    a hyphen, or a rationale that stops before the reviewer's conclusion (the request is or is
+    not medically necessary). Not evidence: a last sentence without its final period, stray
+    words an extractor moved to the end (pdfminer does that with a "$1,500" line), or a closing
+    note after the conclusion ('... regarding weaning opioids for this IW')."""
+    tail = rationale.rstrip()
+    if not tail or tail.endswith("-") or _UNFINISHED.search(tail) or _broken_last_word(tail):
+        return True
+    return not (_ENDS_SENTENCE.search(tail) or _CONCLUSION.search(tail) or _NECESSITY.search(tail))
+
+
+def _broken_last_word(text: str) -> bool:
+    """The text ends in a piece of a word: one it never uses whole, but that starts a word it
+    does use ('... the reques' in a rationale that says 'requested')."""
+    last = re.search(r"([A-Za-z]{2,})$", text)
+    if not last:
+        return False
+    piece = last.group(1).lower()
+    words = set(re.findall(r"[a-z]+", text[: last.start()].lower()))
+    return piece not in words and any(w.startswith(piece) for w in words)
+
+
+_UNFINISHED = re.compile(
+    r"\b(?:the|a|an|of|to|for|and|or|but|with|in|on|at|by|from|is|are|was|were|be|not|that|"
+    r"which|as|than|versus|if|because|this|these|their|his|her|its)$",
+    re.I,
+)
+"""A last word that cannot end a sentence: the text stops mid-sentence."""
+_NECESSITY = re.compile(
+    r"\bmedically\s+(?:necessary|appropriate|reasonable)\b|\b(?:request|treatment|service)\b"
+    r"[^.]{0,150}?\b(?:is|are)\s+(?:not\s+)?(?:recommended|supported|indicated|warranted|"
+    r"certified|approved)\b",
+    re.I,
+)
 
 
 def count_guideline_blocks(text: str) -> int:

@@ -10,8 +10,8 @@ from imr_llm.formats.common import (
     count_guideline_blocks,
     find_decision_items,
     parse_credentials,
-    parse_header_table,
 )
+from imr_llm.formats.header import read_header
 from imr_llm.formats.parsed import ParsedLetter
 from imr_llm.schema import LetterFormat
 
@@ -30,7 +30,8 @@ def parse_decision_list(text: str, letter_format: LetterFormat) -> ParsedLetter:
     how_made = _HOW_MADE.search(text)
     items_heading = ITEMS_HEADING.search(text)
     header_end = how_made.start() if how_made else (items_heading.start() if items_heading else 0)
-    parsed.header = parse_header_table(text[: max(header_end, 0)] if header_end else text[:1500])
+    parsed.header, header_warnings = read_header(text[:header_end] if header_end else text[:1500])
+    parsed.warnings += header_warnings
     credentials_region = text[: items_heading.start()] if items_heading else text
     parsed.licensure, parsed.specialty = parse_credentials(credentials_region)
     summary = _SUMMARY.search(text)

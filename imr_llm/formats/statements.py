@@ -8,7 +8,13 @@ import re
 from dataclasses import dataclass
 
 from imr_llm.errors import LetterParseError
-from imr_llm.formats.common import body_parts, is_subheading, parse_credentials, parse_header_table
+from imr_llm.formats.common import (
+    body_parts,
+    is_subheading,
+    parse_credentials,
+    split_retrospective,
+)
+from imr_llm.formats.header import read_header
 from imr_llm.formats.parsed import ParsedLetter, RawItem
 from imr_llm.normalize import collapse_ws
 from imr_llm.schema import Decision
@@ -62,9 +68,11 @@ def _items(text: str, statements: list[_Statement], sections_from: int) -> list[
                 f"no rationale found for item {number} ({statement.request!r}); the letter may "
                 "be cut off - get the complete letter"
             )
+        retrospective, request = split_retrospective(name or statement.request)
         items.append(
             RawItem(
-                request=name or statement.request,
+                request=request,
+                retrospective=retrospective,
                 decision=statement.decision,
                 decision_evidence=statement.evidence,
                 claims_administrator_guideline=collapse_ws(parts.get("ca", "")),
@@ -101,7 +109,8 @@ def parse_dwc2013(text: str) -> ParsedLetter:
         )
         last_end = match.end()
     header_end = text.find("Dear ") if "Dear " in text else min(len(text), 2000)
-    parsed.header = parse_header_table(text[:header_end])
+    parsed.header, header_warnings = read_header(text[:header_end])
+    parsed.warnings += header_warnings
     dated = re.search(rf"^\s*Dated\s*:\s*({_DATE})", text, re.M | re.I)
     if dated and "decision_date" not in parsed.header:
         parsed.header["decision_date"] = dated.group(1)
@@ -130,7 +139,8 @@ def parse_professional_review(text: str) -> ParsedLetter:
     parsed = ParsedLetter(format="dwc-professional-review", text=text)
     issue = re.search(r"ISSUE\s+AT\s+DISPUTE\s*:", text, re.I)
     start = issue.end() if issue else 0
-    parsed.header = parse_header_table(text[:start] if start else text[:1500])
+    parsed.header, header_warnings = read_header(text[:start] if start else text[:1500])
+    parsed.warnings += header_warnings
     statements = []
     last_end = start
     for number, match in enumerate(_ISSUE_LIST.finditer(text, start), 1):

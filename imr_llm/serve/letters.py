@@ -87,7 +87,10 @@ def letter_from_bytes(data: bytes, name: str) -> reading.Letter:
         )
     if data.lstrip()[:5] == b"%PDF-":
         _page_count(data, name)
-        text = reading._pdf_text(data, name)
+        pdf_text = reading._pdf_text(data, name)
+        if pdf_text is None:  # a scan with no text layer: read it by OCR
+            return reading.letter_from_scan(data, name)
+        text = pdf_text
     else:
         text, warnings = reading._decode_text(data, name)
     return letter_from_text(text, name, warnings)

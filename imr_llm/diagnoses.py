@@ -1,0 +1,146 @@
+"""The worker's diagnoses, as the case summary lists them: whole diagnoses only.
+
+The list after "diagnoses of ..." is cut at commas, semicolons and "and", then pieces that are
+not a diagnosis on their own are joined back: a piece naming no condition ("fascia", "scalp and
+neck", "Single Episode"), a qualifier ("subsequent encounter"), a piece starting with "or", and a
+single condition word after "and" that shares the words before it ("wrist tendinitis and
+bursitis"). Dates and causes of injury ("work related fall") are dropped: they are not diagnoses.
+"""
+
+from __future__ import annotations
+
+import re
+
+_INTRO = re.compile(
+    r"\bdiagnos(?:e|i)s\s+(?:that\s+)?(?:of|include[sd]?|including|are|is|were|was)\b"
+    r"(?:\s+(?:documented|listed|noted)\s+as)?\s*:?|"
+    r"\bdiagnos(?:is|es)\s+(?:of|as)\b|"
+    r"\bdiagnosed\s+(?:as\s+having|with|as)\b|"
+    r"\b(?:being\s+treated|undergoing\s+treatments?|treated)\s+for\b(?:\s+(?:the\s+)?"
+    r"diagnos[ie]s\s+of\b)?",
+    re.I,
+)
+_LEAD = re.compile(
+    r"^(?:the\s+)?(?:diagnos[ie]s\s+of\s+)?(?:documented\s+(?:is\s+|as\s+)?)?"
+    r"(?:(?:the\s+)?following\s+[^:]{0,40}:\s*)?",
+    re.I,
+)
+_SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z\"])")
+_CUT = re.compile(r"\s*;\s*(?:and\s+)?|\s*,\s*(?:and\s+)?(?![^()]*\))|\s+and\s+(?![^()]*\))")
+_ALWAYS_QUALIFIER = re.compile(
+    r"^(?:(?:subsequent|initial|sequela)\s+encounter|sequela|unspecified|single\s+episode|"
+    r"recurrent|in\s+(?:partial\s+|full\s+)?remission|mild|moderate|severe)$",
+    re.I,
+)
+_SIDE_QUALIFIER = re.compile(
+    r"^(?:right|left|bilateral)"
+    r"(?:\s+(?:arm|leg|side|shoulder|knee|hip|wrist|hand|ankle|foot|elbow))?$",
+    re.I,
+)
+_CONDITION = re.compile(
+    r"\b(?:strains?|sprains?|pain|fractures?|contusions?|syndrome|tears?|injur(?:y|ies)|"
+    r"disorders?|lesions?|disease|hernia|derangement|displacement|bulging|spasms?|abuse|"
+    r"insomnia|anxiety|depression|headaches?|migraine|concussion|trauma|nausea|loss|"
+    r"laceration|radiculopathy|radiculitis|sciatica|stenosis|arthritis|arthropath\w*|"
+    r"hypertension|diabetes|dyslipidemia|status\s+post|impingement|instability|neuropathy|"
+    r"stains?|paresthesias?|herniat\w*|subluxation|\w+malacia|"
+    r"\w+itis|\w+algia|\w+opathy|\w+osis|\w+ectomy|\w+otomy|\w+plasty)\b",
+    re.I,
+)
+_EDITORIAL_NOTE = re.compile(r"\s*\([^()]*\b(?:diagnosis|records?)\b[^()]*\)$", re.I)
+"""'... Affecting (incomplete diagnosis taken from records)': the reviewer's note, not the name."""
+_DATE_ONLY = re.compile(
+    r"^(?:(?:on\s+)?(?:\d{1,2}[/-]\d{1,2}[/-]\d{2,4}|\d{4}|(?:January|February|March|April|May|"
+    r"June|July|August|September|October|November|December)(?:\s+\d{1,2})?(?:,?\s+\d{4})?))$",
+    re.I,
+)
+_CAUSE = re.compile(
+    r"^(?:(?:a\s+)?(?:work[\s-]+related|industrial)\s+)?(?:fall|slip(?:\s+and\s+fall)?|trip|"
+    r"motor\s+vehicle\s+accident|MVA|assault|lifting)\b|\bdue\s+to\s+(?:a\s+)?fall\b|"
+    r"^injury\s+of\s+unknown\s+intent\b",
+    re.I,
+)
+
+
+def _pieces(listed: str) -> list[tuple[str, str]]:
+    """(separator before the piece, piece) for every cut of the list."""
+    out: list[tuple[str, str]] = []
+    position, separator = 0, ""
+    for cut in _CUT.finditer(listed):
+        out.append((separator, listed[position : cut.start()]))
+        position, separator = cut.end(), cut.group()
+    out.append((separator, listed[position:]))
+    return [(sep, piece.strip(" \"'.:")) for sep, piece in out if piece.strip(" \"'.:")]
+
+
+def _plain_and(separator: str) -> bool:
+    return re.fullmatch(r"\s+and\s+", separator) is not None
+
+
+def _continues(group: str) -> bool:
+    """Does the group's last condition word take a place after it ('contusion of face'), so a
+    list of places may follow ('..., scalp and neck')?"""
+    matches = list(_CONDITION.finditer(group))
+    after = group[matches[-1].end() :] if matches else ""
+    return bool(matches) and re.match(r"\W*\s*(?:of|at|to|in)\b", after) is not None
+
+
+def _goes_left(piece: str, previous: str, next_separator: str) -> bool:
+    """Where a piece naming no condition belongs: to the diagnosis before it (True) or after."""
+    if _ALWAYS_QUALIFIER.match(piece) or re.match(r"or\b", piece, re.I):
+        return True
+    if _SIDE_QUALIFIER.match(piece) and not _plain_and(next_separator):
+        return True
+    return _continues(previous)
+
+
+def split_diagnoses(listed: str) -> list[str]:
+    """'A, B and C' -> whole diagnoses, joining the pieces of one diagnosis back together."""
+    pieces = [
+        (separator, piece)
+        for separator, piece in _pieces(listed)
+        if not _DATE_ONLY.match(piece) and not _CAUSE.search(piece)
+    ]
+    whole: list[str] = []
+    pending = ""  # pieces waiting for the condition word that follows them
+    for i, (separator, piece) in enumerate(pieces):
+        next_separator = pieces[i + 1][0] if i + 1 < len(pieces) else ""
+        if pending:
+            pending = f"{pending}{separator}{piece}"
+            if _CONDITION.search(piece):
+                whole.append(pending)
+                pending = ""
+        elif _CONDITION.search(piece):
+            shares_words = (
+                _plain_and(separator) and len(piece.split()) == 1 and len(whole[-1].split()) >= 2
+                if whole
+                else False
+            )  # "wrist tendinitis and bursitis", "right knee contusion and injury"
+            if shares_words or (whole and re.match(r"or\b", piece, re.I)):
+                whole[-1] = f"{whole[-1]}{separator}{piece}"
+            else:
+                whole.append(piece)
+        elif whole and _goes_left(piece, whole[-1], next_separator):
+            whole[-1] = f"{whole[-1]}{separator}{piece}"
+        else:
+            pending = piece
+    if pending:
+        if whole:
+            whole[-1] = f"{whole[-1]}, {pending}"
+        else:
+            whole.append(pending)
+    cleaned = [re.sub(r"^(?:a|an|the)\s+", "", d, flags=re.I) for d in whole]
+    return [_EDITORIAL_NOTE.sub("", d) for d in cleaned]
+
+
+def diagnoses(summary: str) -> list[str]:
+    """The diagnoses of the first sentence of the summary that lists some."""
+    for sentence in _SENTENCE.split(summary):
+        intro = _INTRO.search(sentence)
+        if not intro or re.search(r"diagnostic", sentence[: intro.start()], re.I):
+            continue
+        listed = _LEAD.sub("", sentence[intro.end() :].strip().rstrip("."), count=1)
+        found = split_diagnoses(listed)
+        if found:
+            return found
+    return []
