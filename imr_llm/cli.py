@@ -5,7 +5,6 @@ Exit codes are listed in errors.EXIT_CODES and in the README.
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -14,11 +13,13 @@ import typer
 
 from imr_llm import __version__
 from imr_llm.cli_common import Engine, Language, OutputFormat, progress_bar
+from imr_llm.engine_choice import choose_engine as choose
+from imr_llm.engine_choice import endpoint_configured
 from imr_llm.errors import EXIT_CODES, ImrError
-from imr_llm.schema import Lang
 
 if TYPE_CHECKING:
     from imr_llm.pipeline import Task
+    from imr_llm.schema import Lang
 
 app = typer.Typer(
     add_completion=False,
@@ -90,10 +91,16 @@ def _main(
 ) -> None:
     _STATE["debug"] = debug
     _STATE["verbose"] = verbose
-    if not debug:
-        # Our own one-line errors say what failed; library loggers would repeat it on stderr.
-        for name in ("instructor", "openai", "httpx", "httpx2", "httpcore"):
-            logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _quiet_llm_loggers() -> None:
+    """Our own one-line errors say what failed; library loggers would repeat it on stderr."""
+    if _STATE["debug"]:
+        return
+    import logging  # only when the LLM engine runs
+
+    for name in ("instructor", "openai", "httpx", "httpx2", "httpcore"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -113,15 +120,25 @@ def _settings(**flags: Any) -> Any:
     return load_settings(flags)
 
 
+def uses_llm(engine: Engine) -> bool:
+    """Whether ENGINE means the LLM engine (auto: an endpoint variable is set). An offline run
+    never loads the LLM settings."""
+    try:
+        return choose(engine.value, endpoint_configured()) == "openai"
+    except ImrError as error:
+        _fail(error)
+
+
 def choose_engine(engine: Engine, settings: Any) -> str:
     """The engine that will run; says so on stderr when it is the (paid) openai engine."""
-    from imr_llm.settings import resolve_engine
-
+    if settings is None:
+        return "offline"
     try:
-        chosen = resolve_engine(engine.value, settings)
+        chosen = choose(engine.value, settings.configured)
     except ImrError as error:
         _fail(error)
     if chosen == "openai":
+        _quiet_llm_loggers()
         where = settings.base_url or "api.openai.com"
         typer.echo(f"imr-llm: engine openai, model {settings.model} at {where}", err=True)
     return chosen
@@ -199,7 +216,9 @@ def extract(
     output: OutputOption = None,
 ) -> None:
     """Extract each letter's typed determination as JSON (JSON Lines for several files)."""
-    settings = _safe_settings(model=model, mode=mode, concurrency=concurrency, no_cache=no_cache)
+    settings = _llm_settings(
+        engine, model=model, mode=mode, concurrency=concurrency, no_cache=no_cache
+    )
     results = _run(files, "extract", engine, settings)
     indent = 2 if len(files) == 1 else None
     lines = [r.value.model_dump_json(indent=indent) for r in results if r.value is not None]
@@ -221,7 +240,9 @@ def summarize(
     output: OutputOption = None,
 ) -> None:
     """Explain letters in plain language: each decision, why, and what you can do next."""
-    settings = _safe_settings(model=model, mode=mode, concurrency=concurrency, no_cache=no_cache)
+    settings = _llm_settings(
+        engine, model=model, mode=mode, concurrency=concurrency, no_cache=no_cache
+    )
     results = _run(files, "summarize", engine, settings, lang.value)
     from imr_llm.explain.render import render_explanation
 
@@ -243,6 +264,11 @@ def _safe_settings(*, no_cache: bool, **flags: Any) -> Any:
         return _settings(use_cache=False if no_cache else None, **flags)
     except ImrError as error:
         _fail(error)
+
+
+def _llm_settings(engine: Engine, *, no_cache: bool, **flags: Any) -> Any:
+    """The LLM settings when ENGINE is the LLM engine, else None (an offline run)."""
+    return _safe_settings(no_cache=no_cache, **flags) if uses_llm(engine) else None
 
 
 def _open_cache() -> Any:

@@ -7,17 +7,18 @@ with its reason and never stops the others.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from imr_llm.formats import ParsedLetter, parse_letter
 from imr_llm.normalize import normalize_text
 from imr_llm.offline import build_determination
 from imr_llm.reading import Letter, read_letter
 from imr_llm.schema import Determination, EngineInfo, Explanation, Lang
-from imr_llm.settings import LlmSettings, load_settings, resolve_engine
+
+if TYPE_CHECKING:
+    from imr_llm.settings import LlmSettings
 
 Task = Literal["extract", "summarize", "analyze"]
 
@@ -118,10 +119,14 @@ def run_letters(
     settings: LlmSettings | None = None,
     on_done: Callable[[LetterResult], None] | None = None,
 ) -> list[LetterResult]:
-    """Run `task` over every path, in input order. Errors are returned, not raised."""
-    settings = settings or load_settings()
-    chosen = resolve_engine(engine, settings)
-    if chosen == "offline":
+    """Run `task` over every path, in input order. Errors are returned, not raised.
+    The LLM settings are loaded (from the environment, when not given) only for the LLM engine."""
+    if engine != "offline":
+        from imr_llm.settings import load_settings, resolve_engine  # pydantic-settings: heavy
+
+        settings = settings or load_settings()
+        engine = resolve_engine(engine, settings)
+    if engine == "offline":
         results = []
         for path in paths:
             result = _offline_one(path, task, lang)
@@ -129,6 +134,9 @@ def run_letters(
                 on_done(result)
             results.append(result)
         return results
+    import asyncio  # only the LLM engine runs letters concurrently
+
+    assert settings is not None
     return asyncio.run(_llm_many(paths, task, lang, settings, on_done))
 
 
@@ -146,6 +154,8 @@ async def _llm_many(
     settings: LlmSettings,
     on_done: Callable[[LetterResult], None] | None,
 ) -> list[LetterResult]:
+    import asyncio
+
     from imr_llm.llm.engine import LlmEngine
 
     engine = LlmEngine(settings)

@@ -533,7 +533,7 @@ def _chart_svg(breakdown: Breakdown, chart_id: str) -> str:
     try:
         import matplotlib
     except ModuleNotFoundError:
-        raise UsageError("--html needs matplotlib: pip install 'matplotlib>=3.9'") from None
+        raise UsageError("--html needs matplotlib: pip install 'imr-llm[charts]'") from None
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 

@@ -112,6 +112,7 @@ class LlmEngine:
             model=self.settings.model,
             mode=self.settings.mode,
             temperature=self.settings.temperature,
+            base_url=self.settings.base_url,
         )
         return LlmRequest(prompt, messages, model, context, key)
 
