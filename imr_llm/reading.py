@@ -9,25 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from imr_llm.errors import InputError
+from imr_llm.letter import Letter
+
+__all__ = ["MAX_BYTES", "Letter", "read_letter"]
 
 MAX_BYTES = 20 * 1024 * 1024
 """Largest file read (20 MiB). The biggest real letter PDF is under 200 KiB."""
 
 _PDF_MAGIC = b"%PDF-"
-
-
-@dataclass(frozen=True)
-class Letter:
-    """A letter's raw text as extracted, before normalising."""
-
-    text: str
-    path: str | None
-    sha256: str
-    warnings: list[str] = field(default_factory=list)
 
 
 def _check_size(size: int, name: str) -> None:

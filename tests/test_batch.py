@@ -93,7 +93,7 @@ def test_every_letter_txt_and_pdf_in_one_run(tmp_path: Path) -> None:
 
 
 def test_the_cli_default_chunksize_is_the_batch_default() -> None:
-    from imr_llm import batch_cli
+    import imr_llm.cli.batch as batch_cli
     from imr_llm.batch import config
 
     assert batch_cli.DEFAULT_CHUNKSIZE == config.DEFAULT_CHUNKSIZE
