@@ -1,4 +1,19 @@
-"""imr-llm: read California workers' compensation IMR final determination letters."""
+"""imr-llm: read California workers' compensation IMR final determination letters.
+
+Layers, top to bottom (pyproject's import-linter contract; CI runs `lint-imports`): each may
+import only from the layers below it.
+
+    cli                      the command line (one module per command group)
+    batch | evals            runners of many letters: `imr-llm batch`, the eval harness
+    pipeline                 run_letters: one letter's path for extract and summarize
+    llm                      the LLM engine (openai, instructor), the OpenAI Batch API
+    prepare | stats          read + normalise + parse a letter, and its skeleton; statistics
+    explain | offline | quotes   the explanation writer; the determination builder; quotes
+    formats | reasons | citations | categories | states | reading   the parsers, reading files
+    normalize | settings     text clean-up; the LLM settings (pydantic-settings)
+    letter | engine_choice | dates   the shared letter types; which engine runs; dates
+    schema | errors | templates      the typed output; the errors; the HTML page renderer
+"""
 
 from __future__ import annotations
 

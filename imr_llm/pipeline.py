@@ -7,85 +7,46 @@ with its reason and never stops the others.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from imr_llm.formats import ParsedLetter, parse_letter
-from imr_llm.normalize import normalize_text
-from imr_llm.offline import build_determination
-from imr_llm.reading import Letter, read_letter
-from imr_llm.schema import Determination, EngineInfo, Explanation, Lang
-from imr_llm.settings import LlmSettings, load_settings, resolve_engine
+from imr_llm.letter import Analysis, LetterResult, PreparedLetter, Task, Value
+from imr_llm.prepare import prepare, prepared_from, skeleton
+from imr_llm.schema import Determination, Explanation, Lang
 
-Task = Literal["extract", "summarize", "analyze"]
+if TYPE_CHECKING:
+    from imr_llm.settings import LlmSettings
 
+__all__ = [
+    "Analysis",
+    "LetterResult",
+    "PreparedLetter",
+    "Task",
+    "Value",
+    "analyze_offline",
+    "extract",
+    "extract_offline",
+    "prepare",
+    "prepared_from",
+    "run_letters",
+    "summarize",
+]
 
-@dataclass(frozen=True)
-class PreparedLetter:
-    """A letter read and parsed: what every engine starts from."""
-
-    letter: Letter
-    text: str
-    parsed: ParsedLetter
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """Both products of one letter, for the eval: the determination and its explanation."""
-
-    determination: Determination
-    explanation: Explanation
-
-    @property
-    def engine(self) -> EngineInfo:
-        return self.explanation.engine
-
-
-Value = Determination | Explanation | Analysis
-
-
-@dataclass(frozen=True)
-class LetterResult:
-    """One letter's outcome in a run of many: a value, or the error that stopped it."""
-
-    path: str
-    value: Value | None = None
-    error: BaseException | None = None
-
-
-def prepare(path: str) -> PreparedLetter:
-    return prepared_from(read_letter(path))
-
-
-def prepared_from(letter: Letter) -> PreparedLetter:
-    """Normalise and parse a letter already read (a batch reads it first, to skip it cheaply
-    when its text hash is already in the output)."""
-    text = normalize_text(letter.text)
-    return PreparedLetter(letter=letter, text=text, parsed=parse_letter(text))
-
-
-def extract_offline(prepared: PreparedLetter) -> Determination:
-    determination = build_determination(
-        prepared.parsed,
-        sha256=prepared.letter.sha256,
-        path=prepared.letter.path,
-        warnings=list(prepared.letter.warnings),
-    )
-    return prepared.letter.mark(determination)
+extract_offline = skeleton
+"""The offline engine's determination: the parser's skeleton (name kept for callers)."""
 
 
 def analyze_offline(prepared: PreparedLetter, lang: Lang = "en") -> Analysis:
+    # Loaded on the first explanation only, so that `extract` never loads the writer's tables.
     from imr_llm.explain import explain
 
-    determination = extract_offline(prepared)
+    determination = skeleton(prepared)
     return Analysis(determination, explain(determination, prepared.text, lang=lang))
 
 
 def _offline_value(prepared: PreparedLetter, task: Task, lang: Lang) -> Value:
     if task == "extract":
-        return extract_offline(prepared)
+        return skeleton(prepared)
     analysis = analyze_offline(prepared, lang)
     return analysis if task == "analyze" else analysis.explanation
 
@@ -119,10 +80,14 @@ def run_letters(
     settings: LlmSettings | None = None,
     on_done: Callable[[LetterResult], None] | None = None,
 ) -> list[LetterResult]:
-    """Run `task` over every path, in input order. Errors are returned, not raised."""
-    settings = settings or load_settings()
-    chosen = resolve_engine(engine, settings)
-    if chosen == "offline":
+    """Run `task` over every path, in input order. Errors are returned, not raised.
+    The LLM settings are loaded (from the environment, when not given) only for the LLM engine."""
+    if engine != "offline":
+        from imr_llm.settings import load_settings, resolve_engine  # pydantic-settings: heavy
+
+        settings = settings or load_settings()
+        engine = resolve_engine(engine, settings)
+    if engine == "offline":
         results = []
         for path in paths:
             result = _offline_one(path, task, lang)
@@ -130,6 +95,9 @@ def run_letters(
                 on_done(result)
             results.append(result)
         return results
+    import asyncio  # only the LLM engine runs letters concurrently
+
+    assert settings is not None
     return asyncio.run(_llm_many(paths, task, lang, settings, on_done))
 
 
@@ -147,7 +115,9 @@ async def _llm_many(
     settings: LlmSettings,
     on_done: Callable[[LetterResult], None] | None,
 ) -> list[LetterResult]:
-    from imr_llm.llm.engine import LlmEngine
+    import asyncio
+
+    from imr_llm.llm.engine import LlmEngine  # openai, instructor: only when the LLM runs
 
     engine = LlmEngine(settings)
     gate = asyncio.Semaphore(engine.settings.concurrency)

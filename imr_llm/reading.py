@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from imr_llm.errors import InputError
+from imr_llm.letter import Letter
 from imr_llm.ocr import (
     OcrResult,
     PageFiles,
@@ -26,33 +26,12 @@ from imr_llm.ocr import (
     pdf_pages,
 )
 
-if TYPE_CHECKING:
-    from imr_llm.schema import Determination
+__all__ = ["MAX_BYTES", "Letter", "read_letter"]
 
 MAX_BYTES = 20 * 1024 * 1024
 """Largest file read (20 MiB). The biggest real letter PDF is under 200 KiB."""
 
 _PDF_MAGIC = b"%PDF-"
-
-
-@dataclass(frozen=True)
-class Letter:
-    """A letter's raw text as extracted, before normalising."""
-
-    text: str
-    path: str | None
-    sha256: str
-    warnings: list[str] = field(default_factory=list)
-    text_from: Literal["text", "pdf", "ocr"] = "text"
-    ocr_confidence: list[float] = field(default_factory=list)
-    """Each page's OCR confidence (0-100), when the text was read by OCR."""
-
-    def mark(self, determination: Determination) -> Determination:
-        """The determination with its source saying how this letter's text was read."""
-        source = determination.source.model_copy(
-            update={"text_from": self.text_from, "ocr_confidence": self.ocr_confidence}
-        )
-        return determination.model_copy(update={"source": source})
 
 
 def _check_size(size: int, name: str) -> None:

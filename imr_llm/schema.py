@@ -44,7 +44,7 @@ CATEGORIES: tuple[Category, ...] = Category.__args__  # type: ignore[attr-define
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Source(_Model):

@@ -1,48 +1,90 @@
-"""Settings, resolved once: command-line flag > environment variable > default.
+"""Settings, resolved once by pydantic-settings: command-line flag > environment variable > default.
 
 One frozen object carries everything the LLM engine needs. The API key is kept out of repr().
+`LlmSettings(...)` takes only the values given (and the defaults); `load_settings` adds the
+environment. Booleans read from the environment follow pydantic: `false`, `0`, `no`, `off` are
+false. An empty variable counts as unset.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from imr_llm.errors import LlmConfigError, UsageError
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
 
-ENGINES = ("auto", "offline", "openai")
+from imr_llm.engine_choice import choose_engine
+from imr_llm.errors import UsageError
+
 MODES = ("auto", "tools", "json", "json_schema", "md_json")
+"""`auto` is decided per endpoint by llm/endpoint.py: json_schema for a local server, else tools."""
 
 
-@dataclass(frozen=True)
-class LlmSettings:
+def _env(name: str) -> Any:
+    """The environment variable a setting is read from."""
+    return Field(validation_alias=name)
+
+
+class LlmSettings(BaseSettings):
     """How to reach an OpenAI-compatible endpoint and how hard to try."""
 
-    api_key: str | None = field(default=None, repr=False)
-    base_url: str | None = None
-    model: str = "gpt-4o-mini"
-    mode: str = "auto"  # decided per endpoint by llm/endpoint.py
-    cache_dir: Path = Path("cache")
-    use_cache: bool = True
-    timeout: float = 120.0
-    connect_timeout: float = 10.0
-    transport_attempts: int = 4
-    transport_seconds: float = 90.0
-    backoff_base: float = 1.0
-    reasks: int = 2
-    temperature: float = 0.0
-    max_tokens: int = 4096
-    concurrency: int = 4
-    batch_poll: float = 10.0
-    batch_timeout: float = 86_400.0
-    prices: Mapping[str, tuple[float, float]] | None = None
-    strict: bool = False  # exit 7 when no item the model wrote passed its checks
-    redact: bool | None = None  # None: redact for any endpoint not on loopback (llm/redact.py)
-    given: frozenset[str] = frozenset()  # settings the user gave (kept by the local profile)
+    model_config = SettingsConfigDict(
+        frozen=True,
+        populate_by_name=True,
+        case_sensitive=True,
+        env_ignore_empty=True,
+        extra="ignore",
+    )
+
+    api_key: Annotated[str | None, _env("OPENAI_API_KEY"), Field(repr=False)] = None
+    base_url: Annotated[str | None, _env("OPENAI_BASE_URL")] = None
+    model: Annotated[str, _env("IMR_LLM_MODEL")] = "gpt-4o-mini"
+    mode: Annotated[str, _env("IMR_LLM_MODE")] = "auto"
+    cache_dir: Annotated[Path, _env("IMR_LLM_CACHE_DIR")] = Path("cache")
+    use_cache: Annotated[bool, _env("IMR_LLM_USE_CACHE")] = True
+    timeout: Annotated[float, _env("IMR_LLM_TIMEOUT")] = 120.0
+    connect_timeout: Annotated[float, _env("IMR_LLM_CONNECT_TIMEOUT")] = 10.0
+    transport_attempts: Annotated[int, _env("IMR_LLM_RETRIES"), Field(ge=1)] = 4
+    transport_seconds: Annotated[float, _env("IMR_LLM_RETRY_SECONDS")] = 90.0
+    backoff_base: Annotated[float, _env("IMR_LLM_BACKOFF")] = 1.0
+    reasks: Annotated[int, _env("IMR_LLM_REASKS"), Field(ge=0)] = 2
+    temperature: Annotated[float, _env("IMR_LLM_TEMPERATURE")] = 0.0
+    max_tokens: Annotated[int, _env("IMR_LLM_MAX_TOKENS"), Field(ge=0)] = 4096
+    concurrency: Annotated[int, _env("IMR_LLM_CONCURRENCY"), Field(ge=1)] = 4
+    batch_poll: Annotated[float, _env("IMR_LLM_BATCH_POLL")] = 10.0
+    batch_timeout: Annotated[float, _env("IMR_LLM_BATCH_TIMEOUT")] = 86_400.0
+    prices: Annotated[Mapping[str, tuple[float, float]] | None, _env("IMR_LLM_PRICES")] = None
+    strict: Annotated[bool, _env("IMR_LLM_STRICT")] = False
+    """Exit 7 when no item the model wrote passed its checks (default: offline text kept)."""
+    redact: Annotated[bool | None, _env("IMR_LLM_REDACT")] = None
+    """None: redact for any endpoint not on loopback (llm/redact.py)."""
+
+    @property
+    def given(self) -> frozenset[str]:
+        """The settings the user gave (flags or environment), which the local profile keeps."""
+        return frozenset(self.model_fields_set)
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _known_mode(cls, value: Any) -> Any:
+        mode = str(value).lower().replace("-", "_")
+        if mode not in MODES:
+            raise ValueError(f"one of {', '.join(MODES)}")
+        return mode
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)  # built directly: the values given, else the defaults
 
     @property
     def configured(self) -> bool:
@@ -54,87 +96,53 @@ class LlmSettings:
         return bool(self.base_url) and not self.api_key
 
 
-_ENV: dict[str, str] = {
-    "api_key": "OPENAI_API_KEY",
-    "base_url": "OPENAI_BASE_URL",
-    "model": "IMR_LLM_MODEL",
-    "mode": "IMR_LLM_MODE",
-    "cache_dir": "IMR_LLM_CACHE_DIR",
-    "timeout": "IMR_LLM_TIMEOUT",
-    "connect_timeout": "IMR_LLM_CONNECT_TIMEOUT",
-    "transport_attempts": "IMR_LLM_RETRIES",
-    "transport_seconds": "IMR_LLM_RETRY_SECONDS",
-    "backoff_base": "IMR_LLM_BACKOFF",
-    "reasks": "IMR_LLM_REASKS",
-    "temperature": "IMR_LLM_TEMPERATURE",
-    "max_tokens": "IMR_LLM_MAX_TOKENS",
-    "concurrency": "IMR_LLM_CONCURRENCY",
-    "batch_poll": "IMR_LLM_BATCH_POLL",
-    "batch_timeout": "IMR_LLM_BATCH_TIMEOUT",
-    "prices": "IMR_LLM_PRICES",
-    "redact": "IMR_LLM_REDACT",
-}
+class _FromEnvironment(LlmSettings):
+    """LlmSettings with the environment below the values given (by their variable names: a
+    variable named like a field, such as `model`, is not read)."""
+
+    model_config = SettingsConfigDict(populate_by_name=False)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings)
 
 
-def _convert(name: str, raw: Any) -> Any:
-    kind = {f.name: f.type for f in fields(LlmSettings)}[name]
-    try:
-        if name == "prices":
-            table = json.loads(raw) if isinstance(raw, str) else raw
-            return {str(k): (float(v[0]), float(v[1])) for k, v in dict(table).items()}
-        if name == "cache_dir":
-            return Path(raw)
-        if name == "mode":
-            mode = str(raw).lower().replace("-", "_")
-            if mode not in MODES:
-                raise ValueError(f"one of {', '.join(MODES)}")
-            return mode
-        if kind == "int":
-            value = int(raw)
-            if value < (1 if name in {"concurrency", "transport_attempts"} else 0):
-                raise ValueError("too small")
-            return value
-        if kind == "float":
-            return float(raw)
-        if kind == "bool" or name == "redact":
-            if isinstance(raw, str):
-                if raw.lower() not in {"0", "1", "true", "false", "yes", "no"}:
-                    raise ValueError("true or false")
-                return raw.lower() in {"1", "true", "yes"}
-            return bool(raw)
-        return str(raw) if raw != "" else None
-    except (TypeError, ValueError) as exc:
-        source = _ENV.get(name, name)
-        raise UsageError(
-            f"bad value {raw!r} for {source} ({exc}); see README, 'Configuration'"
-        ) from exc
+_VARIABLES = {name: str(info.validation_alias) for name, info in LlmSettings.model_fields.items()}
 
 
-def load_settings(
-    flags: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
-) -> LlmSettings:
+def _source(variable: object, flags: Mapping[str, Any]) -> str:
+    """The flag or variable a bad value came from, for the error message."""
+    for name, alias in _VARIABLES.items():
+        if variable == alias:
+            return "--" + name.replace("_", "-") if name in flags else alias
+    return str(variable)
+
+
+def load_settings(flags: Mapping[str, Any] | None = None) -> LlmSettings:
     """Flags (None = not given) override the environment, which overrides the defaults."""
-    env = os.environ if environ is None else environ
-    values: dict[str, Any] = {}
-    for name, variable in _ENV.items():
-        if env.get(variable):
-            values[name] = _convert(name, env[variable])
-    for name, value in (flags or {}).items():
-        if value is not None:
-            values[name] = _convert(name, value) if name in _ENV else value
-    return LlmSettings(**values, given=frozenset(values))
+    given = {name: value for name, value in (flags or {}).items() if value is not None}
+    try:
+        return _FromEnvironment(**{_VARIABLES[name]: value for name, value in given.items()})
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = _source(first["loc"][0], given) if first["loc"] else "a setting"
+        raise UsageError(
+            f"bad value {first.get('input')!r} for {where} ({first['msg']}); "
+            "see README, 'Configuration'"
+        ) from None
+    except SettingsError as error:
+        raise UsageError(f"{error}; see README, 'Configuration'") from None
 
 
 def resolve_engine(requested: str, settings: LlmSettings | None = None) -> str:
     """Which engine runs: 'auto' is 'openai' when an endpoint is configured, else 'offline'."""
-    settings = settings or load_settings()
-    if requested not in ENGINES:
-        raise UsageError(f"unknown engine {requested!r}; use one of {', '.join(ENGINES)}")
-    if requested == "auto":
-        return "openai" if settings.configured else "offline"
-    if requested == "openai" and not settings.configured:
-        raise LlmConfigError(
-            "--engine openai needs an endpoint: set OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL "
-            "(a local OpenAI-compatible server such as Ollama, vLLM or llama.cpp)"
-        )
-    return requested
+    if requested == "offline":
+        return "offline"
+    return choose_engine(requested, (settings or load_settings()).configured)

@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from imr_llm import __version__
 from imr_llm.citations import distinct_sources
 from imr_llm.duplicates import LetterKey, is_synthetic, letter_key
 from imr_llm.errors import ImrError, InputError, UsageError
 from imr_llm.schema import Citation, Determination, Treatment
 from imr_llm.specialties import canonical_specialties
+from imr_llm.templates import render_page
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -568,7 +570,7 @@ def _chart_svg(breakdown: Breakdown, chart_id: str) -> str:
     try:
         import matplotlib
     except ModuleNotFoundError:
-        raise UsageError("--html needs matplotlib: pip install 'matplotlib>=3.9'") from None
+        raise UsageError("--html needs matplotlib: pip install 'imr-llm[charts]'") from None
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
@@ -625,61 +627,6 @@ def _inline_svg(svg: str, chart_id: str, breakdown: Breakdown) -> str:
     )
 
 
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;
-background:#fff;margin:0;line-height:1.45}
-main,footer{max-width:1200px;margin:0 auto;padding:0 1.5rem}main{padding-top:1.5rem}
-footer{padding-bottom:1.5rem;margin-top:2rem}
-h1{font-size:1.6rem;margin:.2rem 0 1rem}h2{font-size:1.25rem;margin:2.2rem 0 .4rem}
-p.note{margin:.2rem 0 1rem;color:#333}
-.pair{display:grid;grid-template-columns:minmax(28rem,1fr) fit-content(36rem);gap:1.25rem;
-align-items:start}
-@media (max-width:900px){.pair{grid-template-columns:1fr}}
-figure{margin:0}figure svg{width:100%;height:auto;display:block}
-figcaption{font-size:.9rem;color:#333}
-table{border-collapse:collapse;font-size:.92rem;width:100%}
-caption{text-align:left;font-weight:600;padding:.3rem 0}
-th,td{border:1px solid #8a8a8a;padding:.3rem .5rem;text-align:left;vertical-align:top}
-thead th{background:#e8eef5}td.n{text-align:right;font-variant-numeric:tabular-nums}
-table.overall{width:auto;min-width:24rem}
-.scroll{overflow-x:auto}.pair table{font-size:.85rem}.pair th,.pair td{padding:.25rem .35rem}
-.pair tbody th{font-weight:normal}
-"""
-
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>imr-llm stats: {{ path }}</title><style>{{ css }}</style></head>
-<body><main>
-<h1>IMR decisions: uphold and overturn rates</h1>
-<p>From <code>{{ path }}</code>: {{ summary.letters }} letters, {{ summary.items }} disputed items.
-<strong>Upheld</strong> means the insurer's denial stands; <strong>overturned</strong> means the
-care must be approved.</p>
-<h2 id="overall">Overall</h2>
-<table class="overall"><caption>Totals over every letter in the file</caption>
-<tbody>{% for name, value in overall %}<tr><th scope="row">{{ name }}</th>
-<td class="n">{{ value }}</td></tr>{% endfor %}</tbody></table>
-{% for part in parts %}
-<section aria-labelledby="{{ part.id }}-h">
-<h2 id="{{ part.id }}-h">{{ part.breakdown.title }}</h2>
-<p class="note">{{ part.breakdown.note }}</p>
-<div class="pair">
-<figure>{{ part.svg }}
-<figcaption>Bars: items upheld (blue) and overturned (orange); after each bar, the item
-count and its overturn rate. The table beside gives every number.</figcaption></figure>
-<div class="scroll"><table><caption>{{ part.breakdown.title }} (data)</caption>
-<thead><tr><th scope="col">{{ part.breakdown.column }}</th>
-{% for header in headers %}<th scope="col">{{ header }}</th>{% endfor %}</tr></thead>
-<tbody>{% for row in part.breakdown.rows %}<tr><th scope="row">{{ breakable(row.label) }}</th>
-{% for cell in cells(row) %}<td class="n">{{ cell }}</td>{% endfor %}</tr>{% endfor %}</tbody>
-</table></div>
-</div></section>
-{% endfor %}
-</main><footer><p class="note">Made by imr-llm {{ version }}. This page uses no scripts and loads
-nothing from the network.</p></footer></body></html>
-"""
-
-
 def _breakable(label: str) -> Markup:
     """Let "chiropractic/acupuncture" wrap after the slash in a narrow table."""
     from markupsafe import Markup, escape
@@ -689,10 +636,7 @@ def _breakable(label: str) -> Markup:
 
 def render_html(summary: Summary) -> str:
     """One self-contained page: an inline SVG chart and its data table per breakdown."""
-    from jinja2 import Environment
     from markupsafe import Markup
-
-    from imr_llm import __version__
 
     parts = [
         {
@@ -702,8 +646,9 @@ def render_html(summary: Summary) -> str:
         }
         for breakdown in summary.breakdowns
     ]
-    template = Environment(autoescape=True).from_string(_PAGE)
-    return template.render(
+    return render_page(
+        "imr_llm",
+        "stats.html.j2",
         path=summary.source.path,
         summary=summary,
         overall=overall_rows(summary),
@@ -711,7 +656,6 @@ def render_html(summary: Summary) -> str:
         headers=ROW_HEADERS,
         cells=row_cells,
         breakable=_breakable,
-        css=Markup(_CSS),
         version=__version__,
     )
 

@@ -32,12 +32,55 @@ def load_gold(stem: str) -> dict[str, Any]:
     return data
 
 
+def representative_letter_stems() -> list[str]:
+    """The browser tests' default set, chosen from the gold labels: the first letter of each
+    format, the one with the most items, the first with a modified request (UR) and the first
+    with an overturned item. The full set runs with `-m browser_full` (CI does)."""
+    golds = {stem: load_gold(stem) for stem in real_letter_stems()}
+    chosen: dict[str, None] = {}
+    for stem, gold in golds.items():
+        if gold["format"] not in {golds[s]["format"] for s in chosen}:
+            chosen[stem] = None
+    chosen[max(golds, key=lambda stem: len(golds[stem]["treatments"]))] = None
+    for wanted in (
+        lambda t: bool(t.get("original_request")),
+        lambda t: t["decision"] == "overturned",
+    ):
+        chosen[next(s for s, g in golds.items() if any(wanted(t) for t in g["treatments"]))] = None
+    return sorted(chosen)
+
+
+def browser_params(*langs: str) -> list[Any]:
+    """(stem, lang) for every real letter: the representative ones by default, the others
+    marked browser_full."""
+    representative = set(representative_letter_stems())
+    return [
+        pytest.param(stem, lang, marks=() if stem in representative else pytest.mark.browser_full)
+        for stem in real_letter_stems()
+        for lang in langs
+    ]
+
+
 @pytest.fixture
 def letters_dir() -> Path:
     return LETTERS
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require_chromium() -> str:
+    """Chromium's path. Without it a test skips on a developer's machine and FAILS in CI
+    (CI=true), so the browser tests can never pass there by not running."""
+    if CHROMIUM is None:
+        message = "chromium is not installed (Debian: apt-get install chromium; see README)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHROMIUM
+
+
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -119,7 +119,7 @@ def test_a_repeat_in_a_later_run_is_also_written_once(tmp_path: Path) -> None:
 
 
 def test_the_cli_default_chunksize_is_the_batch_default() -> None:
-    from imr_llm import batch_cli
+    import imr_llm.cli.batch as batch_cli
     from imr_llm.batch import config
 
     assert batch_cli.DEFAULT_CHUNKSIZE == config.DEFAULT_CHUNKSIZE
@@ -489,10 +489,8 @@ def test_a_dead_worker_stops_the_run_instead_of_hanging(
 
     monkeypatch.setattr(batch_module, "offline_outcome", crashing)  # forked workers inherit it
     run = BatchRun(BatchConfig(out=tmp_path / "r.jsonl", workers=2, chunksize=1))
-    started = time.monotonic()
-    with pytest.raises(ImrError, match="a worker process died"):
+    with pytest.raises(ImrError, match="a worker process died"):  # raised, not waited on
         run.run([str(TWO_ITEMS), str(ONE_ITEM), str(LETTERS / "CM16-0219557.txt")])
-    assert time.monotonic() - started < 30
     assert run.summary.done == 2
 
 
@@ -534,15 +532,12 @@ def test_llm_engine_runs_letters_concurrently_records_faults_and_resumes(
     server.responder = gauge.respond
     env = clean_env(OPENAI_BASE_URL=server.base_url, IMR_LLM_CACHE_DIR=str(tmp_path / "cache"))
     out = tmp_path / "r.jsonl"
-    started = time.monotonic()
     result = batch(*letters, "--out", out, "--concurrency", "4", env=env)
-    elapsed = time.monotonic() - started
     assert result.returncode == InputError.exit_code, result.stderr
     assert "engine openai" in result.stderr
     assert summary(result) == {"done": 11, "skipped": 0, "failed": 1}
     assert "11 requests, 0 of 11 letters from cache" in result.stderr
-    assert 2 <= gauge.most <= 4  # concurrent, and never more than --concurrency
-    assert elapsed < 12 * 0.3  # one at a time would take 3.6 s before any overhead
+    assert 2 <= gauge.most <= 4  # concurrent (requests overlapped), never more than --concurrency
     determinations = by_path(out)
     assert all(d.engine.name == "openai" for d in determinations.values())
     [failure] = errors(tmp_path / "errors.jsonl")

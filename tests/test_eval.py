@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CHROMIUM, GOLD, LETTERS, ROOT, chromium, run_cli
+from conftest import GOLD, LETTERS, ROOT, chromium, require_chromium, run_cli
 from fake_openai_server import FakeOpenAIServer
 from llm_responder import respond
 
@@ -139,8 +139,7 @@ def test_cli_eval_with_baseline_and_reports(tmp_path: Path) -> None:
 def test_html_report_renders_offline_in_chromium(
     offline_run: dict[str, Any], tmp_path: Path
 ) -> None:
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (.ci/run installs it)")
+    require_chromium()
     from imr_llm.evals.report import to_html
 
     page = tmp_path / "report.html"

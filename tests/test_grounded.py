@@ -21,7 +21,6 @@ from fake_openai_server import FakeOpenAIServer, Reply
 from llm_responder import reply_with
 from typer.testing import CliRunner
 
-import imr_llm.llm.engine as engine_module
 from imr_llm.cli import app
 from imr_llm.pipeline import PreparedLetter, extract_offline
 from imr_llm.reasons import find_span
@@ -114,7 +113,6 @@ def server() -> Iterator[FakeOpenAIServer]:
 def cli(
     server: FakeOpenAIServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Callable[..., Any]:
-    monkeypatch.setattr(engine_module, "extract_offline", with_sentences)
     for name in [
         n for n in list(__import__("os").environ) if n.startswith(("OPENAI_", "IMR_LLM_"))
     ]:

@@ -116,13 +116,33 @@ def test_transport_retries_honour_retry_after_and_recover(
         Reply.error(503),
         Reply.drop(),
     )
-    started = time.monotonic()
     result = extract(
         str(LETTER), engine="openai", settings=settings_for(server, tmp_path, transport_attempts=5)
     )
-    assert time.monotonic() - started >= 0.4  # Retry-After honoured (backoff alone is ~0.01 s)
     assert len(result.treatments) == 2
     assert server.request_count == 5
+
+
+def test_the_wait_before_a_retry_is_the_servers_retry_after(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    """Retry-After honoured, shown by the wait the client computes for the server's real 429
+    (no clock: the backoff alone would be at most backoff_base = 0.01 s)."""
+    import openai
+
+    from imr_llm.llm.client import LlmClient, retry_after_seconds
+
+    server.script(Reply.error(429, headers={"Retry-After": "0.4"}))
+    with (
+        openai.OpenAI(base_url=server.base_url, api_key=SECRET, max_retries=0) as raw,
+        pytest.raises(openai.RateLimitError) as caught,
+    ):
+        raw.chat.completions.create(
+            model="gpt-4o-mini", messages=[{"role": "user", "content": "x"}]
+        )
+    assert retry_after_seconds(caught.value) == 0.4
+    client = LlmClient(settings_for(server, tmp_path))
+    assert client._wait(caught.value, attempt=1, started=time.monotonic()) == 0.4
 
 
 def test_transport_retries_are_bounded(server: FakeOpenAIServer, tmp_path: Path) -> None:

@@ -22,7 +22,6 @@ from pydantic import BaseModel
 from test_grounded import with_sentences
 from typer.testing import CliRunner
 
-import imr_llm.llm.engine as engine_module
 from imr_llm.cli import app
 from imr_llm.llm.client import LlmClient
 from imr_llm.llm.endpoint import resolved, server_kind
@@ -86,7 +85,6 @@ def real_cli(
 ) -> Callable[..., Any]:
     """The CLI in this process against the real server (the test splitter fills the rationale
     sentences until the offline engine does)."""
-    monkeypatch.setattr(engine_module, "extract_offline", with_sentences)
     for name in [n for n in os.environ if n.startswith(("OPENAI_", "IMR_LLM_"))]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("OPENAI_BASE_URL", llama.base_url)

@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CHROMIUM, GOLD, LETTERS, ROOT, chromium, load_gold, real_letter_stems, run_cli
+from conftest import (
+    GOLD,
+    LETTERS,
+    ROOT,
+    chromium,
+    load_gold,
+    real_letter_stems,
+    require_chromium,
+    run_cli,
+)
 
 from imr_llm.schema import Case, Decision, Determination, Reviewer, Source, Treatment
 from imr_llm.specialties import canonical_specialties
@@ -278,8 +287,8 @@ def _chromium(page: Path, profile: Path, *args: str) -> subprocess.CompletedProc
     return chromium(page, profile, *args)
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 def test_page_renders_in_headless_chromium(results_file: Path, tmp_path: Path) -> None:
+    require_chromium()
     page = tmp_path / "stats.html"
     assert run_cli("stats", str(results_file), "--html", str(page)).returncode == 0
     dom = _chromium(page, tmp_path / "profile", "--dump-dom")

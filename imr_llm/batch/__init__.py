@@ -15,6 +15,8 @@
 Modules, in the order a letter passes through them: `inputs` (names to Jobs), `letters` (one
 letter to an Outcome, in a worker or a task), `output` (resume, and the Sink that writes),
 `run` (BatchRun: pool, asyncio or Batch API); `config` holds BatchConfig and BatchSummary.
+
+May import: pipeline and everything below it (llm, prepare, explain, letter, schema ...).
 """
 
 from imr_llm.batch.config import BatchConfig, BatchSummary, default_workers, summary_line

@@ -15,6 +15,7 @@ from pathlib import PurePath
 from typing import NamedTuple
 
 from imr_llm.batch.config import BatchConfig
+from imr_llm.explain.output import EXTENSIONS
 
 LETTER_SUFFIXES = (".txt", ".pdf", ".tif", ".tiff")
 PAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -126,8 +127,6 @@ class _Namer:
 
 
 def iter_jobs(inputs: Iterable[str], config: BatchConfig) -> Iterator[Job]:
-    from imr_llm.explain.render import EXTENSIONS
-
     namer = _Namer(EXTENSIONS[config.explanation_format] if config.explanations else None)
     for path, problem in iter_inputs(inputs):
         yield Job(path, "" if problem else namer(path), problem)

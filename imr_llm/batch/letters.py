@@ -14,13 +14,16 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from imr_llm.batch.config import BatchConfig
 from imr_llm.batch.inputs import Job
 from imr_llm.errors import ImrError, InputError
+from imr_llm.explain.output import render_explanation
+from imr_llm.pipeline import analyze_offline, extract_offline, prepared_from
+from imr_llm.reading import read_letter
 from imr_llm.schema import Determination, Explanation, Lang
 
 if TYPE_CHECKING:
     from multiprocessing.sharedctypes import Synchronized
 
+    from imr_llm.letter import PreparedLetter
     from imr_llm.llm.engine import LlmEngine
-    from imr_llm.pipeline import PreparedLetter
 
 CSV_COLUMNS = (
     "path",
@@ -151,8 +154,6 @@ def finished(
     """A letter's outcome: its JSON line, CSV rows and rendered explanation."""
     rendered = None
     if explanation is not None and setup.explanation_format:
-        from imr_llm.explain.render import render_explanation
-
         rendered = render_explanation(explanation, setup.explanation_format)
     return Outcome(
         path=job.path,
@@ -179,9 +180,6 @@ def open_job(job: Job, setup: WorkerSetup, done: Collection[bytes]) -> PreparedL
     """The job's letter read and parsed, or its 'skipped' outcome when its text hash is already
     done (checked before parsing, so a resumed run is quick and makes no LLM request for it).
     An unusable input raises, for the caller to record."""
-    from imr_llm.pipeline import prepared_from
-    from imr_llm.reading import read_letter
-
     if job.problem:
         raise InputError(job.problem)
     letter = read_letter(job.path)
@@ -208,8 +206,6 @@ def init_worker(
 
 def offline_outcome(job: Job) -> Outcome:
     """Run one letter with the offline engine (in a worker process)."""
-    from imr_llm.pipeline import analyze_offline, extract_offline
-
     setup = _SETUP
     try:
         prepared = open_job(job, setup, _DONE)
@@ -234,7 +230,7 @@ def preload(setup: WorkerSetup) -> None:
 
     importlib.import_module("imr_llm.pipeline")
     if setup.explanation_format:
-        importlib.import_module("imr_llm.explain.render")
+        importlib.import_module("imr_llm.explain.output")
 
 
 async def llm_outcome(

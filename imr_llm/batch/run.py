@@ -28,8 +28,9 @@ from imr_llm.batch.letters import (
 )
 from imr_llm.batch.output import Sink, drop_unfinished_rows, load_done, repair_tail
 from imr_llm.errors import ImrError
+from imr_llm.letter import Analysis, PreparedLetter
 from imr_llm.schema import Determination
-from imr_llm.settings import LlmSettings
+from imr_llm.settings import LlmSettings, load_settings
 
 if TYPE_CHECKING:
     from multiprocessing.sharedctypes import Synchronized
@@ -155,10 +156,9 @@ class BatchRun:
 
     def _run_openai_batch(self, jobs: Iterator[Job], sink: Sink, setup: WorkerSetup) -> None:
         """All letters in one Batch API run per phase (a batch is a set, not a stream)."""
+        # The LLM engine (openai, instructor): loaded only when it runs.
         from imr_llm.llm.batch_api import run_batch_sync
         from imr_llm.llm.engine import LlmEngine
-        from imr_llm.pipeline import Analysis, PreparedLetter
-        from imr_llm.settings import load_settings
 
         settings = self.settings or load_settings()
         waiting: list[tuple[Job, PreparedLetter]] = []
@@ -197,8 +197,7 @@ class BatchRun:
             self._accept(sink, [outcome])
 
     async def _run_llm(self, jobs: Iterator[Job], sink: Sink, setup: WorkerSetup) -> None:
-        from imr_llm.llm.engine import LlmEngine
-        from imr_llm.settings import load_settings
+        from imr_llm.llm.engine import LlmEngine  # openai, instructor: only when it runs
 
         settings = self.settings or load_settings()
         engine = LlmEngine(settings)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import html
-import re
 from pathlib import Path
 from typing import Any
 
 from imr_llm.evals.compare import FieldChange
+from imr_llm.quotes import locate_quote
+from imr_llm.templates import render_page
 
 
 def _pct(value: float | None) -> str:
@@ -96,40 +97,27 @@ def compare_markdown(changes: list[FieldChange], letters: list[dict[str, Any]]) 
     return "\n".join(lines) + "\n"
 
 
-_CSS = """
-body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1b1b1b}
-table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #bbb;padding:.25rem .6rem}
-td.n{text-align:right}tr.low td{background:#fde8e8}mark{background:#ffe066}
-details{margin:.4rem 0}pre{white-space:pre-wrap;background:#f6f6f6;padding:.5rem}
-.miss{margin:.3rem 0 .8rem 1rem}
-"""
-
-
 def _highlight(letter_text: str, value: Any) -> str | None:
     """The letter around where `value` appears, with the value marked, or None."""
     needles = value if isinstance(value, list) else [value]
     for needle in needles:
         if not isinstance(needle, str) or len(needle) < 3:
             continue
-        words = [re.escape(w) for w in needle.split()]
-        match = re.search(r"\s+".join(words), letter_text, re.I)
-        if match:
-            start, end = max(0, match.start() - 160), min(len(letter_text), match.end() + 160)
+        span = locate_quote(letter_text, needle)
+        if span is not None:
+            start, end = max(0, span.start - 160), min(len(letter_text), span.end + 160)
             return (
-                html.escape(letter_text[start : match.start()])
+                html.escape(letter_text[start : span.start])
                 + "<mark>"
-                + html.escape(match.group(0))
+                + html.escape(letter_text[span.start : span.end])
                 + "</mark>"
-                + html.escape(letter_text[match.end() : end])
+                + html.escape(letter_text[span.end : end])
             )
     return None
 
 
 def to_html(run: dict[str, Any], letters_dir: Path | None = None) -> str:
     """One page, no scripts, no external resources: opens offline in any browser."""
-    from jinja2 import Environment
-
-    env = Environment(autoescape=True)
     rows = []
     for row in _rows(run):
         low = row[1] not in ("-", "100.0%")
@@ -145,25 +133,6 @@ def to_html(run: dict[str, Any], letters_dir: Path | None = None) -> str:
             context = _highlight(text, m["expected"]) if text else None
             misses.append({**m, "context": context})
         letters.append({**letter, "misses": misses})
-    template = env.from_string(
-        """<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>imr-llm eval report</title><style>{{ css }}</style></head><body><main>
-<h1>imr-llm eval report</h1><p>{{ summary }}</p>
-<h2>Score per field</h2>
-<table><thead><tr><th>field</th><th>real</th><th>n</th><th>synthetic</th><th>n</th></tr></thead>
-<tbody>{% for row in rows %}<tr{% if row.low %} class="low"{% endif %}>
-{% for cell in row.cells %}<td{% if not loop.first %} class="n"{% endif %}>{{ cell }}</td>{% endfor %}
-</tr>{% endfor %}</tbody></table>
-<h2>Misses per letter</h2>
-{% for letter in letters if letter.misses %}
-<details><summary>{{ letter.letter }}{% if letter.synthetic %} (synthetic){% endif %}:
-{{ letter.misses | length }} miss{{ "es" if letter.misses | length != 1 }}</summary>
-{% for m in letter.misses %}<div class="miss"><strong>{{ m.field }}</strong>
-{% if m.item %}(item {{ m.item }}){% endif %}: {{ m.reason }}
-{% if m.context %}<pre>{{ m.context | safe }}</pre>{% endif %}</div>{% endfor %}
-</details>{% else %}<p>No misses.</p>{% endfor %}
-</main></body></html>
-"""
+    return render_page(
+        "imr_llm.evals", "report.html.j2", summary=_summary_line(run), rows=rows, letters=letters
     )
-    return template.render(css=_CSS, summary=_summary_line(run), rows=rows, letters=letters)

@@ -17,7 +17,9 @@ from imr_llm import __version__
 from imr_llm.errors import UsageError
 from imr_llm.evals.gold import GoldFile, load_gold_dir
 from imr_llm.evals.scoring import LetterScore, score_letter
+from imr_llm.normalize import normalize_text
 from imr_llm.pipeline import Analysis, LetterResult, run_letters
+from imr_llm.reading import read_letter
 from imr_llm.schema import SCHEMA_VERSION
 from imr_llm.settings import LlmSettings, resolve_engine
 
@@ -104,7 +106,4 @@ def run_eval(
 
 
 def _normalised(path: str) -> str:
-    from imr_llm.normalize import normalize_text
-    from imr_llm.reading import read_letter
-
     return normalize_text(read_letter(path).text)

@@ -1,4 +1,9 @@
-"""Plain-language explanations of a Determination."""
+"""Plain-language explanations of a Determination: the writer, its phrases and translations,
+deadlines, glossary, the grounding and readability checks, and the renderers (render: text and
+Markdown; page: HTML; output: any of the four formats).
+
+May import: schema, dates, templates (nothing above the parse layer).
+"""
 
 from __future__ import annotations
 

@@ -8,6 +8,10 @@ from datetime import date
 
 from imr_llm.dates import safe_date
 from imr_llm.explain.facts import ALL_FACTS
+from imr_llm.explain.readability import flesch_reading_ease as flesch_reading_ease
+from imr_llm.explain.readability import reading_grade as reading_grade
+from imr_llm.explain.readability import spanish_reading_ease as spanish_reading_ease
+from imr_llm.explain.readability import spanish_reading_grade as spanish_reading_grade
 from imr_llm.schema import Decision, Lang
 
 MONTHS_EN = [
@@ -94,40 +98,6 @@ def ungrounded_numbers(explanation: str, letter: str, computed: set[date]) -> li
     problems = [d.isoformat() for d in sorted(used_dates - allowed_dates)]
     problems += sorted(n for n in numbers_in(rest) if n not in allowed_numbers)
     return problems
-
-
-def reading_grade(text: str) -> float:
-    """Flesch-Kincaid grade (textstat), rounded to one decimal."""
-    import textstat  # loaded only when a grade is needed
-
-    return round(float(textstat.flesch_kincaid_grade(text)), 1)
-
-
-def flesch_reading_ease(text: str) -> float:
-    """Flesch reading ease (textstat): 60-70 is plain English, 70-80 fairly easy."""
-    import textstat
-
-    return round(float(textstat.flesch_reading_ease(text)), 1)
-
-
-def _spanish(formula: str, text: str) -> float:
-    import textstat
-
-    textstat.set_lang("es")
-    try:
-        return round(float(getattr(textstat, formula)(text)), 1)
-    finally:
-        textstat.set_lang("en_US")
-
-
-def spanish_reading_grade(text: str) -> float:
-    """Crawford's grade (textstat, Spanish): school years needed to read the text."""
-    return _spanish("crawford", text)
-
-
-def spanish_reading_ease(text: str) -> float:
-    """Fernandez-Huerta reading ease (textstat, Spanish): 60+ is plain, 70+ fairly easy."""
-    return _spanish("fernandez_huerta", text)
 
 
 _OUTCOME_WORDS: dict[Lang, dict[Decision, tuple[str, str]]] = {

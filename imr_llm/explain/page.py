@@ -8,9 +8,6 @@ screen. Status badges carry words, not only colour; colours meet WCAG AA contras
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -19,6 +16,7 @@ from imr_llm.explain.phrases import phrases
 from imr_llm.explain.render import case_line, item_groups
 from imr_llm.explain.writer import format_date
 from imr_llm.schema import Explanation, ItemExplanation
+from imr_llm.templates import render_page
 
 _DEADLINES = {"appeal", "authorization", "payment"}
 
@@ -29,15 +27,6 @@ class _TimelineEntry:
     text: str
     label: str
     deadline: bool
-
-
-@lru_cache(maxsize=1)
-def _template() -> Any:
-    from jinja2 import Environment, StrictUndefined
-
-    source = resources.files("imr_llm.explain").joinpath("page.html.j2").read_text("utf-8")
-    environment = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True)
-    return environment.from_string(source)
 
 
 def _help_line(line: str, call: str) -> Markup:
@@ -101,13 +90,13 @@ def to_html(explanation: Explanation) -> str:
         for entry in explanation.timeline
         if entry.date is not None
     ]
-    return str(
-        _template().render(
-            e=explanation,
-            p=p,
-            case_line=case_line(explanation),
-            cards=_cards(explanation, p),
-            timeline=timeline,
-            help_lines=[_help_line(line, p["call"]) for line in explanation.help],
-        )
+    return render_page(
+        "imr_llm.explain",
+        "page.html.j2",
+        e=explanation,
+        p=p,
+        case_line=case_line(explanation),
+        cards=_cards(explanation, p),
+        timeline=timeline,
+        help_lines=[_help_line(line, p["call"]) for line in explanation.help],
     )

@@ -176,18 +176,3 @@ def to_text(explanation: Explanation) -> str:
             out += _wrap(f"- {entry.term}: {entry.meaning}", "  ", "  ")
     out += ["", *_wrap(explanation.notice), ""]
     return "\n".join(out)
-
-
-RENDERERS = {"text": to_text, "md": to_markdown}
-EXTENSIONS = {"text": "txt", "md": "md", "json": "json", "html": "html"}
-
-
-def render_explanation(explanation: Explanation, output_format: str) -> str:
-    """The explanation as text, md, json or html (the formats of `imr-llm summarize`)."""
-    if output_format == "json":
-        return explanation.model_dump_json(indent=2)
-    if output_format == "html":
-        from imr_llm.explain.page import to_html
-
-        return to_html(explanation)
-    return RENDERERS[output_format](explanation)

@@ -1,6 +1,8 @@
 """Detect which DWC letter format a text is in, and parse it with that format's parser.
 
 Detection is a table, checked in order; the first format whose markers all appear wins.
+
+May import: normalize, schema, errors.
 """
 
 from __future__ import annotations

@@ -21,9 +21,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from imr_llm.errors import LlmError
+from imr_llm.letter import Analysis, LetterResult, PreparedLetter, Task, Value
 from imr_llm.llm.client import BatchClient, BatchState, batch_answer, batch_body, batch_line
 from imr_llm.llm.engine import LetterRun, LlmEngine, LlmRequest
-from imr_llm.pipeline import Analysis, LetterResult, PreparedLetter, Task, Value
 from imr_llm.schema import Determination, Lang
 
 M = TypeVar("M", bound=BaseModel)

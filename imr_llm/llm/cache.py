@@ -1,7 +1,8 @@
 """Response cache (diskcache): validated answers only, keyed by everything that shapes them.
 
 Key = SHA-256 of: the letter text, the prompt file's content hash, the rendered messages, the
-response schema's JSON schema, model, mode, temperature and the package version. No credential
+response schema's JSON schema, the endpoint's base URL (two local servers may serve different
+models under one name), model, mode, temperature and the package version. No credential
 is ever part of a key or a value. Cached values are validated again when read.
 """
 
@@ -25,6 +26,7 @@ def cache_key(
     model: str,
     mode: str,
     temperature: float,
+    base_url: str | None,
 ) -> str:
     material = json.dumps(
         {
@@ -35,6 +37,7 @@ def cache_key(
             "model": model,
             "mode": mode,
             "temperature": temperature,
+            "base_url": base_url,
             "version": __version__,
         },
         sort_keys=True,

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import ipaddress
 import json
 import socket
@@ -100,7 +99,9 @@ def resolved(settings: LlmSettings, probe: bool = True) -> LlmSettings:
     to every setting the user did not give."""
     local = is_local_server(settings, probe)
     given = settings.given | {
-        f.name for f in dataclasses.fields(settings) if getattr(settings, f.name) != f.default
+        name
+        for name, info in type(settings).model_fields.items()
+        if getattr(settings, name) != info.default
     }
     changes: dict[str, object] = {}
     if settings.mode == "auto":
@@ -109,7 +110,7 @@ def resolved(settings: LlmSettings, probe: bool = True) -> LlmSettings:
         for name, value in LOCAL_PROFILE.items():
             if name not in given:
                 changes[name] = value
-    return dataclasses.replace(settings, **changes) if changes else settings  # type: ignore[arg-type]
+    return settings.model_copy(update=changes) if changes else settings
 
 
 def should_redact(settings: LlmSettings) -> bool:

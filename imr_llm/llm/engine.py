@@ -10,7 +10,6 @@ understanding and writes the explanation, and every answer is checked against th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from imr_llm.errors import LlmError, LlmValidationError
 from imr_llm.explain import explain
 from imr_llm.explain.facts import ALL_FACTS
 from imr_llm.explain.writer import compose_item, with_readability
+from imr_llm.letter import PreparedLetter
 from imr_llm.llm import endpoint, grounded
 from imr_llm.llm.cache import ResponseCache, cache_key
 from imr_llm.llm.client import LlmClient, Usage
@@ -37,8 +37,8 @@ from imr_llm.llm.models import (
 from imr_llm.llm.prices import cost_usd
 from imr_llm.llm.prompts import Prompt, load_prompt
 from imr_llm.llm.redact import redact_messages
-from imr_llm.pipeline import PreparedLetter, extract_offline
-from imr_llm.reasons import find_span
+from imr_llm.prepare import skeleton as parsed_skeleton
+from imr_llm.quotes import locate_quote
 from imr_llm.schema import (
     CATEGORIES,
     Determination,
@@ -47,7 +47,6 @@ from imr_llm.schema import (
     ItemExplanation,
     Lang,
     Reason,
-    Span,
 )
 from imr_llm.settings import LlmSettings
 
@@ -120,6 +119,7 @@ class LlmEngine:
             model=self.settings.model,
             mode=self.settings.mode,
             temperature=self.settings.temperature,
+            base_url=self.settings.base_url,
         )
         return LlmRequest(prompt, messages, model, context, key)
 
@@ -193,7 +193,7 @@ class LlmEngine:
         self, prepared: PreparedLetter
     ) -> tuple[LlmRequest[LetterUnderstanding], Determination]:
         """The 'extract' call for one letter, and the deterministic skeleton it fills."""
-        skeleton = extract_offline(prepared)
+        skeleton = parsed_skeleton(prepared)
         prompt = load_prompt("extract")
         context = ValidationContext(
             letter=prepared.text, decisions=[t.decision for t in skeleton.treatments]
@@ -220,7 +220,7 @@ class LlmEngine:
                     code="model",
                     summary=r.summary,
                     evidence=" ".join(r.evidence.split()),
-                    span=_locate(prepared.text, r.evidence),
+                    span=locate_quote(prepared.text, r.evidence),
                 )
                 for r in item.reasons
             ]
@@ -245,7 +245,7 @@ class LlmEngine:
         self, prepared: PreparedLetter, run: LetterRun | None = None
     ) -> Determination:
         run = run or LetterRun()
-        if grounded.number_sentences(skeleton := extract_offline(prepared)):  # issue 12
+        if grounded.number_sentences(skeleton := parsed_skeleton(prepared)):  # issue 12
             return (await self._grounded(prepared, skeleton, "en", run))[0]
         request, skeleton = self.extract_request(prepared)
         with self._accounted(run):
@@ -304,7 +304,7 @@ class LlmEngine:
     ) -> tuple[Determination, Explanation]:
         """The determination and its explanation (two calls: 'extract', then 'explain')."""
         run = LetterRun()
-        if grounded.number_sentences(skeleton := extract_offline(prepared)):  # issue 12
+        if grounded.number_sentences(skeleton := parsed_skeleton(prepared)):  # issue 12
             return await self._grounded(prepared, skeleton, lang, run)
         determination = await self.extract(prepared, run)
         request, base = self.explain_request(prepared, determination, lang)
@@ -376,13 +376,3 @@ def _merge_item(offline: ItemExplanation, written: ItemText, lang: Lang) -> Item
         ),
         lang,
     )
-
-
-def _locate(text: str, quote: str) -> Span | None:
-    """Where the model's quote is in the letter (validated case-insensitively)."""
-    span = find_span(text, quote)
-    if span is None:
-        pattern = r"\s+".join(re.escape(w) for w in quote.split())
-        match = re.search(pattern, text, re.I)
-        span = Span(start=match.start(), end=match.end()) if match else None
-    return span

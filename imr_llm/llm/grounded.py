@@ -40,8 +40,8 @@ from imr_llm.schema import (
 )
 
 if TYPE_CHECKING:
+    from imr_llm.letter import PreparedLetter
     from imr_llm.llm.engine import LetterRun, LlmEngine, LlmRequest
-    from imr_llm.pipeline import PreparedLetter
 
 CITABLE = {"finding", "conclusion", "condition"}
 MAX_GRADE = 8.0
@@ -270,6 +270,7 @@ def grounded_request(
         model=engine.settings.model,
         mode=engine.settings.mode,
         temperature=engine.settings.temperature,
+        base_url=engine.settings.base_url,
     )
     budget = TOKENS_OVERHEAD + TOKENS_PER_ITEM * len(determination.treatments)
     return LlmRequest(prompt, messages, GroundedAnswer, context, key, max_tokens=budget)

@@ -14,11 +14,17 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from typing import TypeVar
 
 from pydantic import BaseModel, Field, model_validator
 
+from imr_llm.explain.grounding import (
+    outcome_problem,
+    reading_grade,
+    spanish_reading_grade,
+    ungrounded_numbers,
+)
+from imr_llm.quotes import locate_quote
 from imr_llm.schema import Category, Decision, Lang
 
 
@@ -32,10 +38,6 @@ class ValidationContext:
     fallback_outcomes: list[str] = field(default_factory=list)
     override_decisions: bool = False
     warnings: list[str] = field(default_factory=list)
-
-    @cached_property
-    def flat_letter(self) -> str:
-        return " ".join(self.letter.split()).casefold()
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -90,7 +92,7 @@ class LetterUnderstanding(BaseModel):
         problems = _count_problem(len(self.items), len(context.decisions))
         for number, item in enumerate(self.items, 1):
             for reason in item.reasons:
-                if " ".join(reason.evidence.split()).casefold() not in context.flat_letter:
+                if locate_quote(context.letter, reason.evidence) is None:
                     problems.append(
                         f"item {number}: evidence {reason.evidence!r} is not in the letter; "
                         "copy the letter's words exactly"
@@ -144,13 +146,6 @@ class ExplanationDraft(BaseModel):
         context = _BOUND.get()
         if context is None:
             return self
-        from imr_llm.explain.grounding import (
-            outcome_problem,
-            reading_grade,
-            spanish_reading_grade,
-            ungrounded_numbers,
-        )
-
         problems = _count_problem(len(self.items), len(context.decisions))
         for number, (item, decision) in enumerate(
             zip(self.items, context.decisions, strict=False), 1

@@ -165,7 +165,7 @@ class LetterService:
 
 def render_explanation(explanation: Explanation, output_format: str) -> str:
     """As `imr-llm summarize --format FORMAT` prints it (ending in one newline)."""
-    from imr_llm.explain.render import render_explanation as render
+    from imr_llm.explain.output import render_explanation as render
 
     return _as_printed(render(explanation, output_format))
 

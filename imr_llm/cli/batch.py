@@ -1,8 +1,5 @@
-"""The `imr-llm batch` command: options in, one BatchRun, a summary line and an exit code.
-
-The work is in imr_llm/batch.py. This module does not import imr_llm.cli at load time (cli
-imports it to register the command); the shared error helpers are imported when it runs.
-"""
+"""`imr-llm batch`: options in, one BatchRun (imr_llm/batch/), a summary line and an exit
+code."""
 
 from __future__ import annotations
 
@@ -12,7 +9,22 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from imr_llm.cli_common import Engine, Language, LetterProgress, OutputFormat, progress_bar
+from imr_llm.cli.common import (
+    ConcurrencyOption,
+    Engine,
+    EngineOption,
+    Language,
+    LetterProgress,
+    ModelOption,
+    ModeOption,
+    NoCacheOption,
+    OutputFormat,
+    RunFlags,
+    chosen_engine,
+    fail,
+    llm_settings,
+    progress_bar,
+)
 from imr_llm.errors import ImrError
 
 if TYPE_CHECKING:
@@ -26,7 +38,7 @@ DEFAULT_CHUNKSIZE = 8
 def _progress(inputs: list[str]) -> LetterProgress | None:
     if not sys.stderr.isatty():
         return None
-    from imr_llm.batch import count_inputs
+    from imr_llm.batch import count_inputs  # the runner: pydantic
 
     return progress_bar(count_inputs(inputs))
 
@@ -62,21 +74,11 @@ def batch(
         bool,
         typer.Option(help="Skip letters already in --out (--no-resume: run and append all)."),
     ] = True,
-    engine: Annotated[
-        Engine,
-        typer.Option(help="auto = openai when an endpoint is configured, else offline."),
-    ] = Engine.auto,
-    model: Annotated[str | None, typer.Option(help="Model name [env IMR_LLM_MODEL].")] = None,
-    mode: Annotated[
-        str | None, typer.Option(help="tools|json|json_schema|md_json [env IMR_LLM_MODE].")
-    ] = None,
-    concurrency: Annotated[
-        int | None,
-        typer.Option(help="LLM engine: letters in flight at once [env IMR_LLM_CONCURRENCY]."),
-    ] = None,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Neither read nor write cache.")
-    ] = False,
+    engine: EngineOption = Engine.auto,
+    model: ModelOption = None,
+    mode: ModeOption = None,
+    concurrency: ConcurrencyOption = None,
+    no_cache: NoCacheOption = False,
     openai_batch: Annotated[
         bool,
         typer.Option(
@@ -98,13 +100,10 @@ def batch(
 
     Exit code: 0 when no letter failed, 3 when any letter failed (see --errors).
     """
-    from imr_llm import cli
-    from imr_llm.batch import BatchConfig, BatchRun, default_workers
+    from imr_llm.batch import BatchConfig, BatchRun, default_workers  # the runner: pydantic
 
-    settings = cli._safe_settings(
-        model=model, mode=mode, concurrency=concurrency, no_cache=no_cache
-    )
-    chosen = cli.choose_engine(engine, settings)
+    settings = llm_settings(model=model, mode=mode, concurrency=concurrency, no_cache=no_cache)
+    chosen = chosen_engine(engine, settings)
     config = BatchConfig(
         out=out,
         errors=errors,
@@ -114,18 +113,17 @@ def batch(
         lang=lang.value,
         chunksize=chunksize,
         resume=resume,
-        debug=bool(cli._STATE["debug"]),
+        debug=RunFlags.debug,
         workers=workers or default_workers(),
         openai_batch=openai_batch,
     )
     if openai_batch and chosen != "openai":
-        cli._fail(ImrError("--openai-batch needs the openai engine: set OPENAI_API_KEY"))
+        fail(ImrError("--openai-batch needs the openai engine: set OPENAI_API_KEY"))
     _run(BatchRun(config, chosen, settings), inputs)
 
 
 def _run(run: BatchRun, inputs: list[str]) -> None:
-    from imr_llm import cli
-    from imr_llm.batch import summary_line
+    from imr_llm.batch import summary_line  # loaded with BatchRun already
 
     progress = _progress(inputs)
     run.on_outcome = progress.advance if progress else None
@@ -137,7 +135,7 @@ def _run(run: BatchRun, inputs: list[str]) -> None:
         raise typer.Exit(130) from None
     except Exception as error:
         _close(progress)
-        cli._fail(error)
+        fail(error)
     _close(progress)
     for note in summary.notes:
         typer.echo(f"imr-llm: note: {note}", err=True)

@@ -1,8 +1,5 @@
-"""The `imr-llm stats` command: a thin typer wrapper around imr_llm.stats.
-
-Kept apart from cli.py and light to import: imr_llm.stats (and matplotlib, only for --html) load
-when the command runs.
-"""
+"""`imr-llm stats`: a thin wrapper around imr_llm.stats, which (with matplotlib, only for
+--html) loads when the command runs."""
 
 from __future__ import annotations
 
@@ -10,6 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from imr_llm.cli.common import fail
+from imr_llm.errors import ImrError
 
 
 def stats_command(
@@ -33,9 +33,7 @@ def stats_command(
 
     Counts cases, not files: a letter given twice (same case number and decisions) and
     synthetic letters (SYN-*) are left out, and the counts of both are reported."""
-    from imr_llm import stats
-    from imr_llm.cli import _fail
-    from imr_llm.errors import ImrError
+    from imr_llm import stats  # pydantic and the tables: only when the command runs
 
     try:
         summary = stats.read_results(results)
@@ -51,4 +49,4 @@ def stats_command(
         if html is not None:
             stats.write_text(html, stats.render_html(summary))
     except ImrError as error:
-        _fail(error)
+        fail(error)

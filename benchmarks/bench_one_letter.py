@@ -1,0 +1,111 @@
+"""The everyday call, side by side with the bare import of its libraries.
+
+Each round runs the baseline `python -c "import pydantic, typer, rich"` and then every command
+once, alternating, so a busy machine slows both alike. The table gives each command's median
+wall time, its median ratio to the baseline run of the same round, and the same ratio of CPU
+time (user + system, from the kernel's accounting of the child), which a busy machine moves
+less than wall time.
+
+    python benchmarks/bench_one_letter.py [--rounds 21] [--json results.json]
+
+Targets (issue 11): extract/summarize of one letter <= 150 ms median on a quiet machine and
+<= 1.3x the baseline; `imr-llm --help` <= 120 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+from _common import LETTERS, PYTHON, ROOT, machine
+
+IMR_LLM = str(Path(PYTHON).with_name("imr-llm"))
+BASELINE = "python -c 'import pydantic, typer, rich'"
+COMMANDS = {
+    BASELINE: [PYTHON, "-c", "import pydantic, typer, rich"],
+    "imr-llm --help": [IMR_LLM, "--help"],
+    "imr-llm extract CM16-0213037.txt": [IMR_LLM, "extract", str(LETTERS / "CM16-0213037.txt")],
+    "imr-llm extract CM16-0213037.pdf": [IMR_LLM, "extract", str(LETTERS / "CM16-0213037.pdf")],
+    "imr-llm summarize CM16-0213037.txt": [
+        IMR_LLM,
+        "summarize",
+        str(LETTERS / "CM16-0213037.txt"),
+    ],
+    "imr-llm summarize CM16-0213037.pdf": [
+        IMR_LLM,
+        "summarize",
+        str(LETTERS / "CM16-0213037.pdf"),
+    ],
+    "imr-llm summarize --lang es CM16-0213037.pdf": [
+        IMR_LLM,
+        "summarize",
+        "--lang",
+        "es",
+        str(LETTERS / "CM16-0213037.pdf"),
+    ],
+}
+
+
+def timed(command: list[str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one run."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "IMR_LLM_"))}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT, env=env)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=21)
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--json", type=Path)
+    options = parser.parse_args()
+    for _ in range(options.warmup):
+        for command in COMMANDS.values():
+            timed(command)
+    walls: dict[str, list[float]] = {name: [] for name in COMMANDS}
+    cpus: dict[str, list[float]] = {name: [] for name in COMMANDS}
+    wall_ratios: dict[str, list[float]] = {name: [] for name in COMMANDS}
+    cpu_ratios: dict[str, list[float]] = {name: [] for name in COMMANDS}
+    for _ in range(options.rounds):
+        base_wall, base_cpu = timed(COMMANDS[BASELINE])
+        walls[BASELINE].append(base_wall)
+        cpus[BASELINE].append(base_cpu)
+        for name, command in COMMANDS.items():
+            if name == BASELINE:
+                continue
+            wall, cpu = timed(command)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+            wall_ratios[name].append(wall / base_wall)
+            cpu_ratios[name].append(cpu / base_cpu if base_cpu else float("nan"))
+    if options.json:
+        options.json.write_text(
+            json.dumps({"machine": machine(), "wall": walls, "cpu": cpus}, indent=1)
+        )
+    load = os.getloadavg()[0]
+    print(f"{options.rounds} alternating rounds; load average at the end {load:.1f}")
+    print("| command | median wall | wall / baseline (median) | CPU / baseline (median) |")
+    print("| --- | ---: | ---: | ---: |")
+    for name in COMMANDS:
+        wall = statistics.median(walls[name]) * 1000
+        if name == BASELINE:
+            print(f"| `{name}` | {wall:.0f} ms | 1 | 1 |")
+            continue
+        ratio = statistics.median(wall_ratios[name])
+        cpu_ratio = statistics.median(cpu_ratios[name])
+        print(f"| `{name}` | {wall:.0f} ms | {ratio:.2f}x | {cpu_ratio:.2f}x |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,208 @@
+"""What every command module shares: option choices and declarations, the run flags, error
+output, writing output, the LLM settings and the engine choice, and the progress bar.
+
+Kept light (no heavy imports) so each command starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+from imr_llm.engine_choice import choose_engine as choose
+from imr_llm.engine_choice import endpoint_configured
+from imr_llm.errors import ImrError
+
+if TYPE_CHECKING:
+    from imr_llm.settings import LlmSettings
+
+
+class Engine(StrEnum):
+    auto = "auto"
+    offline = "offline"
+    openai = "openai"
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    md = "md"
+    json = "json"
+    html = "html"
+
+
+class Language(StrEnum):
+    en = "en"
+    es = "es"
+
+
+EngineOption = Annotated[
+    Engine, typer.Option(help="auto = openai when an endpoint is configured, else offline.")
+]
+ModelOption = Annotated[str | None, typer.Option(help="Model name [env IMR_LLM_MODEL].")]
+ModeOption = Annotated[
+    str | None, typer.Option(help="tools|json|json_schema|md_json [env IMR_LLM_MODE].")
+]
+ConcurrencyOption = Annotated[
+    int | None, typer.Option(help="Letters in flight at once [env IMR_LLM_CONCURRENCY].")
+]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write cache.")]
+RedactOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--redact/--no-redact",
+        help="Mask names, addresses, claim/ADJ/SSN numbers, phones, e-mails and dates of birth "
+        "before sending. Default: on for any endpoint not on this machine [env IMR_LLM_REDACT].",
+        show_default=False,
+    ),
+]
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="LLM engine: exit 7 when no item the model wrote passed its checks (default: those "
+        "items keep the offline text, exit 0).",
+    ),
+]
+PagesOption = Annotated[
+    bool,
+    typer.Option(
+        "--pages",
+        help="The files are the pages of ONE paper letter (photos or scans), in the order given.",
+    ),
+]
+OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")]
+
+
+class RunFlags:
+    """The global flags of this run (set by the app's callback)."""
+
+    debug = False
+    verbose = False
+
+
+def error_message(error: BaseException) -> tuple[str, int]:
+    """The one-line message and exit code for an error."""
+    if isinstance(error, ImrError):
+        return f"imr-llm: error: {error}", error.exit_code
+    return (
+        f"imr-llm: unexpected error: {type(error).__name__}: {error} "
+        "(run with --debug for a traceback, and please report it)",
+        1,
+    )
+
+
+def fail(error: BaseException) -> NoReturn:
+    """Stop with the error's one-line message and exit code (a traceback with --debug)."""
+    if RunFlags.debug:
+        raise error
+    message, code = error_message(error)
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """`text` (with a final newline) to stdout, or to the file `output`."""
+    text = text if text.endswith("\n") else text + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(ImrError(f"cannot write {output}: {exc.strerror}; check the path"))
+
+
+def llm_settings(*, no_cache: bool, **flags: Any) -> LlmSettings:
+    """The LLM settings: the flags given over the environment over the defaults."""
+    from imr_llm.settings import load_settings  # pydantic-settings: only when the LLM may run
+
+    try:
+        return load_settings({"use_cache": False if no_cache else None, **flags})
+    except ImrError as error:
+        fail(error)
+
+
+def uses_llm(engine: Engine) -> bool:
+    """Whether ENGINE means the LLM engine (auto: an endpoint variable is set). An offline run
+    never loads the LLM settings."""
+    try:
+        return choose(engine.value, endpoint_configured()) == "openai"
+    except ImrError as error:
+        fail(error)
+
+
+def settings_for(engine: Engine, *, no_cache: bool, **flags: Any) -> LlmSettings | None:
+    """The LLM settings when ENGINE is the LLM engine, else None (an offline run)."""
+    return llm_settings(no_cache=no_cache, **flags) if uses_llm(engine) else None
+
+
+def _quiet_llm_loggers() -> None:
+    """Our own one-line errors say what failed; library loggers would repeat it on stderr."""
+    if RunFlags.debug:
+        return
+    import logging  # only when the LLM engine runs
+
+    for name in ("instructor", "openai", "httpx", "httpx2", "httpcore"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def chosen_engine(engine: Engine, settings: LlmSettings | None) -> str:
+    """The engine that will run; says so on stderr when it is the (paid) openai engine."""
+    if settings is None:
+        return "offline"
+    try:
+        chosen = choose(engine.value, settings.configured)
+    except ImrError as error:
+        fail(error)
+    if chosen == "openai":
+        _quiet_llm_loggers()
+        where = settings.base_url or "api.openai.com"
+        typer.echo(f"imr-llm: engine openai, model {settings.model} at {where}", err=True)
+    return chosen
+
+
+class LetterProgress:
+    """A progress bar on stderr with count, rate and ETA."""
+
+    def __init__(self, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self._progress = Progress(
+            TextColumn("letters"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._task = self._progress.add_task("letters", total=total, rate="")
+        self._progress.start()
+
+    def advance(self, _: Any = None) -> None:
+        self._progress.advance(self._task, 1)
+        speed = self._progress.tasks[0].speed
+        if speed:
+            self._progress.update(self._task, rate=f"{speed:.1f} letters/s")
+
+    def close(self) -> None:
+        self._progress.stop()
+
+
+def progress_bar(total: int) -> LetterProgress | None:
+    """A progress bar when there is more than one letter and stderr is a terminal."""
+    return LetterProgress(total) if total > 1 and sys.stderr.isatty() else None

@@ -1,0 +1,207 @@
+"""`imr-llm extract` and `imr-llm summarize`: letters in, one pipeline call, rendered output."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from imr_llm.cli.common import (
+    ConcurrencyOption,
+    Engine,
+    EngineOption,
+    Language,
+    ModelOption,
+    ModeOption,
+    NoCacheOption,
+    OutputFormat,
+    OutputOption,
+    PagesOption,
+    RedactOption,
+    RunFlags,
+    StrictOption,
+    chosen_engine,
+    error_message,
+    fail,
+    progress_bar,
+    settings_for,
+    write_output,
+)
+
+if TYPE_CHECKING:
+    from imr_llm.letter import LetterResult, Task
+    from imr_llm.schema import Lang
+    from imr_llm.settings import LlmSettings
+
+FilesArgument = Annotated[
+    list[str],
+    typer.Argument(
+        help="Letters (.txt, .pdf, scans or photos: .tif, .png, .jpg; a folder of one letter's "
+        "page photos), or - for stdin."
+    ),
+]
+
+
+def _letters(files: list[str], pages: bool) -> list[str]:
+    """The letters to read: with --pages, all the files as one letter."""
+    from imr_llm.ocr import PageFiles, is_image_name  # only for several files
+
+    if len(files) < 2:
+        return files
+    if pages:
+        return [PageFiles(files)]
+    if all(is_image_name(name) for name in files):
+        typer.echo(
+            "imr-llm: note: each image is read as a letter of its own; if they are the pages of "
+            "one letter, add --pages (or put them in one folder and pass the folder)",
+            err=True,
+        )
+    return files
+
+
+def _run(
+    files: list[str],
+    task: Task,
+    engine: Engine,
+    settings: LlmSettings | None,
+    lang: Lang = "en",
+) -> list[Any]:
+    """Run the pipeline over `files`; report each failure on stderr and keep going."""
+    from imr_llm.pipeline import run_letters  # the parsers' tables: after the options are read
+
+    chosen = chosen_engine(engine, settings)
+    progress = progress_bar(len(files))
+
+    def done(result: LetterResult) -> None:
+        if progress:
+            progress.advance(result)
+
+    try:
+        results = run_letters(
+            files, task, lang=lang, engine=chosen, settings=settings, on_done=done
+        )
+    finally:
+        if progress:
+            progress.close()
+    failures = [r for r in results if r.error is not None]
+    if len(files) == 1 and failures:
+        fail(failures[0].error)  # type: ignore[arg-type]
+    for result in failures:
+        if RunFlags.debug:
+            raise result.error  # type: ignore[misc]
+        message, _ = error_message(result.error)  # type: ignore[arg-type]
+        typer.echo(f"{message} [{result.path}]", err=True)
+    if RunFlags.verbose:
+        _report_usage(results)
+    return results
+
+
+def _report_usage(results: list[Any]) -> None:
+    engines = [r.value.engine for r in results if r.value is not None]
+    # Failed letters cost requests and tokens too.
+    engines += [
+        r.error.engine_info for r in results if getattr(r.error, "engine_info", None) is not None
+    ]
+    if not engines:
+        return
+    tokens = sum(e.prompt_tokens + e.completion_tokens for e in engines)
+    requests = sum(e.requests for e in engines)
+    costs = [e.cost_usd for e in engines if e.cost_usd is not None]
+    hits = sum(1 for e in engines if e.cache_hit)
+    cost = f"${sum(costs):.4f}" if costs else "unknown (model not in the price table)"
+    typer.echo(
+        f"imr-llm: engine {engines[0].name}; {requests} requests, {tokens} tokens, cost {cost}, "
+        f"{hits} of {len(engines)} letters from cache",
+        err=True,
+    )
+    for result in results:  # which items the model wrote, and why others fell back
+        engine = result.value.engine if result.value is not None else None
+        for record in engine.items if engine is not None else []:
+            why = f": {record.why}" if record.why else ""
+            typer.echo(f"imr-llm: {result.path} item {record.item}: {record.by}{why}", err=True)
+
+
+def _finish(results: list[Any], files: list[str]) -> None:
+    failures = [r for r in results if r.error is not None]
+    if failures:
+        typer.echo(f"imr-llm: {len(failures)} of {len(files)} letters failed", err=True)
+        raise typer.Exit(error_message(failures[0].error)[1])
+
+
+def extract(
+    files: FilesArgument,
+    engine: EngineOption = Engine.auto,
+    model: ModelOption = None,
+    mode: ModeOption = None,
+    concurrency: ConcurrencyOption = None,
+    no_cache: NoCacheOption = False,
+    redact: RedactOption = None,
+    strict: StrictOption = False,
+    output: OutputOption = None,
+    pages: PagesOption = False,
+) -> None:
+    """Extract each letter's typed determination as JSON (JSON Lines for several files)."""
+    files = _letters(files, pages)
+    settings = settings_for(
+        engine,
+        model=model,
+        mode=mode,
+        concurrency=concurrency,
+        no_cache=no_cache,
+        redact=redact,
+        strict=strict or None,
+    )
+    results = _run(files, "extract", engine, settings)
+    indent = 2 if len(files) == 1 else None
+    lines = [r.value.model_dump_json(indent=indent) for r in results if r.value is not None]
+    if lines:
+        write_output("\n".join(lines), output)
+    _finish(results, files)
+
+
+def summarize(
+    files: FilesArgument,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
+    lang: Annotated[Language, typer.Option(help="Language of the explanation.")] = Language.en,
+    engine: EngineOption = Engine.auto,
+    model: ModelOption = None,
+    mode: ModeOption = None,
+    concurrency: ConcurrencyOption = None,
+    no_cache: NoCacheOption = False,
+    redact: RedactOption = None,
+    strict: StrictOption = False,
+    output: OutputOption = None,
+    pages: PagesOption = False,
+    today: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Check deadlines against this date [today]."),
+    ] = None,
+) -> None:
+    """Explain letters in plain language: each decision, why, and what you can do next."""
+    files = _letters(files, pages)
+    settings = settings_for(
+        engine,
+        model=model,
+        mode=mode,
+        concurrency=concurrency,
+        no_cache=no_cache,
+        redact=redact,
+        strict=strict or None,
+    )
+    results = _run(files, "summarize", engine, settings, lang.value)
+    from imr_llm.explain.output import render_explanation  # after the letters are run
+    from imr_llm.explain.writer import as_of
+
+    rendered = []
+    for result in results:
+        if result.value is None:
+            continue
+        value = as_of(result.value, today.date() if today else date.today())
+        if format is OutputFormat.json and len(files) > 1:
+            rendered.append(value.model_dump_json())  # JSON Lines
+        else:
+            rendered.append(render_explanation(value, format.value))
+    if rendered:
+        write_output(("\n" if format is OutputFormat.json else "\n\n").join(rendered), output)
+    _finish(results, files)

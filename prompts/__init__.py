@@ -1,1 +1,0 @@
-"""Versioned prompt templates (Jinja2). Installed as the package imr_llm.prompts."""
