@@ -1568,6 +1568,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         verbose=args.verbose,
     )
     stop_requested = threading.Event()
+    # Ctrl-C stops the server even when started from a shell job that ignores SIGINT (Python
+    # then installs no KeyboardInterrupt handler, and the server would never stop).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda signum, frame: stop_requested.set())
     server.start()
     print(server.base_url, flush=True)

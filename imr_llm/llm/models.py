@@ -24,6 +24,7 @@ from imr_llm.explain.grounding import (
     spanish_reading_grade,
     ungrounded_numbers,
 )
+from imr_llm.explain.readability import GRADE_LIMIT
 from imr_llm.quotes import locate_quote
 from imr_llm.schema import Category, Decision, Lang
 
@@ -161,7 +162,7 @@ class ExplanationDraft(BaseModel):
                 problems.append(f"item {number}: {problem}")
         text = self.full_text()
         grade = spanish_reading_grade(text) if context.lang == "es" else reading_grade(text)
-        if grade > 8.0:
+        if grade > GRADE_LIMIT:
             problems.append(
                 f"the text reads at grade {grade}; rewrite it at grade 8 or lower with shorter "
                 "sentences and simpler words"
