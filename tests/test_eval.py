@@ -50,6 +50,7 @@ def test_gold_files_are_strict_and_all_checked() -> None:
         "dwc-2013",
         "dwc-documents-reviewed",
         "dwc-professional-review",
+        "dwc-2016",  # the worker's copies (SYN-COPY-*) of real 2016-2017 letters
     }
 
 
