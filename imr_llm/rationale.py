@@ -303,3 +303,8 @@ def read_rationale(
         "count_done": denial.count_done,
         "safety_notes": denial.safety_notes,
     }
+
+
+def rationale_sentences(rationale: str) -> list[str]:
+    """The rationale's sentences, whitespace collapsed."""
+    return [collapse_ws(rationale[a:b]) for a, b in split_sentences(rationale)]

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 
 from imr_llm.denials import goes_with_denied_care
-from imr_llm.normalize import collapse_ws
 from imr_llm.schema import Category, Decision, RationaleSentence, Reason, SentenceRole, Span
 
 _NEGATION = re.compile(
@@ -443,13 +442,6 @@ def find_span(text: str, quote: str, start: int = 0) -> Span | None:
                 return Span(start=at, end=end)
             at = text.find(first, at + 1)
     return None
-
-
-def rationale_sentences(rationale: str) -> list[str]:
-    """The rationale's sentences, whitespace collapsed (rationale.split_sentences)."""
-    from imr_llm.rationale import split_sentences
-
-    return [collapse_ws(rationale[a:b]) for a, b in split_sentences(rationale)]
 
 
 # Where a rule may fire: the reviewer's own statements about this case, never a guideline recital.

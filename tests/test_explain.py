@@ -105,7 +105,8 @@ def test_working_days_skip_weekends_and_california_holidays() -> None:
 
 def test_every_reason_match_contains_one_of_its_triggers() -> None:
     """The cheap trigger test may skip a rule only when its regex could not match anyway."""
-    from imr_llm.reasons import RULES, rationale_sentences
+    from imr_llm.rationale import rationale_sentences
+    from imr_llm.reasons import RULES
 
     checked = 0
     for stem in REAL:
