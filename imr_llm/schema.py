@@ -299,7 +299,11 @@ class Explanation(_Model):
     )
     today: date | None = Field(default=None, description="The date deadlines are checked against")
     alerts: list[str] = Field(
-        default_factory=list, description="Deadlines that have already passed, said plainly"
+        default_factory=list,
+        description="Said first: a letter read from a picture; deadlines already passed",
+    )
+    read_by_ocr: bool = Field(
+        default=False, description="The letter's text was read from an image (OCR)"
     )
     help: list[str]
     glossary: list[GlossaryEntry]

@@ -57,7 +57,10 @@ def test_photographed_pages_read_back_to_the_same_items_and_decisions(
     assert [i.decision for i in explanation.items] == [t["decision"] for t in gold["treatments"]]
     assert explanation.case_number == gold["case"]["case_number"]
     assert OCR_WARNING in explanation.warnings  # the worker is told to check the paper
+    assert explanation.read_by_ocr and "picture of the paper" in explanation.alerts[0]
     assert from_text.source.text_from == "text"
+    text = run_cli("summarize", "--pages", *files)  # said first in the text a worker reads
+    assert text.returncode == 0 and "picture of the paper" in text.stdout.split("WHAT WAS")[0]
 
 
 def test_a_folder_of_pages_is_read_in_page_order(tmp_path: Path) -> None:

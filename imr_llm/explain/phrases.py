@@ -46,6 +46,8 @@ EN: dict[str, str] = {
     "same_reasons": "Why: the same reasons as item {number}.",
     "grouped": "Care that goes with item {number} and was not approved with it:",
     "passed": "{what}: {date}. This date has passed (today is {today}).",
+    "read_by_ocr": "This letter was read from a picture of the paper. Check every date and "
+    "every decision here against your paper letter.",
     "passed_appeal": "The safe date to appeal has passed. Call I&A now to ask what you can "
     "still do.",
     "checklist_intro": "What the appeal must have:",
@@ -198,6 +200,8 @@ ES: dict[str, str] = {
     "same_reasons": "Por qué: las mismas razones que el punto {number}.",
     "grouped": "Cuidado que va con el punto {number} y que no se aprobó con él:",
     "passed": "{what}: {date}. Esta fecha ya pasó (hoy es {today}).",
+    "read_by_ocr": "Esta carta se leyó de una foto del papel. Compare cada fecha y cada "
+    "decisión con su carta en papel.",
     "passed_appeal": "La fecha segura para apelar ya pasó. Llame hoy a I&A para saber qué "
     "puede hacer todavía.",
     "checklist_intro": "Lo que debe tener la apelación:",

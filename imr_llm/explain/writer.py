@@ -486,6 +486,8 @@ def explain(
         notice=p["notice"],
         reading_grade=0.0,
         warnings=list(determination.warnings),
+        read_by_ocr=determination.source.text_from == "ocr",
+        alerts=[p["read_by_ocr"]] if determination.source.text_from == "ocr" else [],
         engine=determination.engine,
     )
     explanation = _fit_reading_grade(explanation)
@@ -501,7 +503,8 @@ def as_of(explanation: Explanation, today: date) -> Explanation:
         d.model_copy(update={"passed": d.date < today if d.date else None})
         for d in explanation.deadlines
     ]
-    alerts = [
+    alerts = [p["read_by_ocr"]] if explanation.read_by_ocr else []
+    alerts += [
         p["passed"].format(
             what=p[f"deadline_{d.what.replace('-', '_')}"],
             date=format_date(d.date, lang),
