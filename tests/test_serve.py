@@ -126,7 +126,8 @@ def _bad_inputs(tmp: Path) -> dict[str, tuple[bytes, str, int]]:
         "empty": (b"", "empty_file", 400),
         "binary": (bytes(range(256)) * 40, "binary_file", 415),
         "picture": (png, "image_needs_ocr", 415),
-        "no text layer": (_image_only_pdf(tmp).read_bytes(), "no_text_layer", 422),
+        # a scan is read by OCR, as the CLI reads it; a blank page gives OCR nothing to read
+        "no text layer": (_image_only_pdf(tmp).read_bytes(), "ocr_unreadable", 422),
         "locked pdf": (_encrypted_pdf(tmp).read_bytes(), "pdf_password", 422),
         "not IMR": (b"Dear tenant,\nYour rent is due on Monday.\n" * 20, "not_imr_letter", 422),
         "cut off": (_cut_off(tmp).read_bytes(), "letter_cut_off", 422),

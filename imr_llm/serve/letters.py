@@ -12,7 +12,8 @@ import hashlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from datetime import date
+from typing import Any, Literal, TypeVar
 
 from imr_llm import reading
 from imr_llm.errors import InputError
@@ -88,22 +89,29 @@ def letter_from_bytes(data: bytes, name: str) -> reading.Letter:
     if data.lstrip()[:5] == b"%PDF-":
         _page_count(data, name)
         pdf_text = reading._pdf_text(data, name)
-        if pdf_text is None:  # a scan with no text layer: read it by OCR
+        if pdf_text is None:  # a scan with no text layer: read it by OCR, as the CLI does
             return reading.letter_from_scan(data, name)
-        text = pdf_text
-    else:
-        text, warnings = reading._decode_text(data, name)
+        return letter_from_text(pdf_text, name, text_from="pdf")
+    text, warnings = reading._decode_text(data, name)
     return letter_from_text(text, name, warnings)
 
 
-def letter_from_text(text: str, name: str, warnings: list[str] | None = None) -> reading.Letter:
-    """A pasted letter."""
+def letter_from_text(
+    text: str,
+    name: str,
+    warnings: list[str] | None = None,
+    text_from: Literal["text", "pdf"] = "text",
+) -> reading.Letter:
+    """A pasted letter, or the text of an uploaded one (`text_from` says which layer it came
+    from, as in the CLI's JSON)."""
     if not text.strip():
         raise InputError(f"{name}: contains no text; pass an IMR letter as .txt or .pdf")
     size = len(text.encode("utf-8"))
     reading._check_size(size, name)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return reading.Letter(text=text, path=None, sha256=digest, warnings=warnings or [])
+    return reading.Letter(
+        text=text, path=None, sha256=digest, warnings=warnings or [], text_from=text_from
+    )
 
 
 @dataclass(frozen=True)
@@ -148,13 +156,18 @@ class LetterService:
         return result
 
     async def summarize(self, upload: Upload, lang: Lang) -> Explanation:
+        """The explanation checked against today's date, as `imr-llm summarize` prints it:
+        passed deadlines marked and said at the top."""
+        from imr_llm.explain.writer import as_of
+
         if self._llm is None:
-            return await self._in_pool(
+            explanation = await self._in_pool(
                 lambda: analyze_offline(prepared_from(upload.letter()), lang).explanation
             )
-        prepared = await self._in_pool(lambda: prepared_from(upload.letter()))
-        _, explanation = await self._llm.analyze(prepared, lang)
-        result: Explanation = explanation
+        else:
+            prepared = await self._in_pool(lambda: prepared_from(upload.letter()))
+            _, explanation = await self._llm.analyze(prepared, lang)
+        result: Explanation = as_of(explanation, date.today())
         return result
 
     async def aclose(self) -> None:

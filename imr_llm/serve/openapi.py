@@ -47,7 +47,7 @@ def _errors() -> dict[str, Any]:
         "401": "The shared password is missing or wrong (HTTP Basic).",
         "413": "The body or the PDF is larger than the limit.",
         "415": "Not a PDF or text (binary, a picture), or an unsupported content type.",
-        "422": "Read, but not a complete IMR letter (not IMR, cut off, no text layer, locked).",
+        "422": "Read, but not a complete IMR letter (not IMR, cut off, a scan OCR cannot read, locked).",
         "502": "The LLM engine's endpoint failed.",
         "503": "Busy (all letter slots taken) or over the time limit: retry after Retry-After.",
     }

@@ -42,8 +42,10 @@ EN: dict[str, str] = {
     "chose the right file.",
     "err_too_many_pages": "The PDF has too many pages for one IMR letter. Upload one letter "
     "at a time.",
-    "err_no_text_layer": "This PDF is a scan without text, and this server cannot read scans "
-    "yet. Paste the text of the letter instead.",
+    "err_ocr_unreadable": "This PDF is a scan, and we could not read its text clearly. Upload "
+    "a clearer scan or the PDF the letter came in, or paste the text of the letter.",
+    "err_ocr_unavailable": "This PDF is a scan, and this server cannot read scans. Upload the "
+    "PDF the letter came in, or paste the text of the letter.",
     "err_pdf_password": "The PDF is protected by a password. Save a copy without the password "
     "and try again.",
     "err_pdf_damaged": "The PDF is damaged or is not a PDF. Try downloading the letter again.",
@@ -102,8 +104,10 @@ ES: dict[str, str] = {
     "revise que eligió el archivo correcto.",
     "err_too_many_pages": "El PDF tiene demasiadas páginas para una carta de IMR. Suba una "
     "carta a la vez.",
-    "err_no_text_layer": "Este PDF es un escaneo sin texto, y este servidor todavía no puede "
-    "leer escaneos. Pegue el texto de la carta.",
+    "err_ocr_unreadable": "Este PDF es un escaneo, y no pudimos leer su texto con claridad. "
+    "Suba un escaneo más claro o el PDF de la carta, o pegue el texto de la carta.",
+    "err_ocr_unavailable": "Este PDF es un escaneo, y este servidor no puede leer escaneos. "
+    "Suba el PDF de la carta, o pegue el texto de la carta.",
     "err_pdf_password": "El PDF está protegido con una contraseña. Guarde una copia sin "
     "contraseña y vuelva a intentarlo.",
     "err_pdf_damaged": "El PDF está dañado o no es un PDF. Descargue la carta otra vez.",

@@ -16,6 +16,7 @@ from imr_llm.errors import (
     NotAnImrLetterError,
     UsageError,
 )
+from imr_llm.ocr import OcrUnavailableError
 from imr_llm.serve.letters import ImageUploadError, TooManyPagesError
 
 
@@ -84,7 +85,7 @@ _INPUT_WORDS = (  # InputError messages from imr_llm.reading, by the words that 
     ("binary", "binary_file", 415),
     ("limit", "too_large", 413),
     ("password", "pdf_password", 422),
-    ("no text layer", "no_text_layer", 422),
+    ("ocr could not read", "ocr_unreadable", 422),  # a scan (no text layer) OCR cannot read
     ("damaged", "pdf_damaged", 422),
     ("not a pdf", "pdf_damaged", 422),
 )
@@ -93,6 +94,8 @@ _INPUT_WORDS = (  # InputError messages from imr_llm.reading, by the words that 
 def _input_code(error: InputError) -> tuple[str, int]:
     if isinstance(error, NotAnImrLetterError):
         return "not_imr_letter", 422
+    if isinstance(error, OcrUnavailableError):  # the server's missing part, not the letter's
+        return "ocr_unavailable", 501
     if isinstance(error, ImageUploadError):
         return "image_needs_ocr", 415
     if isinstance(error, TooManyPagesError):
