@@ -3,6 +3,7 @@ refuses a mode. The fake server on 127.0.0.1 plays the server."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,21 +47,31 @@ def test_where_an_endpoint_is(url: str | None, loopback: bool, private: bool) ->
     assert is_private(url) is private
 
 
-def test_auto_mode_is_json_schema_on_a_private_address_and_tools_for_a_public_one() -> None:
-    local = resolved(load_settings(environ={"OPENAI_BASE_URL": "http://10.1.2.3:8080/v1"}))
+def _environment(monkeypatch: pytest.MonkeyPatch, **variables: str) -> None:
+    """Only these LLM variables in the environment (pydantic-settings reads os.environ)."""
+    for name in list(os.environ):
+        if name.startswith(("OPENAI_", "IMR_LLM_")):
+            monkeypatch.delenv(name)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_auto_mode_is_json_schema_on_a_private_address_and_tools_for_a_public_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _environment(monkeypatch, OPENAI_BASE_URL="http://10.1.2.3:8080/v1")
+    local = resolved(load_settings())
     assert local.mode == "json_schema"
-    hosted = resolved(
-        load_settings(environ={"OPENAI_API_KEY": "sk-x", "OPENAI_BASE_URL": "http://8.8.8.8/v1"}),
-        probe=False,
-    )
+    _environment(monkeypatch, OPENAI_API_KEY="sk-x", OPENAI_BASE_URL="http://8.8.8.8/v1")
+    hosted = resolved(load_settings(), probe=False)
     assert hosted.mode == "tools"
     assert hosted.timeout == LlmSettings().timeout
     assert hosted.concurrency == LlmSettings().concurrency
 
 
-def test_the_local_profile_keeps_what_the_user_set() -> None:
-    env = {"OPENAI_BASE_URL": "http://127.0.0.1:8080/v1", "IMR_LLM_TIMEOUT": "33"}
-    settings = resolved(load_settings({"mode": "json", "concurrency": 3}, environ=env))
+def test_the_local_profile_keeps_what_the_user_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    _environment(monkeypatch, OPENAI_BASE_URL="http://127.0.0.1:8080/v1", IMR_LLM_TIMEOUT="33")
+    settings = resolved(load_settings({"mode": "json", "concurrency": 3}))
     assert settings.mode == "json"
     assert settings.timeout == 33.0
     assert settings.concurrency == 3

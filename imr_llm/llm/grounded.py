@@ -254,7 +254,7 @@ def grounded_request(
         {"role": "user", "content": _user_message(determination, numbered)},
     ]
     if should_redact(engine.settings):
-        messages = redact_messages(messages)
+        messages = redact_messages(messages, letter=prepared.text)
     context = GroundingContext(
         letter=prepared.text,
         decisions=[t.decision for t in determination.treatments],

@@ -134,8 +134,18 @@ def redact(text: str) -> Redaction:
     return Redaction(text=text, found=found)
 
 
-def redact_messages(messages: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Every message's content masked (the same names masked across all of them)."""
-    joined = "\n\x00\n".join(m["content"] for m in messages)
-    masked = redact(joined).text.split("\n\x00\n")
+def redact_messages(
+    messages: list[dict[str, str]], letter: str | None = None
+) -> list[dict[str, str]]:
+    """Every message's content masked (the same names masked across all of them).
+
+    `letter` is the whole letter when the messages carry only parts of it (the grounded
+    engine sends rationale sentences): the names are learnt from its labelled places (address
+    block, salutation, labels) and masked wherever they occur in the messages."""
+    parts = [m["content"] for m in messages]
+    if letter is not None:
+        parts.insert(0, letter)
+    masked = redact("\n\x00\n".join(parts)).text.split("\n\x00\n")
+    if letter is not None:
+        masked = masked[1:]
     return [{**m, "content": c} for m, c in zip(messages, masked, strict=True)]
