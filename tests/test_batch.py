@@ -510,7 +510,9 @@ class _Gauge:
             self.most = max(self.most, self.now)
         try:
             time.sleep(self.seconds)
-            if "CM17-0015218" in json.dumps(request):  # a scripted fault for one letter
+            # a scripted fault for one letter, known by a sentence of its rationale (the
+            # grounded call sends the numbered rationale sentences, not the case number)
+            if "utilization reviewer was an emergency physician" in json.dumps(request):
                 return Reply.error(400, message="fake server: this letter is refused")
             return respond(request)
         finally:

@@ -182,8 +182,8 @@ def test_llm_eval_rerun_is_free_from_cache(tmp_path: Path) -> None:
         first = run_eval(gold_dir, LETTERS, engine="openai", settings=settings)
         made = server.request_count
         second = run_eval(gold_dir, LETTERS, engine="openai", settings=settings)
-        assert server.request_count == made == 4
-    assert first["run"]["requests"] == 4 and second["run"]["requests"] == 0
+        assert server.request_count == made == 2  # one grounded call per letter
+    assert first["run"]["requests"] == 2 and second["run"]["requests"] == 0
     assert second["run"]["cache_hits"] == 2
-    assert first["run"]["prompts"]["extract"].startswith("extract v1@")
+    assert first["run"]["prompts"]["ground"].startswith("ground v")
     assert first["fields"]["real"]["treatment.decision"]["score"] == 1.0
