@@ -17,6 +17,7 @@ from typing import Any, Literal, TypeVar
 
 from imr_llm import reading
 from imr_llm.errors import InputError
+from imr_llm.ocr import image_pages, is_image_data, ocr_pages
 from imr_llm.pipeline import analyze_offline, extract_offline, prepared_from
 from imr_llm.schema import Determination, Explanation, Lang
 from imr_llm.settings import LlmSettings
@@ -40,7 +41,7 @@ _IMAGES = {
 
 
 class ImageUploadError(InputError):
-    """A photo or scan of the pages: it needs OCR, which this server does not have."""
+    """A picture in a format OCR does not read (GIF, BMP, WebP, HEIC...)."""
 
 
 class TooManyPagesError(InputError):
@@ -80,11 +81,14 @@ def letter_from_bytes(data: bytes, name: str) -> reading.Letter:
     """Read an uploaded file (PDF or text, told apart by its first bytes) into a Letter."""
     reading._check_size(len(data), name)
     warnings: list[str] = []
+    if is_image_data(data):  # a photo or scan of the pages (PNG, JPEG, TIFF): OCR, as the CLI
+        return reading._ocr_letter(ocr_pages(image_pages([name], data), name), None)
     image = _image_kind(data)
     if image:
         raise ImageUploadError(
-            f"{name}: is a {image} picture; this server reads PDF and text letters only - "
-            "upload the PDF the letter came in, or paste its text"
+            f"{name}: is a {image} picture; this server reads PDF and text letters and PNG, "
+            "JPEG or TIFF pictures of the pages - upload the PDF the letter came in, or paste "
+            "its text"
         )
     if data.lstrip()[:5] == b"%PDF-":
         _page_count(data, name)

@@ -15,8 +15,9 @@ EN: dict[str, str] = {
     "privacy": "Your letter is read on this server and not kept: nothing is saved after the page "
     "is sent back to you.",
     "file_legend": "Your letter",
-    "file_label": "Choose the letter file (PDF or text)",
-    "file_hint": "Up to {mib} MiB. Photos of the pages cannot be read yet.",
+    "file_label": "Choose the letter file (PDF, text, or a scan or photo)",
+    "file_hint": "Up to {mib} MiB. Scans and photos (PNG, JPEG, TIFF) are read by text "
+    "recognition: one file must hold the whole letter, and you should check every date.",
     "or": "or",
     "text_label": "Paste the text of the letter",
     "lang_legend": "Language of the explanation",
@@ -36,15 +37,17 @@ EN: dict[str, str] = {
     "err_empty_text": "There is no text. Paste the whole letter.",
     "err_no_letter": "Choose a letter file or paste the letter's text.",
     "err_binary_file": "This file is not a letter we can read. Upload a PDF or a text file.",
-    "err_image_needs_ocr": "This is a photo or scan. This server cannot read pictures yet. "
-    "Upload the PDF the letter came in, or paste its text.",
+    "err_image_unsupported": "This kind of picture cannot be read. Upload the PDF the letter "
+    "came in, photos of the pages as PNG or JPEG, or paste the letter's text.",
+    "err_image_damaged": "This picture is damaged or cannot be opened. Take the photo again, "
+    "or upload the PDF the letter came in.",
     "err_too_large": "The file is too large. One IMR letter is much smaller; check that you "
     "chose the right file.",
     "err_too_many_pages": "The PDF has too many pages for one IMR letter. Upload one letter "
     "at a time.",
-    "err_ocr_unreadable": "This PDF is a scan, and we could not read its text clearly. Upload "
-    "a clearer scan or the PDF the letter came in, or paste the text of the letter.",
-    "err_ocr_unavailable": "This PDF is a scan, and this server cannot read scans. Upload the "
+    "err_ocr_unreadable": "This is a scan or photo, and we could not read its text clearly. "
+    "Upload a clearer scan or the PDF the letter came in, or paste the text of the letter.",
+    "err_ocr_unavailable": "This is a scan or photo, and this server cannot read those. Upload the "
     "PDF the letter came in, or paste the text of the letter.",
     "err_pdf_password": "The PDF is protected by a password. Save a copy without the password "
     "and try again.",
@@ -76,8 +79,9 @@ ES: dict[str, str] = {
     "privacy": "Su carta se lee en este servidor y no se guarda: no queda nada después de "
     "enviarle la página.",
     "file_legend": "Su carta",
-    "file_label": "Elija el archivo de la carta (PDF o texto)",
-    "file_hint": "Hasta {mib} MiB. Todavía no se pueden leer fotos de las páginas.",
+    "file_label": "Elija el archivo de la carta (PDF, texto, o un escaneo o foto)",
+    "file_hint": "Hasta {mib} MiB. Los escaneos y fotos (PNG, JPEG, TIFF) se leen con "
+    "reconocimiento de texto: un archivo debe tener la carta completa, y revise cada fecha.",
     "or": "o",
     "text_label": "Pegue el texto de la carta",
     "lang_legend": "Idioma de la explicación",
@@ -98,15 +102,17 @@ ES: dict[str, str] = {
     "err_no_letter": "Elija el archivo de la carta o pegue su texto.",
     "err_binary_file": "Este archivo no es una carta que podamos leer. Suba un PDF o un "
     "archivo de texto.",
-    "err_image_needs_ocr": "Esto es una foto o un escaneo. Este servidor todavía no puede leer "
-    "imágenes. Suba el PDF de la carta, o pegue su texto.",
+    "err_image_unsupported": "Este tipo de imagen no se puede leer. Suba el PDF de la carta, "
+    "fotos de las páginas en PNG o JPEG, o pegue el texto de la carta.",
+    "err_image_damaged": "Esta imagen está dañada o no se puede abrir. Tome la foto otra vez, "
+    "o suba el PDF de la carta.",
     "err_too_large": "El archivo es demasiado grande. Una carta de IMR es mucho más pequeña; "
     "revise que eligió el archivo correcto.",
     "err_too_many_pages": "El PDF tiene demasiadas páginas para una carta de IMR. Suba una "
     "carta a la vez.",
-    "err_ocr_unreadable": "Este PDF es un escaneo, y no pudimos leer su texto con claridad. "
+    "err_ocr_unreadable": "Esto es un escaneo o una foto, y no pudimos leer su texto con claridad. "
     "Suba un escaneo más claro o el PDF de la carta, o pegue el texto de la carta.",
-    "err_ocr_unavailable": "Este PDF es un escaneo, y este servidor no puede leer escaneos. "
+    "err_ocr_unavailable": "Esto es un escaneo o una foto, y este servidor no puede leerlos. "
     "Suba el PDF de la carta, o pegue el texto de la carta.",
     "err_pdf_password": "El PDF está protegido con una contraseña. Guarde una copia sin "
     "contraseña y vuelva a intentarlo.",

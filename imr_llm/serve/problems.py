@@ -85,7 +85,9 @@ _INPUT_WORDS = (  # InputError messages from imr_llm.reading, by the words that 
     ("binary", "binary_file", 415),
     ("limit", "too_large", 413),
     ("password", "pdf_password", 422),
-    ("ocr could not read", "ocr_unreadable", 422),  # a scan (no text layer) OCR cannot read
+    ("ocr could not read", "ocr_unreadable", 422),  # a scan or photo OCR cannot read
+    ("not a readable png", "image_damaged", 422),
+    ("image is damaged", "image_damaged", 422),
     ("damaged", "pdf_damaged", 422),
     ("not a pdf", "pdf_damaged", 422),
 )
@@ -97,7 +99,7 @@ def _input_code(error: InputError) -> tuple[str, int]:
     if isinstance(error, OcrUnavailableError):  # the server's missing part, not the letter's
         return "ocr_unavailable", 501
     if isinstance(error, ImageUploadError):
-        return "image_needs_ocr", 415
+        return "image_unsupported", 415
     if isinstance(error, TooManyPagesError):
         return "too_many_pages", 413
     text = str(error).lower()
