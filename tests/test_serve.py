@@ -507,3 +507,16 @@ def test_openai_engine_reads_through_the_endpoint_and_caches_nothing(tmp_path: P
             assert determination["case"]["case_number"] == "CM17-0015218"
             assert len(endpoint.requests) >= 1
     assert not cache.exists() or not any(cache.rglob("*"))  # no response cache on disk
+
+
+def test_a_server_without_tesseract_says_so_as_a_501() -> None:
+    from imr_llm.ocr import INSTALL_HINT, OcrUnavailableError
+    from imr_llm.serve.problems import problem_for
+
+    problem = problem_for(OcrUnavailableError(INSTALL_HINT))
+    assert (problem.code, problem.status, problem.message) == (
+        "ocr_unavailable",
+        501,
+        INSTALL_HINT,
+    )
+    assert page_text("es")["err_ocr_unavailable"]

@@ -46,8 +46,11 @@ def _errors() -> dict[str, Any]:
         "400": "Bad request: empty file or text, no letter, malformed form or JSON, bad option.",
         "401": "The shared password is missing or wrong (HTTP Basic).",
         "413": "The body or the PDF is larger than the limit.",
-        "415": "Not a PDF or text (binary, a picture), or an unsupported content type.",
-        "422": "Read, but not a complete IMR letter (not IMR, cut off, a scan OCR cannot read, locked).",
+        "415": "Not a PDF, text, PNG, JPEG or TIFF (binary, another picture format), or an "
+        "unsupported content type.",
+        "422": "Read, but not a complete IMR letter (not IMR, cut off, locked, a damaged picture, "
+        "a scan or photo OCR cannot read).",
+        "501": "A scan or photo, and this server has no OCR (tesseract) installed.",
         "502": "The LLM engine's endpoint failed.",
         "503": "Busy (all letter slots taken) or over the time limit: retry after Retry-After.",
     }
