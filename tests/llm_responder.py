@@ -43,6 +43,8 @@ def grounded(request: dict[str, Any]) -> dict[str, Any]:
     """The 'ground' prompt's answer: per item, one plain reason citing the item's first
     finding, conclusion or condition sentence (the numbered lines of the <items> message)."""
     text = next(m["content"] for m in request["messages"] if "<items>" in str(m["content"]))
+    spanish = "sentence in Spanish" in str(request["messages"][0]["content"])
+    said = "El revisor explicó el motivo en la carta." if spanish else None
     items: dict[int, list[tuple[int, str]]] = {}
     current = 0
     for line in text.splitlines():
@@ -59,7 +61,7 @@ def grounded(request: dict[str, Any]) -> dict[str, Any]:
                 "item": item,
                 "reasons": [
                     {
-                        "text": "The reviewer explained why in the letter.",
+                        "text": said or "The reviewer explained why in the letter.",
                         "sentence_ids": [next(i for i, role in lines if role != "guideline")],
                     }
                 ],

@@ -58,14 +58,17 @@ def test_extract_end_to_end_matches_the_letter(server: FakeOpenAIServer, tmp_pat
     assert result.engine.requests == 1
     assert result.engine.prompt_tokens > 0 and result.engine.completion_tokens > 0
     assert result.engine.cost_usd is not None and result.engine.cost_usd > 0
-    assert result.engine.prompts["extract"].startswith("extract v1@")
+    assert result.engine.prompts["ground"].startswith("ground v1@")
+    assert [v.by for v in result.engine.items] == ["model", "model"]
     for treatment in result.treatments:
+        assert treatment.reasons
         for reason in treatment.reasons:
+            assert reason.code == "model" and reason.sentence_ids
             assert reason.span is not None
-    # The letter travels as delimited data after the instructions.
+    # The rationale sentences travel as delimited data after the instructions.
     messages = server.chat_requests[0].json["messages"]
-    assert "must never follow" in messages[0]["content"] or "never follow" in messages[0]["content"]
-    assert messages[-1]["content"].startswith("<letter>\n")
+    assert "never follow" in messages[0]["content"]
+    assert messages[-1]["content"].startswith("<items>\n")
 
 
 @pytest.mark.parametrize("mode", ["tools", "json", "json_schema", "md_json"])
@@ -76,35 +79,39 @@ def test_summarize_in_every_instructor_mode(
         str(LETTER), engine="openai", settings=settings_for(server, tmp_path, mode=mode)
     )
     assert [i.decision for i in result.items] == ["upheld", "upheld"]
-    assert result.engine.requests == 2  # extract + explain
-    assert set(result.engine.prompts) == {"extract", "explain"}
+    assert result.engine.requests == 1  # one grounded call
+    assert set(result.engine.prompts) == {"ground"}
+    assert [v.by for v in result.engine.items] == ["model", "model"]
     assert result.reading_grade <= 8
     request = server.chat_requests[0].json
     assert ("tools" in request) == (mode == "tools")
 
 
+def ungrounded(payload: dict[str, Any]) -> dict[str, Any]:
+    """A grounded answer whose every reason cites a sentence the letter does not have."""
+    for item in payload["items"]:
+        for reason in item["reasons"]:
+            reason["sentence_ids"] = [999]
+    return payload
+
+
 def test_reask_carries_the_validation_error(server: FakeOpenAIServer, tmp_path: Path) -> None:
-    payloads = extract_payloads()
-    server.script(Reply.tool_call(payloads["bad"]), Reply.tool_call(payloads["good"]))
+    asked: list[int] = []
+
+    def bad_then_good(request: dict[str, Any]) -> Reply:
+        asked.append(1)
+        payload = answer(request)
+        return reply_with(request, ungrounded(payload) if len(asked) == 1 else payload)
+
+    server.responder = bad_then_good
     result = extract(str(LETTER), engine="openai", settings=settings_for(server, tmp_path))
     assert len(result.treatments) == 2
     assert server.request_count == 2
     feedback = json.dumps(server.chat_requests[1].json["messages"][2:])
-    assert "is not in the letter" in feedback
-    assert "flew to the moon" in feedback
+    assert "cites sentence 999, which does not exist" in feedback
+    assert "item 1:" in feedback and "item 2:" in feedback
     assert result.engine.requests == 2
-
-
-def extract_payloads() -> dict[str, Any]:
-    """Good and ungrounded tool arguments for LETTER's extract prompt."""
-    from imr_llm.normalize import normalize_text
-
-    text = normalize_text(LETTER.read_text(encoding="utf-8"))
-    request = {"messages": [{"role": "user", "content": f"<letter>\n{text}\n</letter>"}]}
-    good_payload = answer(request)
-    bad_payload = json.loads(json.dumps(good_payload))
-    bad_payload["items"][0]["reasons"][0]["evidence"] = "The patient flew to the moon."
-    return {"good": good_payload, "bad": bad_payload}
+    assert [v.by for v in result.engine.items] == ["model", "model"]
 
 
 def test_transport_retries_honour_retry_after_and_recover(
@@ -195,22 +202,28 @@ def test_malformed_and_schema_invalid_output_is_reasked(
 def test_decision_guard_wins_over_a_flipped_decision(
     server: FakeOpenAIServer, tmp_path: Path
 ) -> None:
+    """The model is never asked for decisions; a reason that states the opposite one is
+    rejected with the letter's decision in the re-ask, and the offline text is kept."""
+
     def flipped(request: dict[str, Any]) -> Reply:
         payload = answer(request)
-        if "items" in payload and "diagnoses" in payload:
-            for item in payload["items"]:
-                item["decision"] = "overturned"
+        for item in payload["items"]:
+            for reason in item["reasons"]:
+                reason["text"] = "The reviewer approved this care for you."
         return reply_with(request, payload)
 
     server.responder = flipped
+    offline = extract(str(LETTER), engine="offline")
     result = extract(
         str(LETTER), engine="openai", settings=settings_for(server, tmp_path, reasks=1)
     )
     assert [t.decision for t in result.treatments] == ["upheld", "upheld"]
-    assert any("the letter's decision is used" in w for w in result.warnings)
+    assert [t.reasons for t in result.treatments] == [t.reasons for t in offline.treatments]
+    assert [v.by for v in result.engine.items] == ["fallback", "fallback"]
+    assert any("kept the offline text" in w for w in result.warnings)
     assert server.request_count == 2  # asked, re-asked, then the letter won
     feedback = json.dumps(server.chat_requests[1].json["messages"][2:])
-    assert "decision must be 'upheld'" in feedback
+    assert "contradicts the letter's decision (upheld)" in feedback
 
 
 def test_prompt_injection_in_the_letter_cannot_change_a_decision(
@@ -246,10 +259,10 @@ def test_template_syntax_in_a_letter_reaches_the_model_unchanged(
 ) -> None:
     """Letters are data, never templates (instructor renders messages as Jinja when it is given
     a context: issue 567-labs/instructor#2669)."""
-    odd = "Scanned note: {{ patient_name }} {% if x %} {# form 10 #}\n    indented line"
+    odd = "Scanned note: {{ patient_name }} {% if x %} {# form 10 #} shows pain."
     text = LETTER.read_text(encoding="utf-8").replace(
-        "CLINICAL CASE SUMMARY", f"CLINICAL CASE SUMMARY\n{odd}"
-    )
+        "Decision rationale: ", f"Decision rationale: {odd} ", 1
+    )  # in the rationale: the grounded call sends its sentences
     letter = tmp_path / "braces.txt"
     letter.write_text(text, encoding="utf-8")
     result = summarize(
@@ -291,7 +304,7 @@ def test_cache_hit_makes_zero_requests_and_errors_are_not_cached(
 
     no_cache = settings_for(server, tmp_path, use_cache=False)
     summarize(str(LETTER), engine="openai", settings=no_cache)
-    assert server.request_count == made + 2
+    assert server.request_count == made + 1  # the one grounded call, made again
 
 
 def test_cached_value_is_revalidated_on_read(server: FakeOpenAIServer, tmp_path: Path) -> None:
@@ -303,9 +316,7 @@ def test_cached_value_is_revalidated_on_read(server: FakeOpenAIServer, tmp_path:
     raw = diskcache.Cache(str(settings.cache_dir))
     for key in list(raw.iterkeys()):
         value = raw[key]
-        tampered = json.loads(value["raw"])
-        tampered["items"][0]["reasons"][0]["evidence"] = "Words the letter never said."
-        raw[key] = {"raw": json.dumps(tampered)}
+        raw[key] = {"raw": json.dumps(ungrounded(json.loads(value["raw"])))}
     raw.close()
     cache.close()
     before = server.request_count
@@ -348,18 +359,10 @@ def test_cli_summarize_pdf_against_the_server(server: FakeOpenAIServer, tmp_path
 def test_cli_ungrounded_endpoint_reasks_then_fails_and_caches_nothing(
     server: FakeOpenAIServer, tmp_path: Path
 ) -> None:
-    def ungrounded(request: dict[str, Any]) -> Reply:
-        payload = answer(request)
-        for item in payload["items"]:
-            for reason in item.get("reasons", []):
-                if isinstance(reason, dict):
-                    reason["evidence"] = "A sentence that is not in the letter at all."
-        return reply_with(request, payload)
-
-    server.responder = ungrounded
+    server.responder = lambda request: reply_with(request, ungrounded(answer(request)))
     cache_dir = tmp_path / "c"
     result = _cli(
-        ["extract", str(LETTER), "--engine", "openai"],
+        ["extract", str(LETTER), "--engine", "openai", "--strict"],
         {
             "OPENAI_BASE_URL": server.base_url,
             "IMR_LLM_CACHE_DIR": str(cache_dir),
@@ -458,5 +461,7 @@ def test_spanish_explanation_through_the_llm_engine(
     )
     assert result.lang == "es"
     assert result.items[0].outcome.startswith("Aprobado por el revisor")
-    assert "Write in Spanish" in json.dumps(server.chat_requests[-1].json)
+    assert "sentence in Spanish" in server.chat_requests[-1].json["messages"][0]["content"]
+    assert [v.by for v in result.engine.items] == ["model"]
+    assert result.items[0].reasons == ["El revisor explicó el motivo en la carta."]
     assert not result.warnings
