@@ -166,7 +166,9 @@ def _open_image(path: str, data: bytes | None = None) -> Iterator[Image.Image]:
             for index in range(getattr(image, "n_frames", 1)):
                 image.seek(index)
                 yield ImageOps.exif_transpose(image).convert("L")
-    except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
+    except UnidentifiedImageError as exc:  # its text names a memory address: not shown
+        raise InputError(f"{path}: not a readable PNG, JPEG or TIFF image") from exc
+    except Image.DecompressionBombError as exc:
         raise InputError(f"{path}: not a readable PNG, JPEG or TIFF image ({exc})") from exc
     except OSError as exc:
         raise InputError(f"{path}: the image is damaged or cannot be read ({exc})") from exc
