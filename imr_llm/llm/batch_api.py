@@ -23,7 +23,8 @@ from pydantic import BaseModel
 from imr_llm.errors import LlmError
 from imr_llm.letter import Analysis, LetterResult, PreparedLetter, Task, Value
 from imr_llm.llm.client import BatchClient, BatchState, batch_answer, batch_body, batch_line
-from imr_llm.llm.engine import LetterRun, LlmEngine, LlmRequest
+from imr_llm.llm.engine import LetterRun, LlmEngine
+from imr_llm.llm.request import LlmRequest
 from imr_llm.schema import Determination, Lang
 
 M = TypeVar("M", bound=BaseModel)

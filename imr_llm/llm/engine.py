@@ -13,10 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from imr_llm.errors import LlmError, LlmValidationError
 from imr_llm.explain import explain
@@ -37,6 +35,7 @@ from imr_llm.llm.models import (
 from imr_llm.llm.prices import cost_usd
 from imr_llm.llm.prompts import Prompt, load_prompt
 from imr_llm.llm.redact import redact_messages
+from imr_llm.llm.request import LlmRequest, M, response_schema
 from imr_llm.prepare import skeleton as parsed_skeleton
 from imr_llm.quotes import locate_quote
 from imr_llm.schema import (
@@ -50,20 +49,7 @@ from imr_llm.schema import (
 )
 from imr_llm.settings import LlmSettings
 
-M = TypeVar("M", bound=BaseModel)
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish (Latin American, as DWC writes it)"}
-
-
-@dataclass(frozen=True)
-class LlmRequest(Generic[M]):
-    """One structured call: what is sent, what must come back, and how it is checked."""
-
-    prompt: Prompt
-    messages: list[dict[str, str]]
-    model: type[M]
-    context: ValidationContext
-    key: str
-    max_tokens: int | None = None  # a stop on runaway output, from the expected answer's size
 
 
 @dataclass
@@ -73,12 +59,6 @@ class LetterRun:
     usage: Usage = field(default_factory=Usage)
     prompts: dict[str, str] = field(default_factory=dict)
     hits: list[bool] = field(default_factory=list)
-
-
-@lru_cache(maxsize=8)
-def _schema(model: type[BaseModel]) -> dict[str, Any]:
-    """A response model's JSON schema, built once (it is part of every cache key)."""
-    return model.model_json_schema()
 
 
 def _messages(system: str, letter: str) -> list[dict[str, str]]:
@@ -115,7 +95,7 @@ class LlmEngine:
             letter_sha256=prepared.letter.sha256,
             prompt_sha256=prompt.sha256,
             messages=messages,
-            schema=_schema(model),
+            schema=response_schema(model),
             model=self.settings.model,
             mode=self.settings.mode,
             temperature=self.settings.temperature,

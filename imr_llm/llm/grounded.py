@@ -26,8 +26,19 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field, model_validator
 
 from imr_llm.errors import LlmValidationError
+from imr_llm.explain.grounding import (
+    outcome_problem,
+    reading_grade,
+    spanish_reading_grade,
+    ungrounded_numbers,
+)
 from imr_llm.explain.writer import compose_item, with_readability
+from imr_llm.llm.cache import cache_key
+from imr_llm.llm.endpoint import should_redact
 from imr_llm.llm.models import ValidationContext, bound_context
+from imr_llm.llm.prompts import load_prompt
+from imr_llm.llm.redact import redact_messages
+from imr_llm.llm.request import LlmRequest, response_schema
 from imr_llm.schema import (
     Determination,
     Explanation,
@@ -41,7 +52,7 @@ from imr_llm.schema import (
 
 if TYPE_CHECKING:
     from imr_llm.letter import PreparedLetter
-    from imr_llm.llm.engine import LetterRun, LlmEngine, LlmRequest
+    from imr_llm.llm.engine import LetterRun, LlmEngine
 
 CITABLE = {"finding", "conclusion", "condition"}
 MAX_GRADE = 8.0
@@ -138,13 +149,6 @@ def _spanish_looking(text: str) -> bool:
 
 def item_problems(item: int, answer: GroundedItem | None, context: GroundingContext) -> list[str]:
     """Why this item's answer cannot be used (empty when it can)."""
-    from imr_llm.explain.grounding import (
-        outcome_problem,
-        reading_grade,
-        spanish_reading_grade,
-        ungrounded_numbers,
-    )
-
     if answer is None:
         return ["no answer for this item"]
     problems: list[str] = []
@@ -239,12 +243,6 @@ def grounded_request(
     engine: LlmEngine, prepared: PreparedLetter, determination: Determination, lang: Lang
 ) -> LlmRequest[GroundedAnswer] | None:
     """The one call for a letter, or None when no item has sentences to cite."""
-    from imr_llm.llm.cache import cache_key
-    from imr_llm.llm.endpoint import should_redact
-    from imr_llm.llm.engine import LlmRequest, _schema
-    from imr_llm.llm.prompts import load_prompt
-    from imr_llm.llm.redact import redact_messages
-
     numbered = number_sentences(determination)
     if not numbered:
         return None
@@ -266,7 +264,7 @@ def grounded_request(
         letter_sha256=prepared.letter.sha256,
         prompt_sha256=prompt.sha256,
         messages=messages,
-        schema=_schema(GroundedAnswer),
+        schema=response_schema(GroundedAnswer),
         model=engine.settings.model,
         mode=engine.settings.mode,
         temperature=engine.settings.temperature,

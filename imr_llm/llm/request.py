@@ -1,0 +1,32 @@
+"""One structured call to the model, shared by the engine and the grounded path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from imr_llm.llm.models import ValidationContext
+from imr_llm.llm.prompts import Prompt
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class LlmRequest(Generic[M]):
+    """One structured call: what is sent, what must come back, and how it is checked."""
+
+    prompt: Prompt
+    messages: list[dict[str, str]]
+    model: type[M]
+    context: ValidationContext
+    key: str
+    max_tokens: int | None = None  # a stop on runaway output, from the expected answer's size
+
+
+@lru_cache(maxsize=8)
+def response_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A response model's JSON schema, built once (it is part of every cache key)."""
+    return model.model_json_schema()
