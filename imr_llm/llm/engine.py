@@ -22,7 +22,7 @@ from imr_llm.explain.facts import ALL_FACTS
 from imr_llm.explain.writer import compose_item, with_readability
 from imr_llm.letter import PreparedLetter
 from imr_llm.llm import endpoint, grounded
-from imr_llm.llm.cache import ResponseCache, cache_key
+from imr_llm.llm.cache import ResponseCache
 from imr_llm.llm.client import LlmClient, Usage
 from imr_llm.llm.models import (
     ExplanationDraft,
@@ -35,7 +35,7 @@ from imr_llm.llm.models import (
 from imr_llm.llm.prices import cost_usd
 from imr_llm.llm.prompts import Prompt, load_prompt
 from imr_llm.llm.redact import redact_messages
-from imr_llm.llm.request import LlmRequest, M, response_schema
+from imr_llm.llm.request import LlmRequest, M, request_key
 from imr_llm.prepare import skeleton as parsed_skeleton
 from imr_llm.quotes import locate_quote
 from imr_llm.schema import (
@@ -91,16 +91,7 @@ class LlmEngine:
         messages = _messages(system, prepared.text)
         if endpoint.should_redact(self.settings):  # issue 12: nothing personal leaves the machine
             messages = redact_messages(messages)
-        key = cache_key(
-            letter_sha256=prepared.letter.sha256,
-            prompt_sha256=prompt.sha256,
-            messages=messages,
-            schema=response_schema(model),
-            model=self.settings.model,
-            mode=self.settings.mode,
-            temperature=self.settings.temperature,
-            base_url=self.settings.base_url,
-        )
+        key = request_key(self.settings, prepared.letter.sha256, prompt, messages, model)
         return LlmRequest(prompt, messages, model, context, key)
 
     def cached(self, request: LlmRequest[M]) -> M | None:

@@ -33,12 +33,11 @@ from imr_llm.explain.grounding import (
     ungrounded_numbers,
 )
 from imr_llm.explain.writer import compose_item, with_readability
-from imr_llm.llm.cache import cache_key
 from imr_llm.llm.endpoint import should_redact
 from imr_llm.llm.models import ValidationContext, bound_context
 from imr_llm.llm.prompts import load_prompt
 from imr_llm.llm.redact import redact_messages
-from imr_llm.llm.request import LlmRequest, response_schema
+from imr_llm.llm.request import LlmRequest, request_key
 from imr_llm.schema import (
     Determination,
     Explanation,
@@ -260,16 +259,7 @@ def grounded_request(
         numbered=numbered,
         requests=[t.request for t in determination.treatments],
     )
-    key = cache_key(
-        letter_sha256=prepared.letter.sha256,
-        prompt_sha256=prompt.sha256,
-        messages=messages,
-        schema=response_schema(GroundedAnswer),
-        model=engine.settings.model,
-        mode=engine.settings.mode,
-        temperature=engine.settings.temperature,
-        base_url=engine.settings.base_url,
-    )
+    key = request_key(engine.settings, prepared.letter.sha256, prompt, messages, GroundedAnswer)
     budget = TOKENS_OVERHEAD + TOKENS_PER_ITEM * len(determination.treatments)
     return LlmRequest(prompt, messages, GroundedAnswer, context, key, max_tokens=budget)
 

@@ -8,8 +8,10 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
+from imr_llm.llm.cache import cache_key
 from imr_llm.llm.models import ValidationContext
 from imr_llm.llm.prompts import Prompt
+from imr_llm.settings import LlmSettings
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -30,3 +32,24 @@ class LlmRequest(Generic[M]):
 def response_schema(model: type[BaseModel]) -> dict[str, Any]:
     """A response model's JSON schema, built once (it is part of every cache key)."""
     return model.model_json_schema()
+
+
+def request_key(
+    settings: LlmSettings,
+    letter_sha256: str,
+    prompt: Prompt,
+    messages: list[dict[str, str]],
+    model: type[BaseModel],
+) -> str:
+    """The cache key of one call: the letter, the prompt, the messages as sent, the answer's
+    schema, and every setting that changes the answer (model, mode, temperature, endpoint)."""
+    return cache_key(
+        letter_sha256=letter_sha256,
+        prompt_sha256=prompt.sha256,
+        messages=messages,
+        schema=response_schema(model),
+        model=settings.model,
+        mode=settings.mode,
+        temperature=settings.temperature,
+        base_url=settings.base_url,
+    )
