@@ -67,10 +67,12 @@ def split_sentences(rationale: str) -> list[tuple[int, int]]:
 
 
 _CONCLUSION = re.compile(
-    r"\b(?:is|are|was|were|be|been)\s+(?:not\s+|deemed\s+|considered\s+|therefore\s+|also\s+|"
+    r"\b(?:is|are|was|were|be|been|being)\s+(?:not\s+|deemed\s+|considered\s+|therefore\s+|also\s+|"
     r"seen\s+as\s+|found\s+(?:to\s+be\s+)?)*"
     r"(?:medically\s+(?:necessary|appropriate|reasonable|indicated)|certified|non-?certified)|"
-    r"\bnot-medically\s+necessary|\bmedical\s+necessity\s+(?:for|of)\s+[^.]{0,60}?\b(?:is|has|was|"
+    r"\bnot-medically\s+necessary|\b(?:is|are)\s+not\s+clinically\s+(?:indicated|necessary)\b|"
+    r"\bmedical\s+necessity\s+(?:and\s+\w+\s+)?(?:(?:has|have)\s+not\s+been\s+established)|"
+    r"\bmedical\s+necessity\s+(?:for|of)\s+[^.]{0,60}?\b(?:is|has|was|"
     r"have)\s+(?:not\s+)?(?:been\s+)?(?:established|met|demonstrated|substantiated)\b|"
     r"\bmedical\s+necessity\s+(?:(?:has|have|is|was)\s+(?:not\s+)?(?:been\s+)?"
     r"(?:established|met|substantiated|supported|demonstrated)|(?:is|was)\s+(?:not\s+)?"
@@ -85,7 +87,8 @@ _CONCLUSION_START = re.compile(
     re.I,
 )
 _REQUEST_VERDICT = re.compile(
-    r"\b(?:the\s+)?(?:request(?:ed)?|treatment|service|procedure|medication|item)\b[^.]{0,200}?"
+    r"\b(?:the\s+)?(?:request(?:ed)?|treatment|service|procedure|medication|item|sessions?|"
+    r"visits?)\b[^.]{0,200}?"
     r"\b(?:is|are|was|were|would|cannot|can)\s+(?:not\s+)?(?:be\s+)?(?:medically\s+)?"
     r"(?:necessary|recommended|supported|warranted|indicated|appropriate|reasonable|certified|"
     r"approved|established)\b",
@@ -95,7 +98,9 @@ _CONDITION = re.compile(
     r"\bre-?(?:review|evaluat|assess|examin)\w*|\bmonitoring\b|\b(?:be|is|are)\s+monitored\b|\btaper\w*|\bwean\w*|"
     r"\btrial\s+(?:period|basis)|\b(?:abruptly|discontinu\w+\s+(?:abrupt|sudden))|"
     r"\bif\b[^.]{0,120}\bnot\s+(?:followed|met|documented)|\bshould\s+not\s+be\s+interpreted|"
-    r"\b(?:is|are)\s+advised\s+to|\bCURES\b|\bfurther\s+(?:\w+\s+){0,3}(?:would|will|should)\s+"
+    r"\b(?:is|are)\s+advised\s+to|\bCURES\b(?![^.]{0,40}\b(?:was|were|is|are)\s+not\b)|"
+    r"\bcontingent\s+(?:up)?on\b|\bthis\s+decision\s+addresses\b|\bit\s+is\s+recommended\s+that\s+"
+    r"the\s+(?:patient|injured\s+worker|claimant|applicant)\b|\bfurther\s+(?:\w+\s+){0,3}(?:would|will|should)\s+"
     r"(?:require|depend|be\s+based)|\bcontinued\s+(?:\w+\s+){0,3}(?:would|will|should)\s+"
     r"(?:require|depend|be\s+based)|\bafter\s+(?:\d+|one|two|three|four|six)\s+(?:weeks?|months?)",
     re.I,
@@ -107,8 +112,9 @@ _CASE = re.compile(
     r"physician|doctor)|provider|physician|(?:primary\s+)?treater|request(?:ed)?\b|"
     r"records?|medical\s+records?|documentation|progress\s+(?:note|report)s?|notes?|file|"
     r"submitted|case|exam(?:ination)?)|\bIW\b|\bpatient(?:'s)?\b(?!s)|\brequested\b|"
-    r"\bmedical\s+documents?\b|\b(?:there\s+)?(?:does|do)\s+not\s+appear\b|\bclaimant\b|"
-    r"\binjured\s+worker\b|\bfor\s+review\b|\bphysical\s+exam(?:ination)?\b|\breview\s+of\s+systems\b|"
+    r"\bmedical\s+documents?\b|\b(?:there|it)\s+(?:does|do)\s+not\s+appear\b|\bclaimant\b|"
+    r"\binjured\s+worker\b|\bfor\s+review\b|\bthe\s+(?:treatment|surgery|procedure|care)\s+"
+    r"(?:performed|provided|given)\b|\bphysical\s+exam(?:ination)?\b|\breview\s+of\s+systems\b|"
     r"\bit\s+(?:is|was)\s+(?:not\s+)?(?:clear(?:ly\s+stated)?|unclear|certain|uncertain)\b|"
     r"\bthere\s+(?:is|was)\s+a\s+lack\s+of\b|\b(?:criteria|guidelines?|requirements)\s+(?:are|is|were|"
     r"was|have|has)\s+not\s+(?:been\s+)?met\b|\b(?:medical|clinical|progress|office|treating|"
@@ -123,7 +129,10 @@ _CASE = re.compile(
     r"\b(?:no|not\s+any|lack\s+of|absence\s+of)\s+(?:clear\s+|objective\s+|current\s+|recent\s+)?"
     r"(?:documentation|documented|evidence\s+(?:in|of\s+(?:a|an|any|the|objective|significant|"
     r"functional|failed))|mention|indication\s+(?:in|that))|"
-    r"\b(?:documented|documentation|records?\s+(?:indicate|show|reveal|note)|noted|reported|"
+    r"\b(?:documented|documentation|records?\s+(?:indicate|show|reveal|note|document)|noted|"
+    r"reported|^this\s+is\s+a\s+request\b|\b(?:the|this)\s+(?:current\s+)?request\s+is\s+for\b|"
+    r"\b(?:previous|prior)\s+treatments?\s+(?:included|include|have|has)\b|\btreatments?\s+"
+    r"(?:have|has)\s+included\b|"
     r"submitted|provided|reviewed|available)\b|\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b|"
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December)\s+\d{1,2}\b|\bto\s+date\b|\bcurrently\b|\b(?:has|had)\s+(?:been\s+)?"
@@ -154,7 +163,8 @@ _STRONG_CASE = re.compile(
 # A test or exam result of this case ("Plain films were normal."), tested only when the sentence
 # holds one of _RESULT_WORDS.
 _RESULT = re.compile(
-    r"\b(?:exam(?:ination)?|x-?rays?|films?|MRI|CT|imaging|studies|EMG|NCS|labs?|outcome)\b[^.]{0,40}"
+    r"\b(?:exam(?:ination)?|x-?rays?|films?|MRI|CT|imaging|studies|EMG|NCS|labs?|outcome|"
+    r"evaluation|testing|tests?|speech|strength|reflexes|sensation|gait|scan)\b[^.]{0,40}"
     r"\b(?:was|were|is|are)\s+(?:normal|negative|unremarkable|intact|abnormal|positive|not\s+"
     r"(?:performed|done|included|provided|available))\b",
     re.I,
@@ -175,7 +185,7 @@ _RESULT_WORDS = (
 _GUIDELINE = re.compile(
     r"\b(?:MTUS|ODG|ACOEM|guidelines?|Official\s+Disability|literature|studies|evidence[\s-]+based"
     r"|FDA|policy|criteria)\b|\b(?:is|are)\s+(?:not\s+)?(?:recommended|indicated|supported)\s+"
-    r"(?:for|as|in|when|if|only|after|with|to|unless|because)|\brecommends?\b",
+    r"(?:for|as|in|when|if|only|after|with|to|unless|because|is|during)|\brecommends?\b",
     re.I,
 )
 
@@ -188,10 +198,39 @@ _ABOUT_ITEM = re.compile(
 )
 
 
-# "... may be appropriate if the patient is showing ..." speaks of patients in general.
+# "... may be appropriate if the patient is showing ...", "having the patient return to work",
+# "if functional improvement is documented", "the available evidence": patients in general.
 _GENERIC_PATIENT = re.compile(
-    r"\b(?:if|when|unless|where|whether|in|for|once)\s+(?:the\s+|a\s+)?(?:patient|injured\s+"
-    r"worker|claimant|individual)s?\b",
+    r"\b(?:if|when|unless|where|whether|in|for|once|having|advising)\s+(?:the\s+|a\s+)?"
+    r"(?:patient|injured\s+worker|claimant|individual)s?\b|\bif\s+[^,.;]{0,60}?\b(?:is|are)\s+"
+    r"documented\b|\bbased\s+(?:up)?on\s+documented\b|\b(?:the\s+)?available\s+(?:medical\s+)?"
+    r"(?:evidence|literature|studies|research)\b|\bshould\s+(?:also\s+)?be\s+documented\b",
+    re.I,
+)
+# What the guidelines cover ("Beyond that, the Guidelines are silent; ...") is guideline text,
+# even where it names this case.
+_SILENT = re.compile(
+    r"\b(?:MTUS|ODG|ACOEM|guidelines?)\s+(?:\w+\s+){0,3}(?:(?:are|is)\s+silent|do(?:es)?\s+not\s+"
+    r"(?:specifically\s+)?address)\b",
+    re.I,
+)
+# A guideline's own rule ("However, if there is no improvement after 2-3 weeks, the therapy should
+# be modified or re-evaluated.") or recital ("Furthermore, the guidelines state ... should also be
+# documented during the trial period") is not the reviewer's condition for this worker.
+_GENERAL_IF = re.compile(r"^(?:however,?\s+)?if\b", re.I)
+_RECITAL_LEAD = re.compile(
+    r"^(?:\w+,?\s+)?(?:the\s+)?(?:(?:CA|California)[\s-]+)?(?:MTUS|ODG|ACOEM|guidelines?|"
+    r"Official\s+Disability\s+Guidelines?)\s+(?:\w+\s+){0,3}(?:states?|recommends?|indicates?|"
+    r"notes?|advises?)\b",
+    re.I,
+)
+# A definition from a guideline or policy ("Skilled care ... for tasks including, but not limited
+# to, ...") speaks of no one case.
+_DEFINITION = re.compile(r"\bincluding,?\s+but\s+not\s+limited\s+to\b", re.I)
+# A general statement of what care "can include" or of what is "useful" for patients.
+_GENERAL = re.compile(
+    r"^(?:\w+\s+){0,4}(?:treatments?|options?|services?|therap(?:y|ies)|exercises?|care)\s+"
+    r"(?:can|may|should|could)\s+(?:also\s+)?include\b|\bpatients\s+(?:who|with|that)\b",
     re.I,
 )
 
@@ -233,6 +272,9 @@ _CONDITION_WORDS = (
     "further",
     "continued",
     "after ",
+    "contingent",
+    "addresses",
+    "recommended that",
 )
 
 
@@ -245,6 +287,12 @@ def sentence_role(sentence: str) -> SentenceRole:
         any(word in low for word in _RESULT_WORDS) and _RESULT.search(words)
     )
     verdict = any(word in low for word in _VERDICT_WORDS)
+    if not case and _GENERAL.search(sentence):
+        return "guideline"
+    if _GENERAL_IF.match(sentence) and not _STRONG_CASE.search(words):
+        return "guideline"
+    if "limited to" in low and _DEFINITION.search(sentence) and not _STRONG_CASE.search(sentence):
+        return "guideline"
     if verdict and (
         _CONCLUSION.search(sentence)
         or (_CONCLUSION_START.match(sentence) and _REQUEST_VERDICT.search(sentence))
@@ -254,9 +302,12 @@ def sentence_role(sentence: str) -> SentenceRole:
         any(word in low for word in _CONDITION_WORDS)
         and _CONDITION.search(sentence)
         and (case or not _GUIDELINE.search(sentence))
+        and not _RECITAL_LEAD.match(sentence)
     ):
         return "condition"
-    if case and _RECITAL.search(sentence) and not _STRONG_CASE.search(sentence):
+    if case and _RECITAL.search(sentence) and not _STRONG_CASE.search(words):
+        return "guideline"
+    if ("silent" in low or "address" in low) and _SILENT.search(sentence):
         return "guideline"
     if case:
         return "finding"

@@ -411,7 +411,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
 )
 
-MAX_REASONS = 3
+MAX_REASONS = 4
 
 
 _SPACES = re.compile(r"\s+")
@@ -557,25 +557,26 @@ def find_reasons(
             if rule.in_conclusion:  # the whole sentence: "As the surgery is not necessary, ..."
                 words, low = sentence.text, sentence.text.lower()
             if _fire(rule, words, low, decision):
-                reasons.append(_reason(rule.code, rule.summary, sentence))
+                # One sentence states one reason: the first (most specific) rule that fits it.
+                if not any(sentence.id in r.sentence_ids for r in reasons):
+                    reasons.append(_reason(rule.code, rule.summary, sentence))
                 if rule.missing:
                     missing.append(rule.missing)
                 break
         if len(reasons) >= MAX_REASONS:
             break
-    used = {i for r in reasons for i in r.sentence_ids}
-    for sentence in _key_findings([(s, g) for s, g, _ in grounds], decision):
+    taken = [r.evidence for r in reasons]
+    recital = max((s.id for s in sentences if s.role == "guideline"), default=-1)
+    for sentence in _key_findings([(s, g) for s, g, _ in grounds], decision, taken, recital):
         if len(reasons) >= MAX_REASONS:
             break
-        if sentence.id not in used:
-            reasons.append(_reason(REVIEWER_FINDING, sentence.text, sentence))
-            used.add(sentence.id)
+        reasons.append(_reason(REVIEWER_FINDING, sentence.text, sentence))
     return reasons, missing
 
 
 # A conclusion gives grounds of its own: "... is not medically necessary as there is no ...".
 _CONCLUSION_GROUNDS = re.compile(
-    r"\b(?:as|because|since|due\s+to|given\s+that|without|in\s+the\s+absence\s+of|with\s+no|"
+    r"\b(?:as(?!\s+such\b)|because|since|due\s+to|given\s+that|without|in\s+the\s+absence\s+of|with\s+no|"
     r"lack\s+of|exceed\w*|surpass\w*|there\s+(?:is|are|was|were)\s+no|(?:showed|shows|revealed|"
     r"reveals|found|finds)\s+no)\s+(?!the\s+guidelines?\s+"
     r"do(?:es)?\s+not\s+support)\w+\s+\w+",
@@ -623,7 +624,7 @@ _VERDICT = re.compile(
 
 REVIEWER_FINDING = "reviewer-finding"
 """A reason no plain sentence fits: its summary and evidence are the reviewer's own sentence."""
-MAX_FINDINGS = 3
+MAX_FINDINGS = 4
 
 
 def _reason(code: str, summary: str, sentence: RationaleSentence) -> Reason:
@@ -643,21 +644,84 @@ CONCLUSION_RULES = frozenset(
 
 
 def _key_findings(
-    own: list[tuple[RationaleSentence, str]], decision: Decision
+    own: list[tuple[RationaleSentence, str]],
+    decision: Decision,
+    taken: list[str],
+    recital: int = -1,
 ) -> list[RationaleSentence]:
     """The reviewer's findings that carry the decision, in letter order: for a denial, findings
-    that deny or lack something; for an approval, any finding. Background (who the worker is,
-    what was requested, the diagnoses) and bare conclusions are not reasons."""
+    that deny or lack something (the last ones, where reviewers sum up); for an approval, any
+    finding (the first ones). Background (who the worker is, what was requested, the diagnoses),
+    bare conclusions and a finding that repeats one already `taken` are not reasons. Where a
+    denial's reviewer weighs the case after the last guideline `recital` (sentence id), the
+    findings there are the reasons; the case summary before it is background."""
     limit = MAX_FINDINGS if decision == "upheld" else MAX_REASONS
-    chosen = [
+    candidates = [
         sentence
         for sentence, grounds in own
         if not _background(sentence.text)
         and not _REPORTED.search(sentence.text)
-        and (decision == "overturned" or _GIVES_REASON.search(grounds))
+        and (
+            _GIVES_REASON.search(grounds)
+            if decision == "upheld"
+            else not _AGAINST_APPROVAL.search(grounds)
+        )
         and (sentence.role == "finding" or _CONCLUSION_GROUNDS.search(grounds))
     ]
-    return chosen[-limit:] if decision == "upheld" else chosen[:limit]
+    if decision == "upheld":
+        analysis = [sentence for sentence in candidates if sentence.id > recital]
+        if len(analysis) >= 2:
+            candidates = analysis
+        candidates.reverse()
+    elif any(sentence.role == "finding" for sentence in candidates):
+        # An approval's conclusion restates what its findings say ("Hence the requested
+        # sessions appear to be medically necessary ... due to the apparent lack of efficacy of
+        # outpatient medication management"); it is a reason only where no finding gives one.
+        candidates = [sentence for sentence in candidates if sentence.role == "finding"]
+    said = [_content_words(text) for text in taken]
+    chosen: list[RationaleSentence] = []
+    for sentence in candidates:
+        if len(chosen) >= limit:
+            break
+        words = _content_words(sentence.text)
+        if not any(_repeats(words, other) for other in said):
+            chosen.append(sentence)
+            said.append(words)
+    return sorted(chosen, key=lambda sentence: sentence.id)
+
+
+# ... and a finding argues against an approval when it reports a normal result or a criterion
+# the records do not show ("On 11-7-16 the physical exam documents normal range of motion";
+# "The medical records do not indicate that pain medication is reduced or not tolerated.").
+_AGAINST_APPROVAL = re.compile(
+    r"\b(?:normal|unremarkable|intact|negative)\b|\b(?:do|does|did)\s+not\s+(?:indicate|show|"
+    r"document|support|establish|reveal|demonstrate)\s+that\b",
+    re.I,
+)
+
+
+# Words too common in findings to tell two findings apart.
+_COMMON_WORDS_TEXT = (
+    "there this that these those with which would have been were from into than then also "
+    "patient injured worker claimant applicant request medical necessity provided provide "
+    "documentation documented document records record noted evidence lack clinical"
+)
+_COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
+_WORD = re.compile(r"[a-z]{4,}")
+
+
+def _content_words(text: str) -> frozenset[str]:
+    """A sentence's telling words, lower case, a plural "s" dropped."""
+    words = (w.removesuffix("s") for w in _WORD.findall(text.lower()))
+    return frozenset(w for w in words if w not in _COMMON_WORDS)
+
+
+def _repeats(words: frozenset[str], other: frozenset[str]) -> bool:
+    """Whether one finding says what another already says: at least 4 in 5 of the shorter
+    one's telling words stand in the other ("There was no witnessed seizure activity." and
+    "There was no documentation of witnessed seizure activity.")."""
+    shorter = min(len(words), len(other))
+    return shorter >= 2 and len(words & other) >= 0.8 * shorter
 
 
 # What utilization review (not this reviewer) said or did.
@@ -683,6 +747,7 @@ _BACKGROUND_WORDS = (
     "noted to",
     "decision",
     "no other",
+    "rfa",
 )
 _BACKGROUND = re.compile(
     r"sustained\b|\byear[\s-]+old\b|\bdiagnos(?:is|es)\s+(?:include|of|are|is)\b|"
@@ -690,6 +755,6 @@ _BACKGROUND = re.compile(
     r"dated)|\b(?:the\s+)?request\s+(?:is|was)\s+for\b|\bis\s+requesting\b|\bwas\s+the\s+original\s+"
     r"request|\bleaving\s+the\s+original|\btreatments?\s+(?:have|has)\s+included\b|\bpresented\s+"
     r"with\b|\bwas\s+noted\s+to\s+have\s+(?:\w+\s+){0,3}(?:pain|complaints?)\b|\bthis\s+decision\s+"
-    r"addresses\b|^no\s+other\b",
+    r"addresses\b|^no\s+other\b|\bRFA\b|^this\s+is\s+a\s+request\b",
     re.I,
 )

@@ -116,6 +116,104 @@ def test_a_sentence_ending_with_etc_still_ends() -> None:
             '"Recommended as an option, using a short course of therapy."',
             "guideline",
         ),
+        # Guideline text that the old rules read as this worker's finding (each was quoted as
+        # a reason on an approval or a denial): "do not appear" of exercises, "having the
+        # patient", "can also include", "the available evidence", "based upon documented",
+        # "if ... is documented", "the Guidelines are silent", "including, but not limited to".
+        (
+            "Careful stretching exercises and early stage low back exercises in the early "
+            "stages of treatment are useful and do not appear to aggravate symptoms.",
+            "guideline",
+        ),  # CM17-0009282
+        (
+            "In conclusion, the most reliable medical evidence indicates that having the patient "
+            "return to work and normal activities allows for the best treatment outcomes.",
+            "guideline",
+        ),  # CM17-0009282
+        (
+            "Simple treatments can also include increasing physical activity, maintaining "
+            "appropriate hydration, and advising the patient to follow a fiber rich diet.",
+            "guideline",
+        ),  # CM17-0010420
+        (
+            "The available evidence does not support the effectiveness of ultrasound or "
+            "shockwave therapy for treating low back pain.",
+            "guideline",
+        ),  # CM16-0249536
+        (
+            "At the conclusion of this trial, additional treatment would be assessed based upon "
+            "documented objective, functional improvement, and appropriate goals for the "
+            "additional treatment.",
+            "guideline",
+        ),  # CM17-0010885
+        (
+            "Frequency and duration of acupuncture or acupuncture with electrical stimulation may "
+            "be performed as follows: (1) Time to produce functional improvement: 3 to 6 "
+            "treatments. (2) Frequency: 1 to 3 times per week. (3) Optimum duration: 1 to 2 "
+            "months. (d) Acupuncture treatments may be extended if functional improvement is "
+            "documented as defined in Section 9792.20(ef).",
+            "guideline",
+        ),  # CM16-0230548
+        (
+            "Beyond that, the Guidelines are silent; details of specialty surgical treatment such "
+            "as provided in this case are included in the hand surgery specialty text referenced.",
+            "guideline",
+        ),  # CM17-0015218
+        (
+            "Skilled care by a licensed medical professional for tasks including, but not limited "
+            "to, administration of intravenous drugs, dressing changes, occupational therapy, and "
+            "Domestic care services such as shopping, cleaning, and laundry that the individual "
+            "is no longer capable of performing due to the illness or injury.",
+            "guideline",
+        ),  # CM16-0249726 (shortened)
+        # ... while the findings next to them stay findings.
+        ('The treating physician notes therapy is "helping with pain."', "finding"),
+        ("There was no documentation of witnessed seizure activity.", "finding"),
+        (
+            "There does not appear to be the type of improvement in pain, muscle tension "
+            "reduction, and functionality (ie, increased mobility) that would warrant long term "
+            "use.",
+            "finding",
+        ),  # CM16-0237163
+        # 000_8a9ae033211fa24a: "is being medically necessary" is the verdict.
+        (
+            "The provided documentation does not support unlimited group medical psychotherapy "
+            "is being medically necessary.",
+            "conclusion",
+        ),
+        # Conditions the reviewer attaches for this worker ...
+        ("Additional treatment is contingent upon patient response to therapy.", "condition"),
+        (
+            "This decision addresses the medical necessity of opioids as they have been "
+            "prescribed to this injured worker.",
+            "condition",
+        ),  # CM17-0017734
+        (
+            "It is recommended that the patient be referred to an audiologist evaluation to "
+            "clarify the specific hearing loss needs.",
+            "condition",
+        ),  # CM17-0002551
+        # ... but not a guideline's own rule or recital, nor a missing CURES check.
+        (
+            "However, if there is no improvement after 2-3 weeks, the therapy should be modified "
+            "or re-evaluated.",
+            "guideline",
+        ),  # CM17-0008633
+        (
+            "Furthermore, the guidelines state other ongoing pain treatment should also be "
+            "documented during the trial period including medication usage.",
+            "guideline",
+        ),  # CM16-0235869
+        (
+            "The only situation where SSEPs are supported is during intra-operative monitoring "
+            "during complex spinal surgery.",
+            "guideline",
+        ),  # CM17-0011730
+        (
+            "Moreover, a CURES report was not checked, and documented prior to prescribing this "
+            "medication.",
+            "finding",
+        ),  # CM16-0248698
     ],
 )
 def test_roles_of_known_sentences(sentence: str, role: str) -> None:

@@ -269,3 +269,86 @@ def test_overturned_items_have_no_denial_kind() -> None:
                 assert item.denial_kind is None
             else:
                 assert item.denial_kind is not None
+
+
+def test_a_finding_said_twice_is_one_reason() -> None:
+    # CM16-0236906: the reviewer says it once in the summary and once in the analysis.
+    sentences = _sentences(
+        "There was no witnessed seizure activity.",
+        "The injured worker's neurologic physical examination was normal.",
+        "There was no documentation of witnessed seizure activity.",
+    )
+    reasons, _ = find_reasons(sentences, "upheld", "imaging/diagnostic")
+    seizure = [r for r in reasons if "seizure" in r.evidence]
+    assert len(seizure) == 1, [r.evidence for r in reasons]
+    assert any("neurologic" in r.evidence for r in reasons)
+
+
+def test_up_to_four_distinct_findings_are_reasons() -> None:
+    # CM16-0248698 item 21: four grounds, each its own finding.
+    texts = (
+        "There was no clear rationale provided by the physician as to the medical necessity for "
+        "the request.",
+        "There is no indication the patient is not able to tolerate similar medication in "
+        "pill/tablet form.",
+        "The patient's current medication regimen was not provided.",
+        "There is no evidence to support the patient has failed first line therapy prior to this "
+        "request.",
+    )
+    reasons, _ = find_reasons(_sentences(*texts), "upheld", "pharmaceutical")
+    assert sorted(r.evidence for r in reasons) == sorted(texts)
+
+
+def test_findings_against_an_approval_are_not_its_reasons() -> None:
+    # CM17-0010885 item 2 (overturned): a normal exam and an unmet criterion argue against it.
+    sentences = _sentences(
+        "On 11-7-16 the physical exam documents normal range of motion of the cervical spine.",
+        'The treating physician notes therapy is "helping with pain."',
+        "The medical records do not indicate that pain medication is reduced or not tolerated.",
+        "Medical notes does not document any prior acupuncture sessions.",
+    )
+    reasons, _ = find_reasons(sentences, "overturned", "physical therapy")
+    said = [r.evidence for r in reasons]
+    assert 'The treating physician notes therapy is "helping with pain."' in said
+    assert "Medical notes does not document any prior acupuncture sessions." in said
+    assert not any("normal range" in e or "do not indicate that" in e for e in said), said
+
+
+def test_as_such_is_not_the_grounds_of_a_conclusion() -> None:
+    # CM17-0008633: "as such" points back; the conclusion gives no ground of its own.
+    sentences = _sentences(
+        "Therefore, the request would not be supported by the guidelines, as such the request is "
+        "not necessary.",
+    )
+    assert sentences[0].role == "conclusion"
+    assert find_reasons(sentences, "upheld", "imaging/diagnostic") == ([], [])
+
+
+def test_a_missing_request_form_is_background() -> None:
+    # CM17-0016204: "no RFA" (request for authorization) says nothing of the worker's need.
+    sentences = _sentences(
+        "There is no RFA in the medical records provided.",
+        "There is no discussion of a cervical spine MRI in the medical records provided.",
+    )
+    reasons, _ = find_reasons(sentences, "upheld", "imaging/diagnostic")
+    assert [r.evidence for r in reasons] == [sentences[1].text]
+
+
+def test_an_approvals_conclusion_is_a_reason_only_without_findings() -> None:
+    # 004_a10b36be7c0e8d97: the conclusion repeats the finding's ground.
+    finding = (
+        "The patient appears to be at an impasse in her treatment as evidenced by lack of "
+        "progress despite medication changes and psychotherapy."
+    )
+    conclusion = (
+        "Hence the requested 12 2.5 hour IOP (Intensive Out patient Psychiatric) sessions appear "
+        "to be medically necessary according to current clinical research, evidence based "
+        "practice standards and expert consensus as set forth in the APA Practice Guidelines due "
+        "to the apparent lack of efficacy of outpatient medication management and psychotherapy."
+    )
+    sentences = _sentences(finding, conclusion)
+    assert [s.role for s in sentences] == ["finding", "conclusion"]
+    reasons, _ = find_reasons(sentences, "overturned", "program (FRP/IOP)")
+    assert [r.evidence for r in reasons] == [finding]
+    alone, _ = find_reasons(_sentences(conclusion), "overturned", "program (FRP/IOP)")
+    assert [r.evidence for r in alone] == [conclusion]
