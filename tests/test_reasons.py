@@ -352,3 +352,22 @@ def test_an_approvals_conclusion_is_a_reason_only_without_findings() -> None:
     assert [r.evidence for r in reasons] == [finding]
     alone, _ = find_reasons(_sentences(conclusion), "overturned", "program (FRP/IOP)")
     assert [r.evidence for r in alone] == [conclusion]
+
+
+def test_a_denials_reasons_come_from_the_reviewers_analysis() -> None:
+    # CM16-0236906: the case summary before the guideline ("Speech was normal.") is background;
+    # the findings the reviewer weighs after it are the reasons.
+    sentences = _sentences(
+        "Speech was normal.",
+        "There were no new changes.",
+        "If there is failure to improve or additional deterioration following initial assessment "
+        "and stabilization, EEG may aid in diagnostic evaluation.",
+        "There was no documentation of witnessed seizure activity.",
+        "The injured worker's neurologic physical examination was normal.",
+    )
+    assert [s.role for s in sentences] == ["finding", "finding", "guideline", "finding", "finding"]
+    reasons, _ = find_reasons(sentences, "upheld", "imaging/diagnostic")
+    assert [r.evidence for r in reasons] == [sentences[3].text, sentences[4].text]
+    # Without an analysis of two findings or more, the summary's findings still count.
+    summary_only, _ = find_reasons(sentences[:3], "upheld", "imaging/diagnostic")
+    assert [r.evidence for r in summary_only] == [sentences[0].text, sentences[1].text]
