@@ -17,7 +17,8 @@ from typing import Any
 from imr_llm.schema import Lang
 
 GRADE_LIMIT = 8.0
-"""The highest reading grade an explanation may have (the plain-language target)."""
+"""The highest reading grade (Flesch-Kincaid in English, Crawford in Spanish) an explanation for
+a worker may have: the one plain-language limit that the writer, the LLM checks and the eval use."""
 
 _CONTRACTION_ENDINGS = r"[tsd]|ve|ll|re"
 _NONCONTRACTION_APOSTROPHE = re.compile(r"\'(?!" + _CONTRACTION_ENDINGS + ")")
