@@ -43,9 +43,9 @@ def _sentence_count(text: str) -> int:
 
 @lru_cache(maxsize=2)
 def _hyphenator(lang: Lang) -> Any:
-    import pyphen  # small: one hyphenation dictionary, read on first use
+    from imr_llm.explain.hyphenation import hyphenator  # pyphen: only when a grade is computed
 
-    return pyphen.Pyphen(lang=_PYPHEN_LANG[lang])
+    return hyphenator(_PYPHEN_LANG[lang])
 
 
 # English syllables by rule: vowel groups (y a vowel after a consonant), plus the vowel pairs
