@@ -6,7 +6,12 @@ wall time, its median ratio to the baseline run of the same round, and the same 
 time (user + system, from the kernel's accounting of the child), which a busy machine moves
 less than wall time.
 
-    python benchmarks/bench_one_letter.py [--rounds 21] [--json results.json]
+    python benchmarks/bench_one_letter.py [--rounds 21] [--json results.json] [--before DIR]
+
+`--before DIR` also runs every imr-llm command with `PYTHONPATH=DIR` (an unpacked older commit,
+e.g. `git archive <commit> | tar -x -C DIR`) in the same rounds, so a change is measured side by
+side. The row "typer app, one argument" is the floor the libraries set: a two-line typer command
+(typer builds a pydantic TypeAdapter for each option it parses) that does nothing.
 
 Targets (issue 11): extract/summarize of one letter <= 150 ms median on a quiet machine and
 <= 1.3x the baseline; `imr-llm --help` <= 120 ms.
@@ -27,8 +32,17 @@ from _common import LETTERS, PYTHON, ROOT, machine
 
 IMR_LLM = str(Path(PYTHON).with_name("imr-llm"))
 BASELINE = "python -c 'import pydantic, typer, rich'"
+TYPER_FLOOR = (
+    "import typer\n"
+    "app = typer.Typer()\n"
+    "@app.command()\n"
+    "def main(path: str, flag: bool = False) -> None:\n"
+    "    pass\n"
+    "app()\n"
+)
 COMMANDS = {
     BASELINE: [PYTHON, "-c", "import pydantic, typer, rich"],
+    "typer app, one argument": [PYTHON, "-c", TYPER_FLOOR, "letter.txt"],
     "imr-llm --help": [IMR_LLM, "--help"],
     "imr-llm extract CM16-0213037.txt": [IMR_LLM, "extract", str(LETTERS / "CM16-0213037.txt")],
     "imr-llm extract CM16-0213037.pdf": [IMR_LLM, "extract", str(LETTERS / "CM16-0213037.pdf")],
@@ -52,9 +66,12 @@ COMMANDS = {
 }
 
 
-def timed(command: list[str]) -> tuple[float, float]:
+def timed(command: list[str], pythonpath: str | None = None) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of one run."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "IMR_LLM_"))}
+    env.pop("PYTHONPATH", None)
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT, env=env)
@@ -69,22 +86,29 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=21)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--before", type=Path, help="an older checkout to run side by side")
     options = parser.parse_args()
+    runs = {name: (command, None) for name, command in COMMANDS.items()}
+    if options.before:
+        for name, command in COMMANDS.items():
+            if name.startswith("imr-llm"):
+                runs[f"before: {name}"] = (command, str(options.before.resolve()))
     for _ in range(options.warmup):
-        for command in COMMANDS.values():
-            timed(command)
-    walls: dict[str, list[float]] = {name: [] for name in COMMANDS}
-    cpus: dict[str, list[float]] = {name: [] for name in COMMANDS}
-    wall_ratios: dict[str, list[float]] = {name: [] for name in COMMANDS}
-    cpu_ratios: dict[str, list[float]] = {name: [] for name in COMMANDS}
+        for command, pythonpath in runs.values():
+            timed(command, pythonpath)
+    walls: dict[str, list[float]] = {name: [] for name in runs}
+    cpus: dict[str, list[float]] = {name: [] for name in runs}
+    wall_ratios: dict[str, list[float]] = {name: [] for name in runs}
+    cpu_ratios: dict[str, list[float]] = {name: [] for name in runs}
+    load_before = os.getloadavg()[0]
     for _ in range(options.rounds):
         base_wall, base_cpu = timed(COMMANDS[BASELINE])
         walls[BASELINE].append(base_wall)
         cpus[BASELINE].append(base_cpu)
-        for name, command in COMMANDS.items():
+        for name, (command, pythonpath) in runs.items():
             if name == BASELINE:
                 continue
-            wall, cpu = timed(command)
+            wall, cpu = timed(command, pythonpath)
             walls[name].append(wall)
             cpus[name].append(cpu)
             wall_ratios[name].append(wall / base_wall)
@@ -94,10 +118,13 @@ def main() -> None:
             json.dumps({"machine": machine(), "wall": walls, "cpu": cpus}, indent=1)
         )
     load = os.getloadavg()[0]
-    print(f"{options.rounds} alternating rounds; load average at the end {load:.1f}")
+    print(
+        f"{options.rounds} alternating rounds; load average {load_before:.1f} at the start, "
+        f"{load:.1f} at the end"
+    )
     print("| command | median wall | wall / baseline (median) | CPU / baseline (median) |")
     print("| --- | ---: | ---: | ---: |")
-    for name in COMMANDS:
+    for name in runs:
         wall = statistics.median(walls[name]) * 1000
         if name == BASELINE:
             print(f"| `{name}` | {wall:.0f} ms | 1 | 1 |")

@@ -17,7 +17,7 @@ run offline benchmarks/bench_offline.py
 run memory benchmarks/bench_memory.py
 run resume benchmarks/bench_resume.py
 run pdf_extractors benchmarks/bench_pdf_extractors.py
-run cli_latency benchmarks/bench_cli_latency.py
+run one_letter benchmarks/bench_one_letter.py
 run llm benchmarks/bench_llm.py
 run llm_1s benchmarks/bench_llm.py --latency 1.0 --letters 64
 run serve benchmarks/bench_serve.py --seconds 60

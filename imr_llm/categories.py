@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from imr_llm.lazy_regex import lazy_compile
 from imr_llm.schema import Category
 
 _OPIOIDS = (
@@ -101,7 +102,7 @@ _RULES: tuple[tuple[Category, str], ...] = (
     ),
     ("pharmaceutical", _DRUGS),
 )
-_COMPILED = tuple((category, re.compile(pattern, re.I)) for category, pattern in _RULES)
+_COMPILED = tuple((category, lazy_compile(pattern, re.I)) for category, pattern in _RULES)
 
 
 _SERVICE_PREFIX = re.compile(r"^\s*Associated\s+surgical\s+services?\s*:\s*", re.I)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from imr_llm.lazy_regex import LazyPattern, lazy_compile
 from imr_llm.schema import DenialKind, RationaleSentence, RequestDetail, Treatment
 
 _NOT_GIVEN = (
@@ -47,8 +48,8 @@ _DETAIL_WORDS: tuple[tuple[RequestDetail, str], ...] = (
     ("strength", r"strength|dosage|dose|milligrams?"),
 )
 _DETAIL = "|".join(words for _, words in _DETAIL_WORDS)
-_DETAIL_KINDS = tuple((detail, re.compile(words, re.I)) for detail, words in _DETAIL_WORDS)
-_LACKS = re.compile(
+_DETAIL_KINDS = tuple((detail, lazy_compile(words, re.I)) for detail, words in _DETAIL_WORDS)
+_LACKS = lazy_compile(
     rf"{_OMITS}\s+(?:\w+\s+){{0,3}}?(?:{_DETAIL})|(?:{_DETAIL})\s+(?:\w+\s+){{0,6}}?{_NOT_GIVEN}|"
     rf"\b(?:unspecified|unknown|undetermined|no\s+(?:stated|specified))\s+(?:{_DETAIL})|"
     rf"\bwithout\s+(?:a|the|any)?\s*(?:specific|specified|stated|defined)\s+(?:{_DETAIL})",
@@ -78,20 +79,20 @@ _LACKS_WORDS = (
     "milligram",
 )
 # "number of sessions completed to date was not specified" is about care already given.
-_ABOUT_PAST = re.compile(
+_ABOUT_PAST = lazy_compile(
     r"\b(?:prior|previous(?:ly)?|past|completed|attended|to\s+date|already|so\s+far|received|"
     r"had|undergone|thus\s+far)\b",
     re.I,
 )
 # "While the request for Zofran is reasonable, the request failed to provide quantity."
-_OTHERWISE_FINE = re.compile(
+_OTHERWISE_FINE = lazy_compile(
     r"\b(?:while|although|though)\b[^.]{0,120}\b(?:is|are|would\s+be|may\s+be|appears?)\s+"
     r"(?:\w+\s+)?(?:reasonable|indicated|appropriate|supported|warranted|necessary)|"
     r"\botherwise\s+(?:\w+\s+)?(?:reasonable|indicated|appropriate|supported|warranted)|"
     r"\bcannot\s+be\s+(?:certified|approved|authorized|supported)\s+(?:as|because|without)",
     re.I,
 )
-_ALREADY = re.compile(
+_ALREADY = lazy_compile(
     r"\b(?:redundant|duplicat\w+)\b|\b(?:already|previously)\s+(?:been\s+)?(?:authorized|"
     r"certified|approved)\b[^.]{0,160}\b(?:redundant|duplicat\w+|no\s+need|not\s+(?:necessary|"
     r"needed)|unnecessary|pending|not\s+(?:yet\s+)?(?:been\s+)?(?:completed|used|started|"
@@ -99,7 +100,7 @@ _ALREADY = re.compile(
     r"(?:already|previously)\b",
     re.I,
 )
-_GOES_WITH = re.compile(
+_GOES_WITH = lazy_compile(
     r"\b(?:since|as|because|given\s+that|given|with|when|if|in\s+that)\s+(?:\w+\s+){0,3}?"
     r"(?:surgery|surgical\s+(?:procedure|intervention|request)|primary\s+(?:procedure|"
     r"surgery|request)|operation|procedure|injection|associated\s+(?:surgical\s+)?(?:procedure|"
@@ -111,26 +112,26 @@ _GOES_WITH = re.compile(
     r"warranted)\s+(?:either|as\s+well)\b",
     re.I,
 )
-_OVER = re.compile(
+_OVER = lazy_compile(
     r"\bexceed\w*|\bin\s+excess\s+of\b|\bmore\s+than\s+(?:the\s+)?(?:\w+\s+){0,3}(?:recommended|"
     r"allowed|supported|guidelines?)|\bbeyond\s+(?:the\s+)?(?:\w+\s+){0,2}(?:guidelines?|"
     r"recommend\w*|limit)|\b(?:already|has|have)\s+(?:\w+\s+){0,3}(?:completed|had|received|"
     r"attended|undergone)\s+(?:\w+\s+){0,3}(?:maximum|max|full\s+course|recommended\s+number)",
     re.I,
 )
-_UNCERTAIN = re.compile(
+_UNCERTAIN = lazy_compile(
     r"\b(?:if|whether)\b|not\s+possible|(?:cannot|unable\s+to|difficult\s+to)\s+(?:be\s+)?determine",
     re.I,
 )
 _UNITS = r"(?:visits?|sessions?|treatments?|injections?|days?|weeks?|months?|tablets?|units?)"
 _NUMBER = r"(?:\d+(?:\s*(?:-|to)\s*\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
-_LIMIT = re.compile(
+_LIMIT = lazy_compile(
     rf"\b(?:up\s+to|a\s+(?:maximum|max|total)\s+of|maximum\s+of|no\s+more\s+than|not\s+to\s+"
     rf"exceed|limited\s+to)\s+{_NUMBER}\s+(?:\w+\s+)?{_UNITS}(?:\s+(?:over|in|within|per)\s+"
     rf"{_NUMBER}\s+{_UNITS})?(?!\s*(?:per|a|each|every)\s+(?:week|day|month))",
     re.I,
 )
-_DONE = re.compile(
+_DONE = lazy_compile(
     rf"\b(?:at\s+least|a\s+total\s+of|approximately|about|over|more\s+than)\s+{_NUMBER}\s+"
     rf"(?:\w+\s+){{0,2}}?{_UNITS}|\b{_NUMBER}\s+(?:\w+\s+){{0,2}}?{_UNITS}\s+(?:\w+\s+){{0,2}}?"
     rf"(?:to\s+date|completed|attended|thus\s+far|so\s+far|already|previously|in\s+the\s+past)|"
@@ -138,7 +139,7 @@ _DONE = re.compile(
     rf"(?:\w+\s+){{0,2}}?{_UNITS}",
     re.I,
 )
-_SAFETY = re.compile(
+_SAFETY = lazy_compile(
     r"\b(?:abrupt(?:ly)?|sudden(?:ly)?)\b[^.]{0,80}?\b(?:stop\w*|discontinu\w*|cessation|"
     r"withdraw\w*|ceas\w*|terminat\w*)|\b(?:stop\w*|discontinu\w*|cessation|withdraw\w*)\s+"
     r"(?:\w+\s+){0,6}?(?:abrupt(?:ly)?|sudden(?:ly)?)\b|\bnot\s+be\s+interpreted\s+as\s+a\s+"
@@ -173,7 +174,7 @@ def request_lacks(sentences: list[RationaleSentence]) -> list[RequestDetail]:
     return found
 
 
-def _has(sentence: RationaleSentence, words: tuple[str, ...], pattern: re.Pattern[str]) -> bool:
+def _has(sentence: RationaleSentence, words: tuple[str, ...], pattern: LazyPattern) -> bool:
     """`pattern` found in the sentence; `words` (one of which every match holds) tested first."""
     low = sentence.text.lower()
     return any(word in low for word in words) and bool(pattern.search(sentence.text))
@@ -228,7 +229,7 @@ def read_denial(sentences: list[RationaleSentence], upheld: bool) -> DenialRead:
     return read
 
 
-_MEDICAL_GROUNDS = re.compile(
+_MEDICAL_GROUNDS = lazy_compile(
     r"\b(?:functional\s+(?:improvement|benefit|gains?)|red\s+flags?|radicul\w+|neurologic\w*|"
     r"instability|conservative|first[\s-]line|objective\s+(?:findings|evidence)|"
     r"not\s+recommended|experimental|exam(?:ination)?\s+findings|efficacy|evidence\s+of\s+"

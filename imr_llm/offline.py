@@ -11,6 +11,7 @@ from imr_llm.dates import HEADER_DATE_ORDER, out_of_order, parse_numeric_date
 from imr_llm.denials import link_goes_with
 from imr_llm.diagnoses import diagnoses
 from imr_llm.formats import ParsedLetter, RawItem
+from imr_llm.lazy_regex import lazy_compile
 from imr_llm.normalize import collapse_ws
 from imr_llm.rationale import read_rationale
 from imr_llm.schema import (
@@ -26,12 +27,12 @@ from imr_llm.schema import (
 from imr_llm.specialties import canonical_specialties
 from imr_llm.states import parse_states
 
-_AGE_SEX = re.compile(
+_AGE_SEX = lazy_compile(
     r"\b(\d{1,3})[\s-]*(?:year|yr)s?[\s-]*old\s+(?:\w+\s+){0,2}?"
     r"(male|female|man|woman|gentleman|lady|boy|girl)\b",
     re.I,
 )
-_SEX_ONLY = re.compile(
+_SEX_ONLY = lazy_compile(
     r"\b(?:(?:injured\s+worker|patient|claimant|applicant|employee|IW|this)\s+(?:is|was)\s+an?\s+"
     r"(?:(?:\w+[\s-]+){0,3}?)(?P<noun>male|female|man|woman|gentleman|lady)\b|"
     r"\b(?:this|the|an?)\s+(?P<adjective>male|female)\s+(?:injured\s+worker|patient|claimant|"
@@ -40,7 +41,7 @@ _SEX_ONLY = re.compile(
 )
 """Sex stated without an age: 'The injured worker is a female who sustained ...', 'this female
 patient'."""
-_AGE_ONLY = re.compile(
+_AGE_ONLY = lazy_compile(
     r"\b(?:aged?|age\s+of)\s+(\d{1,3})\b|\b(\d{1,3})[\s-]*(?:year|yr)s?[\s-]*old\b", re.I
 )
 _SEX_WORDS: dict[str, Sex] = {
@@ -53,7 +54,7 @@ _SEX_WORDS: dict[str, Sex] = {
     "lady": "female",
     "girl": "female",
 }
-_DOS = re.compile(
+_DOS = lazy_compile(
     r"\b(?:DOS|date\s+of\s+service)\s*:?\s*(?P<dates>(?:\d{1,2}[/-]\d{1,2}[/-]\d{2,4}"
     r"(?:\s*(?:,|and|-|to|through|&)\s*)?)+)",
     re.I,
@@ -72,7 +73,7 @@ def _priority(value: str | None) -> Priority | None:
 
 
 # Specialty names that contain "and": never split there.
-_COMPOUND_SPECIALTIES = re.compile(
+_COMPOUND_SPECIALTIES = lazy_compile(
     r"Physical\s+Medicine\s+(?:and|&)\s+Rehabilitation|Hospice\s+(?:and|&)\s+Palliative\s+"
     r"Medicine|Public\s+Health\s+(?:and|&)\s+General\s+Preventive\s+Medicine|Obstetrics\s+"
     r"(?:and|&)\s+Gynecology|Plastic\s+(?:and|&)\s+Reconstructive\s+Surgery|Colon\s+(?:and|&)"

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from imr_llm.denials import goes_with_denied_care
+from imr_llm.lazy_regex import LazyPattern, lazy_compile
 from imr_llm.schema import Category, Decision, RationaleSentence, Reason, SentenceRole, Span
 
 _NEGATION = re.compile(
@@ -28,13 +29,13 @@ class ReasonRule:
 
     code: str
     triggers: tuple[str, ...]
-    concept: re.Pattern[str]
+    concept: LazyPattern
     needs_negation: bool
     decisions: tuple[Decision, ...]
     summary: str
     missing: str | None = None
     in_conclusion: bool = False
-    unless: re.Pattern[str] | None = None
+    unless: LazyPattern | None = None
 
 
 def _rule(
@@ -52,13 +53,13 @@ def _rule(
     return ReasonRule(
         code,
         triggers,
-        re.compile(concept, re.I),
+        lazy_compile(concept, re.I),
         negated,
         decisions,
         summary,
         missing,
         in_conclusion,
-        re.compile(unless, re.I) if unless else None,
+        lazy_compile(unless, re.I) if unless else None,
     )
 
 

@@ -11,6 +11,7 @@ from conftest import LETTERS, load_gold, real_letter_stems
 from imr_llm.explain import explain, readable_text
 from imr_llm.explain.deadlines import add_working_days, is_working_day
 from imr_llm.explain.grounding import reading_grade, ungrounded_numbers
+from imr_llm.explain.readability import GRADE_LIMIT
 from imr_llm.explain.render import to_markdown, to_text
 from imr_llm.pipeline import extract_offline, prepare
 from imr_llm.schema import RationaleSentence
@@ -25,8 +26,8 @@ def test_explanation_is_plain_correct_and_grounded(stem: str) -> None:
     explanation = explain(determination, prepared.text)
     gold = load_gold(stem)
 
-    assert explanation.reading_grade <= 8.0
-    assert reading_grade(readable_text(explanation)) <= 8.0
+    assert explanation.reading_grade <= GRADE_LIMIT
+    assert reading_grade(readable_text(explanation)) <= GRADE_LIMIT
 
     # Every item's outcome is stated, and stated correctly.
     assert [i.decision for i in explanation.items] == [t["decision"] for t in gold["treatments"]]

@@ -26,6 +26,7 @@ from imr_llm.explain import explain, readable_text
 from imr_llm.explain.grounding import reading_grade, spanish_reading_ease
 from imr_llm.explain.page import to_html
 from imr_llm.explain.phrases import phrases
+from imr_llm.explain.readability import GRADE_LIMIT
 from imr_llm.explain.writer import format_date
 from imr_llm.pipeline import extract_offline, prepare
 from imr_llm.schema import Explanation
@@ -137,7 +138,7 @@ def test_page_fits_narrow_screens_and_zoom(browser: Any, tmp_path: Path, width: 
 @pytest.mark.parametrize("stem", real_letter_stems())
 def test_readability_targets_in_both_languages(stem: str) -> None:
     english, _ = _explanation(stem, "en")
-    assert reading_grade(readable_text(english)) <= 8.0
+    assert reading_grade(readable_text(english)) <= GRADE_LIMIT
     spanish, _ = _explanation(stem, "es")
     assert spanish_reading_ease(readable_text(spanish)) >= SPANISH_EASE_TARGET
     assert spanish.items[0].outcome != english.items[0].outcome  # really translated

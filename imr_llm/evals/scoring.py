@@ -18,12 +18,12 @@ from imr_llm.evals.gold import GoldFile, GoldTreatment
 from imr_llm.evals.rationale_scoring import score_reasons, score_roles
 from imr_llm.explain import readable_text
 from imr_llm.explain.grounding import outcome_problem, reading_grade, ungrounded_numbers
+from imr_llm.explain.readability import GRADE_LIMIT
 from imr_llm.schema import Determination, Explanation, Treatment
 from imr_llm.specialties import canonical_specialties
 
 ALIGN_THRESHOLD = 60.0
 """Request similarity (rapidfuzz) below which a gold item and an output item are not paired."""
-GRADE_LIMIT = 8.0
 WORD_LIMIT_BASE = 700
 WORD_LIMIT_PER_ITEM = 150
 """An explanation longer than BASE + PER_ITEM x items words fails the length check."""

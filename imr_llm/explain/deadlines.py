@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
-from functools import lru_cache
 
 from imr_llm.explain import facts
+from imr_llm.explain.holidays_ca import california_holidays
 from imr_llm.schema import Deadline, Determination
-
-
-@lru_cache(maxsize=32)
-def _california_holidays(year: int) -> frozenset[date]:
-    import holidays  # loaded only when a working-day deadline is computed
-
-    return frozenset(holidays.country_holidays("US", subdiv="CA", years=year).keys())
 
 
 def is_working_day(day: date) -> bool:
     """Not a Saturday, Sunday or California state holiday."""
-    return day.weekday() < 5 and day not in _california_holidays(day.year)
+    return day.weekday() < 5 and day not in california_holidays(day.year)
 
 
 def last_working_day_on_or_before(day: date) -> date:

@@ -1,7 +1,7 @@
 """Reading grade and reading ease, with no start-up cost.
 
 The formulas, word and sentence counts are textstat 0.7.8's. Syllables come from pyphen's
-hyphenation dictionaries (one small file per language, loaded on the first grade), where
+hyphenation dictionaries (each pattern parsed when a word first needs it: hyphenation.py), where
 textstat first loads the whole CMU pronouncing dictionary (about a second) for English.
 For Spanish textstat uses pyphen alone, so the numbers are the same; English syllables are
 counted by a few rules instead of the dictionary, and the grades stay within 0.2 of textstat's
@@ -14,10 +14,12 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from imr_llm.explain.hyphenation import hyphenator
 from imr_llm.schema import Lang
 
 GRADE_LIMIT = 8.0
-"""The highest reading grade an explanation may have (the plain-language target)."""
+"""The highest reading grade (Flesch-Kincaid in English, Crawford in Spanish) an explanation for
+a worker may have: the one plain-language limit that the writer, the LLM checks and the eval use."""
 
 _CONTRACTION_ENDINGS = r"[tsd]|ve|ll|re"
 _NONCONTRACTION_APOSTROPHE = re.compile(r"\'(?!" + _CONTRACTION_ENDINGS + ")")
@@ -42,9 +44,7 @@ def _sentence_count(text: str) -> int:
 
 @lru_cache(maxsize=2)
 def _hyphenator(lang: Lang) -> Any:
-    import pyphen  # small: one hyphenation dictionary, read on first use
-
-    return pyphen.Pyphen(lang=_PYPHEN_LANG[lang])
+    return hyphenator(_PYPHEN_LANG[lang])  # the patterns are parsed as words need them
 
 
 # English syllables by rule: vowel groups (y a vowel after a consonant), plus the vowel pairs

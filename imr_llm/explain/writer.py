@@ -31,6 +31,7 @@ from imr_llm.explain.grounding import (
     spanish_reading_grade,
 )
 from imr_llm.explain.phrases import phrases
+from imr_llm.explain.readability import GRADE_LIMIT
 from imr_llm.explain.titles import plain_title
 from imr_llm.explain.translations import MISSING, REASON_SUMMARIES
 from imr_llm.schema import (
@@ -50,7 +51,9 @@ MAX_MISSING = 3
 (the reasons above name them all)."""
 MAX_PLAIN_WITH_QUOTE = 3
 """With this many plain reasons, the reviewer's sentence behind them is not quoted as well."""
-GRADE_LIMIT = 7.5
+WRITER_GRADE_MARGIN = 0.5
+"""The offline writer aims this far below GRADE_LIMIT, so that small edits stay under it."""
+WRITER_TARGET_GRADE = GRADE_LIMIT - WRITER_GRADE_MARGIN
 """Quotes of the reviewer are dropped, longest first, until the whole reads at this grade."""
 
 WEEKDAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -540,9 +543,9 @@ def reading_ease(explanation: Explanation) -> float:
 
 
 def _fit_reading_grade(explanation: Explanation) -> Explanation:
-    """Drop the reviewer's quotes, longest first, while the text reads above GRADE_LIMIT."""
+    """Drop the reviewer's quotes, longest first, while the text reads above WRITER_TARGET_GRADE."""
     grade = _grade(explanation)
-    while grade > GRADE_LIMIT:
+    while grade > WRITER_TARGET_GRADE:
         quoted = [(len(q), i, q) for i, item in enumerate(explanation.items) for q in item.quotes]
         if not quoted:
             break

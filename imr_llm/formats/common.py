@@ -7,17 +7,18 @@ from dataclasses import dataclass
 
 from imr_llm.errors import LetterParseError
 from imr_llm.formats.parsed import RawItem
+from imr_llm.lazy_regex import lazy_compile
 from imr_llm.normalize import collapse_ws
 from imr_llm.schema import Decision
 
 # --- credentials --------------------------------------------------------------------------------
 
 _LABELED_LINE = r"^[ \t]*{label}[ \t]*:[ \t]*(?P<value>.*(?:\n(?![ \t]*\n)(?![ \t]*(?-i:[A-Z][A-Z ,()&/]{{6,}})$)(?!.*:).*)*)"
-_LICENSURE = re.compile(_LABELED_LINE.format(label=r"State\(s\)\s+of\s+Licensure"), re.M | re.I)
-_SPECIALTY = re.compile(
+_LICENSURE = lazy_compile(_LABELED_LINE.format(label=r"State\(s\)\s+of\s+Licensure"), re.M | re.I)
+_SPECIALTY = lazy_compile(
     _LABELED_LINE.format(label=r"Certification\(s\)\s*/\s*Specialty"), re.M | re.I
 )
-_SENTENCE_CREDENTIALS = re.compile(
+_SENTENCE_CREDENTIALS = lazy_compile(
     r"(?:reviewer|physician|doctor)[^.]{0,60}?\s+is\s+"
     r"(?:(?:Board\s+Certified|licensed)\s+in\s+(?P<specialty>[^.]+?)\s+and\s+)?"
     r"(?:is\s+)?licensed\s+to\s+practice\s+in\s+(?P<states>[^.]+?)\s*\.",
@@ -44,8 +45,8 @@ def parse_credentials(text: str) -> tuple[str | None, str | None]:
 # --- items of the "<request>: Upheld|Overturned" kind ------------------------------------------
 
 DECISION_WORDS: dict[str, Decision] = {"upheld": "upheld", "overturned": "overturned"}
-_DECISION_LINE = re.compile(r":[ \t]*\n?[ \t]*(?P<word>Upheld|Overturned)\b[ \t.]*$", re.M | re.I)
-_SUBHEADING = re.compile(
+_DECISION_LINE = lazy_compile(r":[ \t]*\n?[ \t]*(?P<word>Upheld|Overturned)\b[ \t.]*$", re.M | re.I)
+_SUBHEADING = lazy_compile(
     r"^[ \t]*(?P<name>"
     r"Claims\s+Administrator\s+guideline|"
     r"Medical\s+Treatment\s+Guideline\(s\)\s+the\s+Claims\s+Administrator\s+based\s+its\s+"
@@ -61,37 +62,37 @@ _SUBHEADING = re.compile(
     r")[ \t]*:",
     re.M | re.I,
 )
-_ENDS_SENTENCE = re.compile(r"[.!?][\"')\]]*\s*$")
-_STARTS_SENTENCE = re.compile(r"^\s*[A-Z0-9\"'(\[]")
-_NOT_A_REQUEST = re.compile(
+_ENDS_SENTENCE = lazy_compile(r"[.!?][\"')\]]*\s*$")
+_STARTS_SENTENCE = lazy_compile(r"^\s*[A-Z0-9\"'(\[]")
+_NOT_A_REQUEST = lazy_compile(
     r"medically necessary|not (?:be )?(?:supported|recommended|indicated|warranted)|"
     r"guidelines?\b|set forth below|DECISIONS AND RATIONALES|DECISION\(S\)",
     re.I,
 )
-_MODIFIED_MARK = re.compile(
+_MODIFIED_MARK = lazy_compile(
     r"remaining\s+IMR\s+eligible|leaving\s+the\s+original|IMR\s+eligible\.|The\s+original\s+request,",
     re.I,
 )
 _MODIFIED_PATTERNS = [
-    re.compile(
+    lazy_compile(
         r"^(?P<orig>.+?)\s+(?:was|were)\s+the\s+original\s+request\.?\s*(?P<auth>.+?)\s+"
         r"(?:was|were)\s+authorized\s+by\s+the\s+Claims\s+Administrator\.?\s*The\s+remaining\s+"
         r"IMR\s+eligible\s+portion\s+of\s+the\s+original\s+request,?\s*(?P<rem>.+?)$",
         re.I,
     ),
-    re.compile(
+    lazy_compile(
         r"^(?P<named>.+?)\s+(?:was|were)\s+the\s+original\s+request\.?\s*The\s+Claims\s+"
         r"Administrator\s+authorized\s+(?P<auth>.+?),?\s+leaving\s+the\s+original\s+request\s+"
         r"IMR\s+eligible\.?\s*The\s+original\s+request,?\s*(?P<rem>.+?)$",
         re.I,
     ),
 ]
-_RETRO_PREFIX = re.compile(
+_RETRO_PREFIX = lazy_compile(
     r"^\s*Retro(?:spective(?:ly)?)?(?:\s+request(?:\s+for)?)?(?:\s*[:\-]\s*|\s+(?=\S))", re.I
 )
 """'Retrospective: X', 'Retro - X', 'Retrospective X, per 12/07/2016 order', 'Retrospective
 request for X': the item is care already given; the word is dropped from the request."""
-_RETRO_WORD = re.compile(r"\bretro(?:spective(?:ly)?)?\b|\bDOS\b|\bdate\s+of\s+service\b", re.I)
+_RETRO_WORD = lazy_compile(r"\bretro(?:spective(?:ly)?)?\b|\bDOS\b|\bdate\s+of\s+service\b", re.I)
 
 
 def split_retrospective(header: str) -> tuple[bool, str]:
@@ -230,7 +231,7 @@ def check_complete(items: list[RawItem], expected_blocks: int) -> None:
         )
 
 
-_CONCLUSION = re.compile(
+_CONCLUSION = lazy_compile(
     r"\b(?:medically\s+(?:necessary|appropriate)|(?:recommended|supported|indicated|warranted|"
     r"appropriate|established|necessary)(?:\s+(?:at\s+this\s+time|for\s+this\s+(?:patient|"
     r"injured\s+worker|claimant)|in\s+this\s+case))?)\W*$",
@@ -261,13 +262,13 @@ def _broken_last_word(text: str) -> bool:
     return piece not in words and any(w.startswith(piece) for w in words)
 
 
-_UNFINISHED = re.compile(
+_UNFINISHED = lazy_compile(
     r"\b(?:the|a|an|of|to|for|and|or|but|with|in|on|at|by|from|is|are|was|were|be|not|that|"
     r"which|as|than|versus|if|because|this|these|their|his|her|its)$",
     re.I,
 )
 """A last word that cannot end a sentence: the text stops mid-sentence."""
-_NECESSITY = re.compile(
+_NECESSITY = lazy_compile(
     r"\bmedically\s+(?:necessary|appropriate|reasonable)\b|\b(?:request|treatment|service)\b"
     r"[^.]{0,150}?\b(?:is|are)\s+(?:not\s+)?(?:recommended|supported|indicated|warranted|"
     r"certified|approved)\b",

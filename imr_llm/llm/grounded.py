@@ -32,6 +32,7 @@ from imr_llm.explain.grounding import (
     spanish_reading_grade,
     ungrounded_numbers,
 )
+from imr_llm.explain.readability import GRADE_LIMIT
 from imr_llm.explain.writer import compose_item, with_readability
 from imr_llm.llm.endpoint import should_redact
 from imr_llm.llm.models import ValidationContext, bound_context
@@ -54,7 +55,6 @@ if TYPE_CHECKING:
     from imr_llm.llm.engine import LetterRun, LlmEngine
 
 CITABLE = {"finding", "conclusion", "condition"}
-MAX_GRADE = 8.0
 LANGUAGES = {"en": "English", "es": "Spanish (Latin American, as DWC writes it)"}
 TOKENS_PER_ITEM = 260  # three short reasons and their ids, with room to spare
 TOKENS_OVERHEAD = 60
@@ -198,10 +198,10 @@ def item_problems(item: int, answer: GroundedItem | None, context: GroundingCont
         grade = spanish_reading_grade(text)
     else:
         grade = reading_grade(text)
-    if grade > MAX_GRADE:
+    if grade > GRADE_LIMIT:
         problems.append(
             f"the reasons read at grade {grade}; write shorter sentences with simpler words "
-            f"(grade {MAX_GRADE:g} or lower)"
+            f"(grade {GRADE_LIMIT:g} or lower)"
         )
     return problems
 

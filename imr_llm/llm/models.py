@@ -164,8 +164,8 @@ class ExplanationDraft(BaseModel):
         grade = spanish_reading_grade(text) if context.lang == "es" else reading_grade(text)
         if grade > GRADE_LIMIT:
             problems.append(
-                f"the text reads at grade {grade}; rewrite it at grade 8 or lower with shorter "
-                "sentences and simpler words"
+                f"the text reads at grade {grade}; rewrite it at grade {GRADE_LIMIT:g} or lower "
+                "with shorter sentences and simpler words"
             )
         stray = ungrounded_numbers(
             text, context.letter + "\n" + context.extra_allowed_text, context.computed_dates
