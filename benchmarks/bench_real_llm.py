@@ -142,6 +142,10 @@ def summary(engine: str, out: Path, letters: tuple[str, ...]) -> dict[str, Any] 
         for name in pooled:
             pooled[name].extend(r["scores"].get(name, []))
     items = [i for r in done for i in r["items"]]
+    # every letter here has one item: its reason scores are the model's when the model wrote it
+    by_model = [r for r in done if r["items"] and all(i["by"] == "model" for i in r["items"])]
+    model_precision = [v for r in by_model for v in r["scores"].get("reasons.precision", [])]
+    model_recall = [v for r in by_model for v in r["scores"].get("reasons.recall", [])]
     grades = [r["reading_grade"] for r in done if r.get("reading_grade") is not None]
     n = len(done)
     return {
@@ -152,6 +156,10 @@ def summary(engine: str, out: Path, letters: tuple[str, ...]) -> dict[str, Any] 
         "precision_n": len(pooled["reasons.precision"]),
         "recall": _mean(pooled["reasons.recall"]),
         "recall_n": len(pooled["reasons.recall"]),
+        "model_precision": _mean(model_precision),
+        "model_precision_n": len(model_precision),
+        "model_recall": _mean(model_recall),
+        "model_recall_n": len(model_recall),
         "by_model": sum(1 for i in items if i.get("by") == "model"),
         "fallback": sum(1 for i in items if i.get("by") == "fallback"),
         "grade_mean": _mean(grades),
@@ -171,9 +179,9 @@ def _cell(value: float | None, digits: int = 2) -> str:
 def table(rows: list[dict[str, Any]]) -> str:
     lines = [
         "| engine | letters (failed) | reason precision | reason recall | items by model "
-        "/ fallback | grade mean (max) | prompt tokens / letter | completion tokens / letter "
-        "| s / letter | requests / letter |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "/ fallback | precision / recall on model-written items | grade mean (max) "
+        "| prompt tokens / letter | completion tokens / letter | s / letter | requests / letter |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
@@ -181,6 +189,8 @@ def table(rows: list[dict[str, Any]]) -> str:
             f"| {_cell(r['precision'])} (n={r['precision_n']}) "
             f"| {_cell(r['recall'])} (n={r['recall_n']}) "
             f"| {r['by_model']} / {r['fallback']} "
+            f"| {_cell(r['model_precision'])} (n={r['model_precision_n']}) / "
+            f"{_cell(r['model_recall'])} (n={r['model_recall_n']}) "
             f"| {_cell(r['grade_mean'], 1)} ({_cell(r['grade_max'], 1)}) "
             f"| {_cell(r['prompt_tokens'], 0)} | {_cell(r['completion_tokens'], 0)} "
             f"| {_cell(r['seconds'], 1)} | {_cell(r['requests'], 1)} |"
@@ -200,13 +210,28 @@ def main() -> None:
     if args.table or args.json:
         rows = [s for e in ENGINES if (s := summary(e, args.out, SHORT_LETTERS))]
         print(table(rows))
+        common = tuple(
+            stem
+            for stem in SHORT_LETTERS
+            if all((args.out / e / f"{stem}.json").exists() for e in ENGINES)
+        )
+        same = [s for e in ENGINES if (s := summary(e, args.out, common))]
+        print(f"\nThe {len(common)} letters every engine finished: {', '.join(common)}\n")
+        print(table(same))
         for row in rows:
             if row["why"]:
                 print(f"\n{row['engine']}: why items fell back:")
                 for why in row["why"]:
                     print(f"- {why}")
         if args.json:
-            data = {"machine": machine(), "letters": SHORT_LETTERS, "rows": rows}
+            data = {
+                "machine": machine(),
+                "load_average": os.getloadavg(),
+                "letters": SHORT_LETTERS,
+                "rows": rows,
+                "common_letters": common,
+                "common_rows": same,
+            }
             for name, model in MODELS.items():
                 data[f"model_{name}"] = {"sha256": model.sha256, "packages": model.packages}
             args.json.write_text(json.dumps(data, indent=1))
