@@ -73,7 +73,14 @@ def score_one(stem: str, engine: str, settings: Any) -> dict[str, Any]:
     seconds = time.monotonic() - started
     record: dict[str, Any] = {"letter": stem, "engine": engine, "seconds": round(seconds, 1)}
     if not isinstance(result.value, Analysis):
-        return record | {"error": str(result.error)}
+        spent = getattr(result.error, "engine_info", None)  # what a failed letter cost
+        if spent is not None:
+            record |= {
+                "requests": spent.requests,
+                "prompt_tokens": spent.prompt_tokens,
+                "completion_tokens": spent.completion_tokens,
+            }
+        return record | {"error": str(result.error), "load_average": os.getloadavg()}
     analysis = result.value
     text = normalize_text(read_letter(path).text)
     score = score_letter(gold, analysis.determination, analysis.explanation, text)
@@ -86,7 +93,10 @@ def score_one(stem: str, engine: str, settings: Any) -> dict[str, Any]:
         "scores": {k: v for k, v in score.scores.items() if k.startswith("reasons.")},
         "reading_grade": score.metrics.get("reading_grade"),
         "misses": [m for m in score.to_json()["misses"] if m["field"].startswith("reasons.")],
-        "reasons": [[r.evidence for r in t.reasons] for t in analysis.determination.treatments],
+        "reasons": [
+            [{"summary": r.summary, "evidence": r.evidence} for r in t.reasons]
+            for t in analysis.determination.treatments
+        ],
         "load_average": os.getloadavg(),
     }
 
@@ -147,7 +157,8 @@ def summary(engine: str, out: Path, letters: tuple[str, ...]) -> dict[str, Any] 
     model_precision = [v for r in by_model for v in r["scores"].get("reasons.precision", [])]
     model_recall = [v for r in by_model for v in r["scores"].get("reasons.recall", [])]
     grades = [r["reading_grade"] for r in done if r.get("reading_grade") is not None]
-    n = len(done)
+    spent = [r for r in records if "requests" in r]  # failed letters too, when recorded
+    n = len(spent)
     return {
         "engine": engine,
         "letters": len(records),
@@ -164,10 +175,11 @@ def summary(engine: str, out: Path, letters: tuple[str, ...]) -> dict[str, Any] 
         "fallback": sum(1 for i in items if i.get("by") == "fallback"),
         "grade_mean": _mean(grades),
         "grade_max": max(grades) if grades else None,
-        "prompt_tokens": sum(r["prompt_tokens"] for r in done) / n if n else None,
-        "completion_tokens": sum(r["completion_tokens"] for r in done) / n if n else None,
+        "prompt_tokens": sum(r["prompt_tokens"] for r in spent) / n if n else None,
+        "completion_tokens": sum(r["completion_tokens"] for r in spent) / n if n else None,
         "seconds": sum(r["seconds"] for r in records) / len(records),
-        "requests": sum(r["requests"] for r in done) / n if n else None,
+        "requests": sum(r["requests"] for r in spent) / n if n else None,
+        "letters_with_usage": n,
         "why": sorted({i.get("why") or "" for i in items if i.get("by") == "fallback"}),
     }
 
