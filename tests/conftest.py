@@ -7,6 +7,8 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +68,24 @@ def letters_dir() -> Path:
     return LETTERS
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`--dist loadgroup`), the tests that share a module-scoped fixture (a
+    browser, a running server, a batch run) go to one worker, so the fixture starts once; the
+    other tests are spread one by one."""
+    for item in items:
+        module = getattr(item, "module", None)
+        info = getattr(item, "_fixtureinfo", None)
+        if module is None or info is None:
+            continue
+        shared = [
+            defs[-1]
+            for defs in info.name2fixturedefs.values()
+            if defs and defs[-1].scope != "function" and defs[-1].func.__module__ == module.__name__
+        ]
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(module.__name__))
+
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -96,6 +116,16 @@ def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "IMR_LLM_"))}
     env.update(extra)
     return env
+
+
+def wait_until(condition: Callable[[], object], what: str, seconds: float = 120) -> None:
+    """Poll `condition` until it is true. The bound only stops a broken test from hanging; it
+    is no timing check, so it is generous for a machine whose cores are shared."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never happened: {what}")
+        time.sleep(0.02)
 
 
 def run_cli(
