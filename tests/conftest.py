@@ -146,6 +146,28 @@ def run_cli(
     )
 
 
+def invoke_cli(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`imr-llm ARGS` in this process (typer's CliRunner): the same command, exit code, stdout
+    and stderr as `run_cli`, without starting Python and importing the package again. No LLM
+    settings are inherited. `run_cli` stays for what only a real process shows (the entry
+    point, exit codes and one-line errors as a shell sees them, imports)."""
+    from typer.testing import CliRunner
+
+    from imr_llm.cli import app
+
+    unset: dict[str, str | None] = {
+        name: None for name in os.environ if name.startswith(("OPENAI_", "IMR_LLM_"))
+    }
+    result = CliRunner().invoke(
+        app, list(args), input=stdin, env={**unset, **(env or {})}, prog_name="imr-llm"
+    )
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
+
+
 def chromium(page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Headless Chromium on a local page (e.g. --dump-dom, --screenshot=...)."""
     assert CHROMIUM is not None
