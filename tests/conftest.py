@@ -68,29 +68,6 @@ def letters_dir() -> Path:
     return LETTERS
 
 
-SPREAD_ANYWAY = {"test_page"}
-"""Modules whose shared fixture is cheap beside its tests: Chromium starts in about a second,
-while each page takes several (axe-core, printing), so every worker opens pages."""
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (`--dist loadgroup`), the tests that share a module-scoped fixture (a
-    running server, an eval or batch run) go to one worker, so the fixture starts once; the
-    other tests are spread one by one."""
-    for item in items:
-        module = getattr(item, "module", None)
-        info = getattr(item, "_fixtureinfo", None)
-        if module is None or info is None or module.__name__ in SPREAD_ANYWAY:
-            continue
-        shared = [
-            defs[-1]
-            for defs in info.name2fixturedefs.values()
-            if defs and defs[-1].scope != "function" and defs[-1].func.__module__ == module.__name__
-        ]
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(module.__name__))
-
-
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -40,7 +40,9 @@ post = functools.partial(httpx.post, timeout=60)
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with running_server(tmp_path_factory.mktemp("serve")) as running:
+    # a long time limit: OCR of an upload on a machine whose cores are shared can pass the
+    # default 60 s (the limit itself is tested on its own server below)
+    with running_server(tmp_path_factory.mktemp("serve"), "--timeout", "900") as running:
         yield running
 
 
