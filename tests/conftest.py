@@ -7,6 +7,8 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +100,16 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def wait_until(condition: Callable[[], object], what: str, seconds: float = 120) -> None:
+    """Poll `condition` until it is true. The bound only stops a broken test from hanging; it
+    is no timing check, so it is generous for a machine whose cores are shared."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never happened: {what}")
+        time.sleep(0.02)
+
+
 def run_cli(
     *args: str,
     env: dict[str, str] | None = None,
@@ -114,6 +126,28 @@ def run_cli(
         env=env if env is not None else clean_env(),
         cwd=cwd,
     )
+
+
+def invoke_cli(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`imr-llm ARGS` in this process (typer's CliRunner): the same command, exit code, stdout
+    and stderr as `run_cli`, without starting Python and importing the package again. No LLM
+    settings are inherited. `run_cli` stays for what only a real process shows (the entry
+    point, exit codes and one-line errors as a shell sees them, imports)."""
+    from typer.testing import CliRunner
+
+    from imr_llm.cli import app
+
+    unset: dict[str, str | None] = {
+        name: None for name in os.environ if name.startswith(("OPENAI_", "IMR_LLM_"))
+    }
+    result = CliRunner().invoke(
+        app, list(args), input=stdin, env={**unset, **(env or {})}, prog_name="imr-llm"
+    )
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
 
 
 def chromium(page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:

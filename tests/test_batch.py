@@ -498,16 +498,20 @@ def test_a_dead_worker_stops_the_run_instead_of_hanging(
 
 
 class _Gauge:
-    """Counts requests in flight at the fake server (each held for `seconds`)."""
+    """Counts requests in flight at the fake server (each held for `seconds`). The first
+    request is held until a second one is in flight, so a concurrent client shows its overlap
+    however slow the machine; a client that sends one request at a time leaves `most` at 1."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds, self.now, self.most = seconds, 0, 0
-        self.lock = threading.Lock()
+        self.lock = threading.Condition()
 
     def respond(self, request: dict[str, Any]) -> Reply:
         with self.lock:
             self.now += 1
             self.most = max(self.most, self.now)
+            self.lock.notify_all()
+            self.lock.wait_for(lambda: self.most >= 2, timeout=10)
         try:
             time.sleep(self.seconds)
             # a scripted fault for one letter, known by a sentence of its rationale (the

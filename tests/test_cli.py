@@ -1,10 +1,11 @@
-"""The CLI as a user runs it: a real process, real letters."""
+"""The CLI on real letters: as a user runs it (a real process) for the entry point, the
+version and an exit code; in this process (typer's CliRunner) for the rest."""
 
 from __future__ import annotations
 
 import json
 
-from conftest import LETTERS, run_cli
+from conftest import LETTERS, invoke_cli, run_cli
 
 from imr_llm import __version__
 from imr_llm.schema import Determination, Explanation
@@ -26,13 +27,13 @@ def test_extract_pdf_gives_schema_valid_json() -> None:
 
 def test_extract_from_stdin() -> None:
     data = (LETTERS / "CM16-0213037.txt").read_text(encoding="utf-8")
-    result = run_cli("extract", "-", stdin=data)
+    result = invoke_cli("extract", "-", stdin=data)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["case"]["case_number"] == "CM16-0213037"
 
 
 def test_summarize_json_contract() -> None:
-    result = run_cli("summarize", str(LETTERS / "CM17-0015218.txt"), "--format", "json")
+    result = invoke_cli("summarize", str(LETTERS / "CM17-0015218.txt"), "--format", "json")
     assert result.returncode == 0, result.stderr
     explanation = Explanation.model_validate_json(result.stdout)
     data = json.loads(result.stdout)
@@ -42,12 +43,12 @@ def test_summarize_json_contract() -> None:
 
 
 def test_summarize_text_and_markdown(tmp_path: object) -> None:
-    text = run_cli("summarize", str(LETTERS / "CM16-0213037.pdf"))
+    text = invoke_cli("summarize", str(LETTERS / "CM16-0213037.pdf"))
     assert text.returncode == 0, text.stderr
     assert "Denial stands (Upheld)" in text.stdout
     # appeal, to be safe: 12/09/2016 + 30 days is Sunday January 8, so the Friday before
     assert "Friday, January 6, 2017" in text.stdout
-    md = run_cli("summarize", str(LETTERS / "CM16-0213037.pdf"), "--format", "md")
+    md = invoke_cli("summarize", str(LETTERS / "CM16-0213037.pdf"), "--format", "md")
     assert md.stdout.startswith("# ")
     assert "## What you can do next" in md.stdout
 

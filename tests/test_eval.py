@@ -9,7 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import GOLD, LETTERS, ROOT, chromium, require_chromium, run_cli
+from conftest import (
+    GOLD,
+    LETTERS,
+    ROOT,
+    chromium,
+    invoke_cli,
+    require_chromium,
+    run_cli,
+)
 from fake_openai_server import FakeOpenAIServer
 from llm_responder import respond
 
@@ -102,11 +110,11 @@ def test_a_dropped_field_is_a_named_regression(offline_run: dict[str, Any], tmp_
     base, worse = tmp_path / "base.json", tmp_path / "worse.json"
     base.write_text(json.dumps(offline_run))
     worse.write_text(json.dumps(degraded_run))
-    result = run_cli("eval", "compare", str(base), str(worse), "--fail-on-regression")
+    result = invoke_cli("eval", "compare", str(base), str(worse), "--fail-on-regression")
     assert result.returncode == EvalRegressionError.exit_code
     assert "patient.sex" in result.stderr
     assert "| patient.sex | 100.0% | 0.0% | -100.0 |" in result.stdout
-    tolerant = run_cli(
+    tolerant = invoke_cli(
         "eval", "compare", str(base), str(worse), "--fail-on-regression", "--tolerance", "1.0"
     )
     assert tolerant.returncode == 0
@@ -154,7 +162,7 @@ def test_html_report_renders_offline_in_chromium(
 def test_unchecked_gold_is_refused_and_label_writes_a_draft(tmp_path: Path) -> None:
     gold_dir = tmp_path / "gold"
     gold_dir.mkdir()
-    draft = run_cli(
+    draft = invoke_cli(
         "eval",
         "label",
         str(LETTERS / "CM16-0213037.txt"),
@@ -165,7 +173,7 @@ def test_unchecked_gold_is_refused_and_label_writes_a_draft(tmp_path: Path) -> N
     assert "UNCHECKED" in draft.stderr
     data = json.loads((gold_dir / "CM16-0213037.json").read_text())
     assert data["checked"] is False
-    refused = run_cli("eval", "--gold", str(gold_dir))
+    refused = invoke_cli("eval", "--gold", str(gold_dir))
     assert refused.returncode == UsageError.exit_code
     assert "not checked by a person" in refused.stderr
 

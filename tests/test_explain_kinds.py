@@ -9,7 +9,7 @@ from datetime import date
 from html import unescape
 from typing import Any
 
-from conftest import run_cli
+from conftest import LETTERS, invoke_cli
 
 from imr_llm.explain import explain
 from imr_llm.explain.deadlines import safe_appeal_date
@@ -319,11 +319,11 @@ def test_long_lists_are_shortened_and_marked() -> None:
 
 
 def test_cli_today_option_says_a_passed_deadline(tmp_path: Any) -> None:
-    letter = "evals/letters/CM16-0213037.txt"
-    late = run_cli("summarize", letter, "--today", "2017-02-01")
+    letter = str(LETTERS / "CM16-0213037.txt")
+    late = invoke_cli("summarize", letter, "--today", "2017-02-01")
     assert late.returncode == 0, late.stderr
     assert "This date has passed (today is Wednesday, February 1, 2017)" in _flat(late.stdout)
-    early = run_cli("summarize", letter, "--today", "2016-12-15", "--format", "json")
+    early = invoke_cli("summarize", letter, "--today", "2016-12-15", "--format", "json")
     assert json.loads(early.stdout)["alerts"] == []
-    bad = run_cli("summarize", letter, "--today", "2017-02-30")
+    bad = invoke_cli("summarize", letter, "--today", "2017-02-30")
     assert bad.returncode != 0 and "--today" in bad.stderr and "Traceback" not in bad.stderr

@@ -337,15 +337,19 @@ def test_raw_non_json_body(server: FakeOpenAIServer, client: openai.OpenAI) -> N
 
 def test_concurrent_async_requests_are_not_serialised() -> None:
     """Proved by counting the requests the responder holds at once, not by timing them."""
-    lock = threading.Lock()
+    lock = threading.Condition()
     held = {"now": 0, "most": 0}
 
     def echo(request: dict[str, Any]) -> Reply:
         with lock:
             held["now"] += 1
             held["most"] = max(held["most"], held["now"])
+            lock.notify_all()
+            # hold the request until a second one is in flight, however slow the machine (a
+            # server that answers one at a time never gets the second: `most` stays 1)
+            lock.wait_for(lambda: held["most"] >= 2, timeout=10)
         try:
-            time.sleep(0.2)  # hold the request, so that concurrent ones overlap
+            time.sleep(0.05)
             return Reply.content(f"echo {request['messages'][-1]['content']}")
         finally:
             with lock:

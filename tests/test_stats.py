@@ -19,10 +19,10 @@ from conftest import (
     LETTERS,
     ROOT,
     chromium,
+    invoke_cli,
     load_gold,
     real_letter_stems,
     require_chromium,
-    run_cli,
 )
 
 from imr_llm.schema import Case, Decision, Determination, Reviewer, Source, Treatment
@@ -44,7 +44,7 @@ CHART_TITLES = (
 @pytest.fixture(scope="module")
 def results_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     letters = [str(LETTERS / f"{stem}.txt") for stem in real_letter_stems()]
-    done = run_cli("extract", "--engine", "offline", *letters)
+    done = invoke_cli("extract", "--engine", "offline", *letters)
     assert done.returncode == 0, done.stderr
     path = tmp_path_factory.mktemp("stats") / "results.jsonl"
     path.write_text(done.stdout, encoding="utf-8")
@@ -235,7 +235,7 @@ def test_compute_of_nothing_is_empty_not_an_error() -> None:
 
 
 def test_cli_prints_tables(results_file: Path, summary: Summary) -> None:
-    done = run_cli("stats", str(results_file))
+    done = invoke_cli("stats", str(results_file))
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     for title in CHART_TITLES:
@@ -249,7 +249,7 @@ def test_cli_prints_tables(results_file: Path, summary: Summary) -> None:
 
 def test_cli_writes_markdown_and_html(results_file: Path, tmp_path: Path) -> None:
     page, markdown = tmp_path / "stats.html", tmp_path / "stats.md"
-    done = run_cli("stats", str(results_file), "--html", str(page), "--md", str(markdown))
+    done = invoke_cli("stats", str(results_file), "--html", str(page), "--md", str(markdown))
     assert done.returncode == 0, done.stderr
     text = page.read_text(encoding="utf-8")
     assert text.startswith("<!doctype html>") and '<html lang="en">' in text
@@ -290,7 +290,7 @@ def _chromium(page: Path, profile: Path, *args: str) -> subprocess.CompletedProc
 def test_page_renders_in_headless_chromium(results_file: Path, tmp_path: Path) -> None:
     require_chromium()
     page = tmp_path / "stats.html"
-    assert run_cli("stats", str(results_file), "--html", str(page)).returncode == 0
+    assert invoke_cli("stats", str(results_file), "--html", str(page)).returncode == 0
     dom = _chromium(page, tmp_path / "profile", "--dump-dom")
     assert dom.returncode == 0, dom.stderr[-2000:]
     svgs = re.findall(r"<svg\b.*?</svg>", dom.stdout, re.S)
@@ -312,7 +312,7 @@ def test_trailing_partial_line_from_a_running_batch_is_ignored(
     lines = results_file.read_text(encoding="utf-8").splitlines(keepends=True)
     growing = tmp_path / "batch.jsonl"
     growing.write_text("".join(lines[:10]) + lines[10][:500], encoding="utf-8")
-    done = run_cli("stats", str(growing))
+    done = invoke_cli("stats", str(growing))
     assert done.returncode == 0
     assert re.search(r"letters\s+10\b", done.stdout)
     assert done.stderr.count("\n") == 1
@@ -326,7 +326,7 @@ def test_garbage_lines_are_skipped_and_reported_once(results_file: Path, tmp_pat
         lines[0] + "not json\n" + lines[1] + '{"schema_version": "1.0"}\n\n' + lines[2],
         encoding="utf-8",
     )
-    done = run_cli("stats", str(mixed))
+    done = invoke_cli("stats", str(mixed))
     assert done.returncode == 0
     assert re.search(r"letters\s+3\b", done.stdout)
     assert done.stderr.count("\n") == 1
@@ -334,7 +334,7 @@ def test_garbage_lines_are_skipped_and_reported_once(results_file: Path, tmp_pat
 
 
 def test_one_pretty_printed_determination_is_read(tmp_path: Path) -> None:
-    done = run_cli("extract", "--engine", "offline", str(LETTERS / "CM16-0213037.txt"))
+    done = invoke_cli("extract", "--engine", "offline", str(LETTERS / "CM16-0213037.txt"))
     one = tmp_path / "one.json"
     one.write_text(done.stdout, encoding="utf-8")
     assert done.stdout.count("\n") > 10  # indented over many lines
@@ -364,7 +364,7 @@ BAD_INPUT: dict[str, tuple[Callable[[Path], Path], int, str]] = {
 @pytest.mark.parametrize("case", sorted(BAD_INPUT))
 def test_bad_input_is_one_line_and_an_exit_code(case: str, tmp_path: Path) -> None:
     make, code, words = BAD_INPUT[case]
-    done = run_cli("stats", str(make(tmp_path)))
+    done = invoke_cli("stats", str(make(tmp_path)))
     assert done.returncode == code
     assert done.stderr.startswith("imr-llm: error: ") and done.stderr.count("\n") == 1
     assert words in done.stderr and "Traceback" not in done.stderr
@@ -372,7 +372,9 @@ def test_bad_input_is_one_line_and_an_exit_code(case: str, tmp_path: Path) -> No
 
 
 def test_unwritable_html_path_is_one_line(results_file: Path, tmp_path: Path) -> None:
-    done = run_cli("stats", str(results_file), "--html", str(tmp_path / "no" / "such" / "p.html"))
+    done = invoke_cli(
+        "stats", str(results_file), "--html", str(tmp_path / "no" / "such" / "p.html")
+    )
     assert done.returncode == 1
     assert (
         done.stderr.startswith("imr-llm: error: cannot write ") and "Traceback" not in done.stderr
