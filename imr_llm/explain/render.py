@@ -56,13 +56,28 @@ def _badge(item: ItemExplanation, p: dict[str, str]) -> str:
     return p[f"badge_{item.decision}"]
 
 
+def shown_todo(explanation: Explanation, item: ItemExplanation) -> str:
+    """The item's own next step as shown: empty when it says "the same reasons as item N" and
+    item N has the same step; "The same as item N." when an earlier item has it."""
+    todo = item.what_you_can_do
+    if not todo:
+        return ""
+    earlier = explanation.items[item.same_reasons_as - 1] if item.same_reasons_as else None
+    if earlier is not None and earlier.what_you_can_do == todo:
+        return ""
+    for number, other in enumerate(explanation.items, 1):
+        if other is item:
+            break
+        if other.what_you_can_do == todo and not other.goes_with:
+            return phrases(explanation.lang)["same_todo"].format(number=number)
+    return todo
+
+
 def _item_lines(explanation: Explanation, item: ItemExplanation) -> list[tuple[str, str]]:
     """The item's parts as (kind, text): kind is 'line', 'why', 'reason', 'quote' or 'todo'.
     An item with the same reasons and next step as an earlier one refers to it instead."""
     lang = explanation.lang
     p = phrases(lang)
-    earlier = explanation.items[item.same_reasons_as - 1] if item.same_reasons_as else None
-    repeats = earlier is not None and earlier.what_you_can_do == item.what_you_can_do
     out = [("line", f"{p['label_outcome']}: {item.outcome}")]
     out += [("line", line) for line in [*item.safety, *item.context]]
     if item.same_reasons_as:
@@ -72,8 +87,9 @@ def _item_lines(explanation: Explanation, item: ItemExplanation) -> list[tuple[s
         out += [("reason", reason) for reason in item.reasons]
         out += [("quote", line) for line in quote_lines(item, lang)]
     out += [("line", line) for line in item.conditions]
-    if item.what_you_can_do and not repeats:
-        out.append(("todo", f"{p['label_todo']}: {item.what_you_can_do}"))
+    todo = shown_todo(explanation, item)
+    if todo:
+        out.append(("todo", f"{p['label_todo']}: {todo}"))
     return out
 
 
