@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from imr_llm.explain.findings import easier, finding_quotes
 from imr_llm.explain.phrases import phrases
 from imr_llm.explain.render import to_text
 from imr_llm.explain.writer import (
@@ -17,8 +18,10 @@ from imr_llm.explain.writer import (
     compose_item,
     drop_quote,
     droppable_quotes,
+    fallback,
     fit_reading_grade,
     glossary_for,
+    group_shared_reasons,
     stand_alone_quotes,
     write_explanation,
 )
@@ -95,6 +98,32 @@ def fit_word_budget(explanation: Explanation, stand_alone: list[set[str]]) -> Ex
     return fit_reading_grade(explanation, stand_alone)
 
 
+def same_as_english(
+    determination: Determination, english: Explanation, written: Explanation
+) -> Explanation:
+    """`written` (another language, not yet fitted) showing what `english` shows: the same
+    quotes of the reviewer and the same next steps left out, so that every language carries
+    the same content; its reading grade is checked again."""
+    lang = written.lang
+    items = []
+    for treatment, shown, item in zip(
+        determination.treatments, english.items, written.items, strict=True
+    ):
+        kept = {q for q in finding_quotes(treatment) if easier(q, "en") in shown.quotes}
+        quotes = [easier(q, lang) for q in finding_quotes(treatment) if q in kept]
+        if not treatment.sentences:  # no roles: the writer's own choice, in both languages
+            quotes = item.quotes
+        todo = item.what_you_can_do if shown.what_you_can_do else ""
+        reasons = item.reasons or ([] if quotes else [fallback(item.decision, lang)])
+        update = {"quotes": quotes, "what_you_can_do": todo, "reasons": reasons}
+        items.append(compose_item(item.model_copy(update=update), lang))
+    items = group_shared_reasons(items)
+    with_quotes = english.glossary == glossary_for(list(english.items), "en")
+    glossary = glossary_for(items, lang, with_quotes=with_quotes)
+    mirrored = written.model_copy(update={"items": items, "glossary": glossary})
+    return fit_reading_grade(mirrored, stand_alone_quotes(determination, lang))
+
+
 def explain(
     determination: Determination,
     letter_text: str,
@@ -102,7 +131,11 @@ def explain(
     today: date | None = None,
 ) -> Explanation:
     """The plain-language explanation of one determination, within the reading grade and the
-    word budget; with `today`, deadlines already passed are said plainly (see `as_of`)."""
-    written = write_explanation(determination, letter_text, lang)
-    fitted = fit_word_budget(written, stand_alone_quotes(determination, lang))
+    word budget (fitted in English; another language shows the same content); with `today`,
+    deadlines already passed are said plainly (see `as_of`)."""
+    written = write_explanation(determination, letter_text, "en")
+    fitted = fit_word_budget(written, stand_alone_quotes(determination, "en"))
+    if lang != "en":
+        other = write_explanation(determination, letter_text, lang, fit_grade=False)
+        fitted = same_as_english(determination, fitted, other)
     return as_of(fitted, today) if today else fitted

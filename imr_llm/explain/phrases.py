@@ -167,11 +167,12 @@ ES: dict[str, str] = {
     "title": "Su decisión de IMR, en palabras sencillas",
     "partial": "Su aseguradora aprobó una parte del cuidado. El revisor no aprobó el resto.",
     "outcome_upheld_rest": "La negación sigue (Upheld) para el resto.",
-    "modified_known": "Se pidió {original}. Su aseguradora ya aprobó {authorized}: eso es suyo. "
-    "La revisión decidió el resto: {request}.",
-    "modified_unknown": "Se pidió {original}. La revisión decidió solo una parte: {request}.",
-    "modified_whole": "Su aseguradora ya aprobó {authorized}: eso es suyo. La revisión decidió "
-    "sobre todo el pedido: {request}.",
+    "modified_known": 'Se pidió (en inglés) "{original}". Su aseguradora ya aprobó '
+    '"{authorized}": eso es suyo. La revisión decidió el resto: "{request}".',
+    "modified_unknown": 'Se pidió (en inglés) "{original}". La revisión decidió solo una parte: '
+    '"{request}".',
+    "modified_whole": 'Su aseguradora ya aprobó (en inglés) "{authorized}": eso es suyo. La '
+    'revisión decidió sobre todo el pedido: "{request}".',
     "retro_billing": "Un médico no le puede cobrar a usted por cuidado que se sabe que es por "
     "su trabajo.",
     "safety_letter": 'La carta dice (en inglés): "{note}"',

@@ -108,7 +108,7 @@ def _shown_reasons(treatment: Treatment) -> list[Reason]:
     ]
 
 
-def _fallback(decision: Decision, lang: Lang) -> str:
+def fallback(decision: Decision, lang: Lang) -> str:
     """The conclusion restated, when no reason or finding can be shown."""
     return phrases(lang)["fallback_upheld" if decision == "upheld" else "fallback_overturned"]
 
@@ -286,7 +286,7 @@ def _item(
     )
     reasons = plain
     if not reasons and not quotes:
-        reasons = [_fallback(treatment.decision, lang)]
+        reasons = [fallback(treatment.decision, lang)]
     safety = _safety(treatment, lang)
     conditions = [
         plain_condition(text, lang, p) for text in condition_sentences(treatment, bool(safety))
@@ -445,7 +445,7 @@ def drop_quote(explanation: Explanation, index: int, quote: str) -> Explanation:
     items = list(explanation.items)
     item = items[index]
     quotes = [q for q in item.quotes if q != quote]
-    reasons = item.reasons or ([] if quotes else [_fallback(item.decision, explanation.lang)])
+    reasons = item.reasons or ([] if quotes else [fallback(item.decision, explanation.lang)])
     items[index] = compose_item(
         item.model_copy(update={"quotes": quotes, "reasons": reasons}), explanation.lang
     )
@@ -506,9 +506,11 @@ def write_explanation(
     determination: Determination,
     letter_text: str,
     lang: Lang = "en",
+    fit_grade: bool = True,
 ) -> Explanation:
-    """The plain-language explanation of one determination, fitted to the reading grade
-    (`imr_llm.explain.budget.explain` also fits the word budget and applies `--today`)."""
+    """The plain-language explanation of one determination, fitted to the reading grade unless
+    not `fit_grade` (`imr_llm.explain.budget.explain` also fits the word budget, makes every
+    language show what English shows, and applies `--today`)."""
     p = phrases(lang)
     deadlines = compute_deadlines(determination)
     items = group_shared_reasons(
@@ -537,8 +539,9 @@ def write_explanation(
         alerts=[p["read_by_ocr"]] if determination.source.text_from == "ocr" else [],
         engine=determination.engine,
     )
-    explanation = fit_reading_grade(explanation, stand_alone_quotes(determination, lang))
-    return explanation
+    if not fit_grade:
+        return with_readability(explanation)
+    return fit_reading_grade(explanation, stand_alone_quotes(determination, lang))
 
 
 def as_of(explanation: Explanation, today: date) -> Explanation:
