@@ -456,14 +456,14 @@ def droppable_quotes(
     explanation: Explanation, stand_alone: list[set[str]], keep_stand_alone: bool
 ) -> list[tuple[int, str]]:
     """(item index, quote) to drop next, in order: quotes behind a reason a plain sentence
-    already says, longest first, then (unless `keep_stand_alone`) those that are a reason
-    themselves, longest first."""
+    already says, then (unless `keep_stand_alone`) those that are a reason themselves; in each
+    group first from the items with the most plain reasons, longest first."""
     quoted = [
-        (q in stand_alone[i] if i < len(stand_alone) else False, -len(q), i, q)
+        (q in stand_alone[i] if i < len(stand_alone) else False, -len(item.reasons), -len(q), i, q)
         for i, item in enumerate(explanation.items)
         for q in item.quotes
     ]
-    return [(i, q) for alone, _, i, q in sorted(quoted) if not (alone and keep_stand_alone)]
+    return [(i, q) for alone, _, _, i, q in sorted(quoted) if not (alone and keep_stand_alone)]
 
 
 def glossary_for(
