@@ -30,6 +30,8 @@ from imr_llm.schema import Determination, Explanation, Lang
 WORDS_BASE = 400
 WORDS_PER_ITEM = 60
 _WORDLIKE = re.compile(r"\w")
+QUOTE_LABEL_WORDS = 3
+"""Words of a quote's label ("The reviewer wrote:")."""
 
 
 def word_budget(items: int) -> int:
@@ -44,8 +46,9 @@ def count_words(text: str) -> int:
 
 
 def text_words(explanation: Explanation) -> int:
-    """Words of the text format, headings and labels included, as a worker sees them."""
-    return count_words(to_text(explanation))
+    """Words of the text format, headings and labels included, as a worker sees them (counted
+    unwrapped: a word the terminal width breaks at a hyphen is one word)."""
+    return count_words(to_text(explanation, width=None))
 
 
 def _restated_fixes(explanation: Explanation) -> list[int]:
@@ -77,11 +80,15 @@ def fit_word_budget(explanation: Explanation, stand_alone: list[set[str]]) -> Ex
     A denial's reasons, dates and the advice stay. Then fit the reading grade again."""
     budget = word_budget(len(explanation.items))
     lang = explanation.lang
-    while text_words(explanation) > budget:
+    while (excess := text_words(explanation) - budget) > 0:
         order = droppable_quotes(explanation, stand_alone, keep_stand_alone=True)
         if not order:
             break
-        explanation = drop_quote(explanation, *order[0])
+        for index, quote in order:  # as many as the excess needs, then measure again
+            explanation = drop_quote(explanation, index, quote)
+            excess -= count_words(quote) + QUOTE_LABEL_WORDS
+            if excess <= 0:
+                break
     items = list(explanation.items)
     explanation = explanation.model_copy(update={"glossary": glossary_for(items, lang)})
     if text_words(explanation) > budget:
