@@ -3,8 +3,10 @@ budget of 400 words plus 60 per item.
 
     python benchmarks/explanation_length.py [--lang en|es] [--json results.json] [--md table.md]
 
-Words are whitespace-separated tokens of the text output, headings and labels included, exactly
-as a worker would see them on a terminal. Synthetic letters (SYN-*) are left out.
+Words are the whitespace-separated tokens with a letter or digit in the text output (a bullet
+"-" or a box "[ ]" is not a word), headings and labels included, as a worker sees them on a
+terminal: `imr_llm.explain.budget.text_words`, the count the writer fits and the eval checks.
+Synthetic letters (SYN-*) are left out.
 """
 
 from __future__ import annotations
@@ -18,15 +20,9 @@ from typing import Any
 from _common import LETTERS, machine
 
 from imr_llm.explain import explain
-from imr_llm.explain.render import to_text
+from imr_llm.explain.budget import text_words
+from imr_llm.explain.budget import word_budget as budget
 from imr_llm.pipeline import extract_offline, prepare
-
-BASE_WORDS = 400
-WORDS_PER_ITEM = 60
-
-
-def budget(items: int) -> int:
-    return BASE_WORDS + WORDS_PER_ITEM * items
 
 
 def measure(lang: str) -> list[dict[str, Any]]:
@@ -38,7 +34,7 @@ def measure(lang: str) -> list[dict[str, Any]]:
         determination = extract_offline(prepared)
         explanation = explain(determination, prepared.text, lang=lang)  # type: ignore[arg-type]
         items = len(determination.treatments)
-        words = len(to_text(explanation).split())
+        words = text_words(explanation)
         rows.append(
             {
                 "letter": path.stem,

@@ -107,7 +107,7 @@ def test_goes_with_denied_care_is_grouped_under_the_main_item() -> None:
     )
     explanation = explain(_determination(surgery, brace), "")
     assert explanation.items[1].goes_with == 1
-    assert "This goes with item 1, which was not approved." in explanation.items[1].reasons
+    assert "This depends on item 1, which was not approved." in explanation.items[1].reasons
     text = to_text(explanation)
     assert re.search(r"^1\. ", text, re.M) and not re.search(r"^2\. ", text, re.M)
     assert "Care that goes with item 1 and was not approved with it:" in text
@@ -277,7 +277,7 @@ def test_appeal_checklist_names_what_the_petition_needs() -> None:
     for words in (
         "Petition Appealing Administrative Director's Independent Medical Review Determination",
         "Signed under oath (verified)",
-        "ADJ case number and your IMR case number (CM16-0000001)",
+        "Your ADJ and IMR case numbers (IMR: CM16-0000001)",
         "Every reason for the appeal, in detail. A reason left out is lost.",
         "served on the other parties and on the DWC IMR Unit",
         "File it with the WCAB by Friday, January 6, 2017 to be safe",
@@ -285,7 +285,7 @@ def test_appeal_checklist_names_what_the_petition_needs() -> None:
         assert words in checklist
     approved = explain(_determination(_treatment(decision="overturned")), "")
     assert approved.appeal_checklist == []
-    assert "unless it disputes your claim on other grounds or appeals" in " ".join(
+    assert "It need not if it appeals, or if it disputes your claim on other grounds" in " ".join(
         approved.next_steps
     )
 

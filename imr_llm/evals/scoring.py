@@ -17,6 +17,7 @@ from imr_llm.evals.diagnoses import score_diagnoses
 from imr_llm.evals.gold import GoldFile, GoldTreatment
 from imr_llm.evals.rationale_scoring import score_reasons, score_roles
 from imr_llm.explain import readable_text
+from imr_llm.explain.budget import text_words, word_budget
 from imr_llm.explain.grounding import outcome_problem, reading_grade, ungrounded_numbers
 from imr_llm.explain.readability import GRADE_LIMIT
 from imr_llm.schema import Determination, Explanation, Treatment
@@ -24,9 +25,6 @@ from imr_llm.specialties import canonical_specialties
 
 ALIGN_THRESHOLD = 60.0
 """Request similarity (rapidfuzz) below which a gold item and an output item are not paired."""
-WORD_LIMIT_BASE = 700
-WORD_LIMIT_PER_ITEM = 150
-"""An explanation longer than BASE + PER_ITEM x items words fails the length check."""
 
 
 @dataclass
@@ -316,8 +314,8 @@ def _score_explanation(
         [],
         missing,
     )
-    words = len(prose.split())
-    limit = WORD_LIMIT_BASE + WORD_LIMIT_PER_ITEM * len(explanation.items)
+    words = text_words(explanation)  # the text format, as the budget is set (issue 10)
+    limit = word_budget(len(explanation.items))
     result.metrics["words"] = float(words)
     result.record(
         "explanation.length_ok",

@@ -7,6 +7,7 @@ May import: schema, dates, templates (nothing above the parse layer).
 
 from __future__ import annotations
 
-from imr_llm.explain.writer import explain, readable_text
+from imr_llm.explain.budget import explain
+from imr_llm.explain.writer import readable_text
 
 __all__ = ["explain", "readable_text"]

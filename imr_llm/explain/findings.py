@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from imr_llm.schema import Lang, RationaleSentence, Treatment
+from imr_llm.schema import Lang, RationaleSentence, Reason, Treatment
 
-MAX_QUOTE_WORDS = 50
+MAX_QUOTE_WORDS = 60
 LIST_KEEP = 3
 
 # term -> meaning, inserted in brackets after the term's first use in an English quote
@@ -77,11 +77,8 @@ REVIEWER_CONDITION = "reviewer-condition"
 _OWN_WORDS = ("finding", "conclusion")
 
 
-def finding_quotes(treatment: Treatment, limit: int, own_limit: int) -> list[str]:
-    """The reviewer's own sentences to quote: findings that stand as the reason themselves
-    ("reviewer-finding", up to `own_limit`: no plain sentence says them), then the evidence of
-    other reasons resting on a finding sentence (up to `limit` in all); a conclusion sentence
-    only when it is itself the reason."""
+def _quoted_reasons(treatment: Treatment) -> list[Reason]:
+    """Reasons resting only on finding or conclusion sentences, in the rationale's order."""
     roles = reason_sentence_roles(treatment)
     own = [
         r
@@ -90,14 +87,22 @@ def finding_quotes(treatment: Treatment, limit: int, own_limit: int) -> list[str
         and r.sentence_ids
         and all(roles.get(i) in _OWN_WORDS for i in r.sentence_ids)
     ]
-    own.sort(key=lambda r: r.code != REVIEWER_FINDING)
-    findings = [r for r in own if any(roles.get(i) == "finding" for i in r.sentence_ids)]
-    chosen = findings or [r for r in own if r.code == REVIEWER_FINDING]
-    quotes = list(dict.fromkeys(r.evidence for r in chosen if _short(r.evidence)))
-    stand_alone = {r.evidence for r in chosen if r.code == REVIEWER_FINDING}
-    own_quotes = [q for q in quotes if q in stand_alone][:own_limit]
-    support = [q for q in quotes if q not in stand_alone]
-    return own_quotes + support[: max(0, limit - len(own_quotes))]
+    return sorted(own, key=lambda r: min(r.sentence_ids))
+
+
+def finding_quotes(treatment: Treatment) -> list[str]:
+    """The reviewer's own sentences to quote: every finding or conclusion sentence a reason rests
+    on, each once, in the order of the rationale. A "reviewer-finding" sentence is the reason
+    itself (no plain sentence says it); under any other reason, the quote gives the letter's
+    specifics behind the plain sentence. A sentence longer than MAX_QUOTE_WORDS (after its
+    lists are shortened) is left out."""
+    texts = dict.fromkeys(r.evidence for r in _quoted_reasons(treatment))
+    return [q for q in texts if _short(shorten_lists(q))]
+
+
+def stand_alone_findings(treatment: Treatment) -> set[str]:
+    """Quoted sentences that are a reason themselves: dropping one would drop the reason."""
+    return {r.evidence for r in _quoted_reasons(treatment) if r.code == REVIEWER_FINDING}
 
 
 _TAPER = re.compile(r"\b(?:abrupt\w*|taper\w*|wean\w*|discontinu\w*)", re.I)

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from imr_llm.explain.facts import HELP_LINE
 from imr_llm.explain.phrases import phrases
-from imr_llm.explain.render import case_line, item_groups
+from imr_llm.explain.render import case_line, item_groups, shown_todo
 from imr_llm.explain.writer import format_date
 from imr_llm.schema import Explanation, ItemExplanation
 from imr_llm.templates import render_page
@@ -61,8 +61,6 @@ def _cards(explanation: Explanation, p: dict[str, str]) -> list[_Card]:
     """One card per item, except items that go with a denied main item: listed in its card."""
     cards = []
     for number, item, children in item_groups(explanation):
-        earlier = explanation.items[item.same_reasons_as - 1] if item.same_reasons_as else None
-        repeats = earlier is not None and earlier.what_you_can_do == item.what_you_can_do
         cards.append(
             _Card(
                 number=number,
@@ -70,7 +68,7 @@ def _cards(explanation: Explanation, p: dict[str, str]) -> list[_Card]:
                 same_as=p["same_reasons"].format(number=item.same_reasons_as)
                 if item.same_reasons_as
                 else "",
-                todo="" if repeats else item.what_you_can_do,
+                todo=shown_todo(explanation, item),
                 grouped=p["grouped"].format(number=number),
                 children=[_Child(n, explanation.items[n - 1]) for n in children],
             )

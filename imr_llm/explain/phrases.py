@@ -34,7 +34,7 @@ EN: dict[str, str] = {
     "kind_authorized": "The letter says this care was already approved, so this request was "
     "not needed.",
     "fix_authorized": "You already have approval for this care. Use that approval.",
-    "kind_goes_with": "This goes with item {number}, which was not approved.",
+    "kind_goes_with": "This depends on item {number}, which was not approved.",
     "kind_limit": "The request was for more than the guideline allows.",
     "limit": 'The guideline limit, in the letter\'s words: "{limit}".',
     "count": 'Already done, in the letter\'s words: "{count}".',
@@ -44,6 +44,7 @@ EN: dict[str, str] = {
     "condition_recheck": "The reviewer says this should be checked again after {when}.",
     "condition_quote": 'The reviewer adds a condition: "{quote}"',
     "same_reasons": "Why: the same reasons as item {number}.",
+    "same_todo": "The same as item {number}.",
     "grouped": "Care that goes with item {number} and was not approved with it:",
     "passed": "{what}: {date}. This date has passed (today is {today}).",
     "read_by_ocr": "This letter was read from a picture of the paper. Check every date and "
@@ -52,12 +53,12 @@ EN: dict[str, str] = {
     "still do.",
     "checklist_intro": "What the appeal must have:",
     "about_date": "That is about {date}.",
-    "checklist_by": "File it with the WCAB by {date} to be safe: 30 days after the decision "
-    "date, moved back to a working day.",
+    "checklist_by": "File it with the WCAB by {date} to be safe. That is 30 days after the "
+    "decision date, moved back to a working day.",
     "checklist_caption": 'The title "{caption}".',
     "checklist_verified": "Signed under oath (verified). If not, it can be dismissed.",
-    "checklist_numbers": "Your ADJ case number and your IMR case number ({case_number}).",
-    "checklist_numbers_no_case": "Your ADJ case number and your IMR case number.",
+    "checklist_numbers": "Your ADJ and IMR case numbers (IMR: {case_number}).",
+    "checklist_numbers_no_case": "Your ADJ and IMR case numbers.",
     "checklist_grounds": "Every reason for the appeal, in detail. A reason left out is lost.",
     "checklist_serve": "A copy served on the other parties and on the DWC IMR Unit.",
     "checklist_where": "Filed with the WCAB.",
@@ -67,8 +68,7 @@ EN: dict[str, str] = {
     "mixed": "The reviewer approved some of the care and not the rest.",
     "intro": "An outside doctor reviewed your insurer's denial.",
     "outcome_upheld": "Denial stands (Upheld): not approved.",
-    "outcome_overturned": "Approved by the reviewer (Overturned). The insurer must now approve "
-    "this care.",
+    "outcome_overturned": "Approved by the reviewer (Overturned).",
     "outcome_overturned_retro": "Approved by the reviewer (Overturned). The insurer must pay "
     "for this care.",
     "part_of": "part of the request for",
@@ -94,18 +94,20 @@ EN: dict[str, str] = {
     "within 20 days of getting the decision, about {date}.",
     "next_new_request": "Ask again: your doctor can send a new request that fixes what the "
     "reviewer said was missing.",
-    "next_new_request_dated": "Until {date}, a new request for the same care needs new facts "
-    "(12 months after the insurer's denial).",
+    "next_new_request_dated": "Until {date}, a new request for the same care needs new facts. "
+    "That is 12 months after the insurer's denial.",
     "next_appeal": "Appeal to the Workers' Compensation Appeals Board (WCAB) within 30 days "
     "of the date this letter was mailed.",
     "next_appeal_dated": "To be safe, file by {date}. That is 30 days after the decision date.",
     "next_appeal_grounds": "You can win only for one of 5 reasons: the state went beyond its "
-    "power; fraud; a conflict of interest; bias, such as about race, sex, age or disability; "
-    "or a plain mistake of fact.",
+    "power. Fraud. A conflict of interest. Bias, such as about race, sex, age or disability. "
+    "A plain mistake of fact.",
     "next_appeal_limits": "A different medical opinion is not enough. A win sends your case "
     "to a new reviewer.",
     "next_overturned": "Your insurer must approve the approved care within 5 working days of "
-    "getting this decision, unless it disputes your claim on other grounds or appeals.",
+    "getting this decision.",
+    "next_overturned_unless": "It need not if it appeals, or if it disputes your claim on other "
+    "grounds.",
     "next_overturned_paid": "For care you already had, the insurer must pay within 20 days. A "
     "doctor may not bill you for care known to be work-related.",
     "next_overturned_late": "If the insurer is late, call your claims adjuster or I&A.",
@@ -165,11 +167,12 @@ ES: dict[str, str] = {
     "title": "Su decisión de IMR, en palabras sencillas",
     "partial": "Su aseguradora aprobó una parte del cuidado. El revisor no aprobó el resto.",
     "outcome_upheld_rest": "La negación sigue (Upheld) para el resto.",
-    "modified_known": "Se pidió {original}. Su aseguradora ya aprobó {authorized}: eso es suyo. "
-    "La revisión decidió el resto: {request}.",
-    "modified_unknown": "Se pidió {original}. La revisión decidió solo una parte: {request}.",
-    "modified_whole": "Su aseguradora ya aprobó {authorized}: eso es suyo. La revisión decidió "
-    "sobre todo el pedido: {request}.",
+    "modified_known": 'Se pidió (en inglés) "{original}". Su aseguradora ya aprobó '
+    '"{authorized}": eso es suyo. La revisión decidió el resto: "{request}".',
+    "modified_unknown": 'Se pidió (en inglés) "{original}". La revisión decidió solo una parte: '
+    '"{request}".',
+    "modified_whole": 'Su aseguradora ya aprobó (en inglés) "{authorized}": eso es suyo. La '
+    'revisión decidió sobre todo el pedido: "{request}".',
     "retro_billing": "Un médico no le puede cobrar a usted por cuidado que se sabe que es por "
     "su trabajo.",
     "safety_letter": 'La carta dice (en inglés): "{note}"',
@@ -188,7 +191,7 @@ ES: dict[str, str] = {
     "kind_authorized": "La carta dice que este cuidado ya estaba aprobado, así que este pedido "
     "no hacía falta.",
     "fix_authorized": "Usted ya tiene la aprobación de este cuidado. Use esa aprobación.",
-    "kind_goes_with": "Esto va con el punto {number}, que no se aprobó.",
+    "kind_goes_with": "Esto depende del punto {number}, que no se aprobó.",
     "kind_limit": "Se pidió más de lo que permite la guía.",
     "limit": 'El límite de la guía, con las palabras de la carta (en inglés): "{limit}".',
     "count": 'Lo que ya se hizo, con las palabras de la carta (en inglés): "{count}".',
@@ -198,6 +201,7 @@ ES: dict[str, str] = {
     "condition_recheck": "El revisor dice que esto se debe revisar otra vez después de {when}.",
     "condition_quote": 'El revisor pone una condición (en inglés): "{quote}"',
     "same_reasons": "Por qué: las mismas razones que el punto {number}.",
+    "same_todo": "Lo mismo que el punto {number}.",
     "grouped": "Cuidado que va con el punto {number} y que no se aprobó con él:",
     "passed": "{what}: {date}. Esta fecha ya pasó (hoy es {today}).",
     "read_by_ocr": "Esta carta se leyó de una foto del papel. Compare cada fecha y cada "
@@ -206,12 +210,12 @@ ES: dict[str, str] = {
     "puede hacer todavía.",
     "checklist_intro": "Lo que debe tener la apelación:",
     "about_date": "Eso es más o menos el {date}.",
-    "checklist_by": "Preséntela ante la WCAB a más tardar el {date}, para estar seguro: 30 "
-    "días después de la fecha de la decisión, pasado al día hábil de antes.",
+    "checklist_by": "Preséntela ante la WCAB a más tardar el {date}, para estar seguro. Eso es "
+    "30 días después de la fecha de la decisión, pasado al día hábil de antes.",
     "checklist_caption": 'El título "{caption}".',
     "checklist_verified": "Firmada bajo juramento (verificada). Si no, la pueden rechazar.",
-    "checklist_numbers": "Su número de caso ADJ y su número de caso de IMR ({case_number}).",
-    "checklist_numbers_no_case": "Su número de caso ADJ y su número de caso de IMR.",
+    "checklist_numbers": "Sus números de caso ADJ e IMR (IMR: {case_number}).",
+    "checklist_numbers_no_case": "Sus números de caso ADJ e IMR.",
     "checklist_grounds": "Cada razón de la apelación, con detalle. Una razón que no ponga se "
     "pierde.",
     "checklist_serve": "Una copia notificada a las otras partes y a la Unidad de IMR de la DWC.",
@@ -222,8 +226,7 @@ ES: dict[str, str] = {
     "mixed": "El revisor aprobó algunos cuidados y otros no.",
     "intro": "Un médico de afuera revisó la negación de su aseguradora.",
     "outcome_upheld": "La negación sigue (Upheld): no se aprobó.",
-    "outcome_overturned": "Aprobado por el revisor (Overturned). La aseguradora ahora debe "
-    "aprobar este cuidado.",
+    "outcome_overturned": "Aprobado por el revisor (Overturned).",
     "outcome_overturned_retro": "Aprobado por el revisor (Overturned). La aseguradora debe pagar "
     "este cuidado.",
     "part_of": "parte del pedido de",
@@ -250,19 +253,20 @@ ES: dict[str, str] = {
     "next_new_request": "Pida otra vez: su médico puede mandar un nuevo pedido que corrija lo "
     "que el revisor dijo que faltaba.",
     "next_new_request_dated": "Hasta el {date}, un nuevo pedido del mismo cuidado necesita "
-    "datos nuevos (12 meses después de la negación de la aseguradora).",
+    "datos nuevos. Eso es 12 meses después de la negación de la aseguradora.",
     "next_appeal": "Apele ante la Junta de Apelaciones de Compensación de Trabajadores (WCAB) "
     "dentro de 30 días de la fecha en que se envió esta carta.",
     "next_appeal_dated": "Para estar seguro, preséntela a más tardar el {date}. Eso es 30 días "
     "después de la fecha de la decisión.",
     "next_appeal_grounds": "Solo puede ganar por una de 5 razones: el estado fue más allá de "
-    "su poder; fraude; un conflicto de interés; prejuicio, por ejemplo por raza, sexo, edad o "
-    "discapacidad; o un error claro de hechos.",
+    "su poder. Fraude. Un conflicto de interés. Prejuicio, por ejemplo por raza, sexo, edad o "
+    "discapacidad. Un error claro de hechos.",
     "next_appeal_limits": "Una opinión médica diferente no basta. Si gana, su caso pasa a "
     "otro revisor.",
     "next_overturned": "Su aseguradora debe aprobar el cuidado aprobado dentro de 5 días "
-    "hábiles después de recibir esta decisión, a menos que dispute su reclamo por otras "
-    "razones o apele.",
+    "hábiles después de recibir esta decisión.",
+    "next_overturned_unless": "No tiene que hacerlo si apela, o si disputa su reclamo por otras "
+    "razones.",
     "next_overturned_paid": "Por el cuidado que ya recibió, la aseguradora debe pagar dentro de "
     "20 días. Un médico no le puede cobrar a usted por cuidado que se sabe que es por su "
     "trabajo.",

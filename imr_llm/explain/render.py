@@ -56,13 +56,28 @@ def _badge(item: ItemExplanation, p: dict[str, str]) -> str:
     return p[f"badge_{item.decision}"]
 
 
+def shown_todo(explanation: Explanation, item: ItemExplanation) -> str:
+    """The item's own next step as shown: empty when it says "the same reasons as item N" and
+    item N has the same step; "The same as item N." when an earlier item has it."""
+    todo = item.what_you_can_do
+    if not todo:
+        return ""
+    earlier = explanation.items[item.same_reasons_as - 1] if item.same_reasons_as else None
+    if earlier is not None and earlier.what_you_can_do == todo:
+        return ""
+    for number, other in enumerate(explanation.items, 1):
+        if other is item:
+            break
+        if other.what_you_can_do == todo and not other.goes_with:
+            return phrases(explanation.lang)["same_todo"].format(number=number)
+    return todo
+
+
 def _item_lines(explanation: Explanation, item: ItemExplanation) -> list[tuple[str, str]]:
     """The item's parts as (kind, text): kind is 'line', 'why', 'reason', 'quote' or 'todo'.
     An item with the same reasons and next step as an earlier one refers to it instead."""
     lang = explanation.lang
     p = phrases(lang)
-    earlier = explanation.items[item.same_reasons_as - 1] if item.same_reasons_as else None
-    repeats = earlier is not None and earlier.what_you_can_do == item.what_you_can_do
     out = [("line", f"{p['label_outcome']}: {item.outcome}")]
     out += [("line", line) for line in [*item.safety, *item.context]]
     if item.same_reasons_as:
@@ -72,8 +87,9 @@ def _item_lines(explanation: Explanation, item: ItemExplanation) -> list[tuple[s
         out += [("reason", reason) for reason in item.reasons]
         out += [("quote", line) for line in quote_lines(item, lang)]
     out += [("line", line) for line in item.conditions]
-    if item.what_you_can_do and not repeats:
-        out.append(("todo", f"{p['label_todo']}: {item.what_you_can_do}"))
+    todo = shown_todo(explanation, item)
+    if todo:
+        out.append(("todo", f"{p['label_todo']}: {todo}"))
     return out
 
 
@@ -125,54 +141,61 @@ def to_markdown(explanation: Explanation) -> str:
     return "\n".join(out)
 
 
-def _wrap(text: str, indent: str = "", hang: str = "") -> list[str]:
+def _wrap(text: str, indent: str = "", hang: str = "", width: int | None = 88) -> list[str]:
+    if width is None:
+        return [indent + text]
     return textwrap.wrap(
-        text, width=88, initial_indent=indent, subsequent_indent=indent + hang
+        text, width=width, initial_indent=indent, subsequent_indent=indent + hang
     ) or [""]
 
 
-def to_text(explanation: Explanation) -> str:
+def to_text(explanation: Explanation, width: int | None = 88) -> str:
+    """The explanation for a terminal, wrapped at `width` (None: one line per paragraph)."""
     p = phrases(explanation.lang)
+
+    def wrap(text: str, indent: str = "", hang: str = "") -> list[str]:
+        return _wrap(text, indent, hang, width)
+
     out = [p["title"].upper()]
     line = case_line(explanation)
     if line:
         out.append(line)
-    out += ["", *_wrap(explanation.headline)]
+    out += ["", *wrap(explanation.headline)]
     for alert in explanation.alerts:
-        out += _wrap(f"! {alert}", "", "  ")
-    out += [*_wrap(p["intro"]), "", p["heading_items"].upper()]
+        out += wrap(f"! {alert}", "", "  ")
+    out += [*wrap(p["intro"]), "", p["heading_items"].upper()]
     for number, item, children in item_groups(explanation):
-        out += ["", *_wrap(f"{number}. {item.plain_request or item.request}")]
+        out += ["", *wrap(f"{number}. {item.plain_request or item.request}")]
         if not item.original_request:  # else the context names the request
-            out += _wrap(f'{p["letter_words"]}: "{item.request}"', "   ")
+            out += wrap(f'{p["letter_words"]}: "{item.request}"', "   ")
         for kind, text in _item_lines(explanation, item):
             if kind == "reason":
-                out += _wrap(f"- {text}", "     ", "  ")
+                out += wrap(f"- {text}", "     ", "  ")
             elif kind == "quote":
-                out += _wrap(text, "       ")
+                out += wrap(text, "       ")
             else:
-                out += _wrap(text, "   ")
+                out += wrap(text, "   ")
         if children:
-            out += _wrap(p["grouped"].format(number=number), "   ")
+            out += wrap(p["grouped"].format(number=number), "   ")
             for n in children:
-                out += _wrap(f"- {_child_line(n, explanation.items[n - 1], p)}", "     ", "  ")
+                out += wrap(f"- {_child_line(n, explanation.items[n - 1], p)}", "     ", "  ")
     out += ["", p["heading_next"].upper()]
     for step in explanation.next_steps:
-        out += _wrap(f"- {step}", "  ", "  ")
+        out += wrap(f"- {step}", "  ", "  ")
     if explanation.appeal_checklist:
-        out += _wrap(p["checklist_intro"], "  ")
+        out += wrap(p["checklist_intro"], "  ")
         for item_line in explanation.appeal_checklist:
-            out += _wrap(f"[ ] {item_line}", "    ", "    ")
+            out += wrap(f"[ ] {item_line}", "    ", "    ")
     if _deadline_lines(explanation):
         out += ["", p["heading_deadlines"].upper()]
         for what, when in _deadline_lines(explanation):
-            out += _wrap(f"- {what}: {when}", "  ", "  ")
+            out += wrap(f"- {what}: {when}", "  ", "  ")
     out += ["", p["heading_help"].upper()]
     for line in explanation.help:
-        out += _wrap(f"- {line}", "  ", "  ")
+        out += wrap(f"- {line}", "  ", "  ")
     if explanation.glossary:
         out += ["", p["heading_glossary"].upper()]
         for entry in explanation.glossary:
-            out += _wrap(f"- {entry.term}: {entry.meaning}", "  ", "  ")
-    out += ["", *_wrap(explanation.notice), ""]
+            out += wrap(f"- {entry.term}: {entry.meaning}", "  ", "  ")
+    out += ["", *wrap(explanation.notice), ""]
     return "\n".join(out)

@@ -20,6 +20,7 @@ from imr_llm.explain.findings import (
     finding_quotes,
     guideline_quotes,
     plain_condition,
+    stand_alone_findings,
 )
 from imr_llm.explain.glossary import build_glossary
 from imr_llm.explain.grounding import (
@@ -39,6 +40,7 @@ from imr_llm.schema import (
     Decision,
     Determination,
     Explanation,
+    GlossaryEntry,
     ItemExplanation,
     Lang,
     Reason,
@@ -46,11 +48,10 @@ from imr_llm.schema import (
 )
 
 MAX_QUOTES = 2
-MAX_MISSING = 3
+"""Letters without sentence roles: at most this many of the reviewer's sentences quoted."""
+MAX_MISSING = 1
 """At most this many things a new request should show: the first, the reviewer's main one
-(the reasons above name them all)."""
-MAX_PLAIN_WITH_QUOTE = 3
-"""With this many plain reasons, the reviewer's sentence behind them is not quoted as well."""
+(the reasons above name them all; repeating each as a fix doubles the card)."""
 WRITER_GRADE_MARGIN = 0.5
 """The offline writer aims this far below GRADE_LIMIT, so that small edits stay under it."""
 WRITER_TARGET_GRADE = GRADE_LIMIT - WRITER_GRADE_MARGIN
@@ -110,7 +111,7 @@ def _shown_reasons(treatment: Treatment) -> list[Reason]:
     ]
 
 
-def _fallback(decision: Decision, lang: Lang) -> str:
+def fallback(decision: Decision, lang: Lang) -> str:
     """The conclusion restated, when no reason or finding can be shown."""
     return phrases(lang)["fallback_upheld" if decision == "upheld" else "fallback_overturned"]
 
@@ -123,9 +124,11 @@ KIND_SAYS: dict[str, set[str]] = {
 """Reason codes the kind-of-denial sentence already says."""
 
 
-def _plain_reasons(treatment: Treatment, lang: Lang) -> list[str]:
+def _plain_reasons(treatment: Treatment, lang: Lang, kind_said: bool) -> list[str]:
+    """The plain sentences of the item's reasons, less those the kind-of-denial sentence
+    already says (when it was said: `kind_said`)."""
     out = []
-    said = KIND_SAYS.get(treatment.denial_kind or "", set())
+    said = KIND_SAYS.get(treatment.denial_kind or "", set()) if kind_said else set()
     for reason in _shown_reasons(treatment):
         if reason.code in said:
             continue
@@ -271,10 +274,10 @@ def _item(
         else None
     )
     roles_known = bool(treatment.sentences)
-    plain = _kind_reasons(treatment, goes_with, lang) + _plain_reasons(treatment, lang)
-    limit = 0 if len(plain) >= MAX_PLAIN_WITH_QUOTE else 1 if plain else MAX_QUOTES
+    kind = _kind_reasons(treatment, goes_with, lang)
+    plain = kind + _plain_reasons(treatment, lang, kind_said=bool(kind))
     quotes = (
-        [easier(q, lang) for q in finding_quotes(treatment, limit, MAX_QUOTES)]
+        [easier(q, lang) for q in finding_quotes(treatment)]
         if roles_known
         else list(
             dict.fromkeys(
@@ -282,11 +285,11 @@ def _item(
                 for r in _shown_reasons(treatment)
                 if len(r.evidence.split()) <= MAX_QUOTE_WORDS
             )
-        )[:limit]
+        )[: 1 if plain else MAX_QUOTES]
     )
     reasons = plain
     if not reasons and not quotes:
-        reasons = [_fallback(treatment.decision, lang)]
+        reasons = [fallback(treatment.decision, lang)]
     safety = _safety(treatment, lang)
     conditions = [
         plain_condition(text, lang, p) for text in condition_sentences(treatment, bool(safety))
@@ -347,17 +350,16 @@ def compose_item(item: ItemExplanation, lang: Lang) -> ItemExplanation:
     return item.model_copy(update={"explanation": text})
 
 
-def _with_shared_reasons(items: list[ItemExplanation]) -> list[ItemExplanation]:
-    """Mark an item whose reasons and quotes are the same as an earlier item's."""
+def group_shared_reasons(items: list[ItemExplanation]) -> list[ItemExplanation]:
+    """Mark each item whose reasons and quotes are the same as an earlier item's (and unmark
+    the others: quotes dropped to fit may make two items the same)."""
     out: list[ItemExplanation] = []
     seen: dict[tuple[str, tuple[str, ...], tuple[str, ...]], int] = {}
     for number, item in enumerate(items, 1):
         key = (item.decision, tuple(item.reasons), tuple(item.quotes + item.guideline_quotes))
-        if key in seen and (item.quotes or len(item.reasons) > 0) and not item.goes_with:
-            item = item.model_copy(update={"same_reasons_as": seen[key]})
-        else:
-            seen.setdefault(key, number)
-        out.append(item)
+        same = seen.get(key) if (item.quotes or item.reasons) and not item.goes_with else None
+        seen.setdefault(key, number)
+        out.append(item.model_copy(update={"same_reasons_as": same}))
     return out
 
 
@@ -380,6 +382,7 @@ def _next_steps(determination: Determination, deadlines: list[Deadline], lang: L
         if authorize_by:
             overturned.append(p["next_overturned"])
             overturned.append(p["about_date"].format(date=format_date(authorize_by, lang)))
+            overturned.append(p["next_overturned_unless"])
         if _deadline(deadlines, "payment"):
             overturned.append(p["next_overturned_paid"])
         overturned.append(p["next_overturned_late"])
@@ -439,6 +442,53 @@ def _headline(determination: Determination, lang: Lang) -> str:
     return p["mixed"]
 
 
+def drop_quote(explanation: Explanation, index: int, quote: str) -> Explanation:
+    """`explanation` without one of item `index`'s quotes (the fallback reason if none is left),
+    items grouped again by shared reasons."""
+    items = list(explanation.items)
+    item = items[index]
+    quotes = [q for q in item.quotes if q != quote]
+    reasons = item.reasons or ([] if quotes else [fallback(item.decision, explanation.lang)])
+    items[index] = compose_item(
+        item.model_copy(update={"quotes": quotes, "reasons": reasons}), explanation.lang
+    )
+    return explanation.model_copy(update={"items": group_shared_reasons(items)})
+
+
+def droppable_quotes(
+    explanation: Explanation, stand_alone: list[set[str]], keep_stand_alone: bool
+) -> list[tuple[int, str]]:
+    """(item index, quote) to drop next, in order: quotes behind a reason a plain sentence
+    already says, then (unless `keep_stand_alone`) those that are a reason themselves; in each
+    group first from the items with the most plain reasons, longest first."""
+    quoted = [
+        (q in stand_alone[i] if i < len(stand_alone) else False, -len(item.reasons), -len(q), i, q)
+        for i, item in enumerate(explanation.items)
+        for q in item.quotes
+    ]
+    return [(i, q) for alone, _, _, i, q in sorted(quoted) if not (alone and keep_stand_alone)]
+
+
+def glossary_for(
+    items: list[ItemExplanation], lang: Lang, with_quotes: bool = True
+) -> list[GlossaryEntry]:
+    """The glossary of the terms the items use (in quotes too, unless not `with_quotes`); the
+    outcome's term ("Upheld") when no other term is used."""
+    written = " ".join(
+        part
+        for item in items
+        for part in [
+            *item.context,
+            *item.reasons,
+            *(item.quotes if with_quotes else []),
+            *item.conditions,
+        ]
+    )
+    return build_glossary(written, lang=lang) or build_glossary(
+        " ".join(item.outcome for item in items), lang=lang
+    )
+
+
 def readable_text(explanation: Explanation) -> str:
     """The prose a reader reads, for the reading-grade check (no headings, no labels)."""
     parts = [explanation.headline, *explanation.alerts]
@@ -450,30 +500,29 @@ def readable_text(explanation: Explanation) -> str:
     return "\n".join(parts)
 
 
-def explain(
+def stand_alone_quotes(determination: Determination, lang: Lang) -> list[set[str]]:
+    """Per item, the quotes (as shown) that are a reason themselves: never dropped to fit."""
+    return [{easier(q, lang) for q in stand_alone_findings(t)} for t in determination.treatments]
+
+
+def write_explanation(
     determination: Determination,
     letter_text: str,
     lang: Lang = "en",
-    today: date | None = None,
+    fit_grade: bool = True,
 ) -> Explanation:
-    """The plain-language explanation of one determination; with `today`, deadlines already
-    passed are said plainly (see `as_of`)."""
+    """The plain-language explanation of one determination, fitted to the reading grade unless
+    not `fit_grade` (`imr_llm.explain.budget.explain` also fits the word budget, makes every
+    language show what English shows, and applies `--today`)."""
     p = phrases(lang)
     deadlines = compute_deadlines(determination)
-    items = _with_shared_reasons(
+    items = group_shared_reasons(
         [_item(i, determination, deadlines, lang) for i in range(len(determination.treatments))]
     )
     next_steps = _next_steps(determination, deadlines, lang)
     checklist = _appeal_checklist(determination, deadlines, lang)
     help_lines = [p["help_ia"], p["help_lawyer"], p["help_cost"]]
-    written = " ".join(
-        part
-        for item in items
-        for part in [*item.context, *item.reasons, *item.quotes, *item.conditions]
-    )
-    glossary = build_glossary(written, lang=lang) or build_glossary(
-        " ".join(item.outcome for item in items), lang=lang
-    )
+    glossary = glossary_for(items, lang)
     explanation = Explanation(
         lang=lang,
         case_number=determination.case.case_number,
@@ -493,8 +542,9 @@ def explain(
         alerts=[p["read_by_ocr"]] if determination.source.text_from == "ocr" else [],
         engine=determination.engine,
     )
-    explanation = _fit_reading_grade(explanation)
-    return as_of(explanation, today) if today else explanation
+    if not fit_grade:
+        return with_readability(explanation)
+    return fit_reading_grade(explanation, stand_alone_quotes(determination, lang))
 
 
 def as_of(explanation: Explanation, today: date) -> Explanation:
@@ -542,23 +592,20 @@ def reading_ease(explanation: Explanation) -> float:
     return spanish_reading_ease(text) if explanation.lang == "es" else flesch_reading_ease(text)
 
 
-def _fit_reading_grade(explanation: Explanation) -> Explanation:
-    """Drop the reviewer's quotes, longest first, while the text reads above WRITER_TARGET_GRADE."""
+def fit_reading_grade(
+    explanation: Explanation, stand_alone: list[set[str]] | None = None
+) -> Explanation:
+    """Drop the reviewer's quotes while the text reads above WRITER_TARGET_GRADE (order:
+    `droppable_quotes`; `stand_alone[i]` are item i's quotes that are a reason themselves)."""
+    alone = stand_alone or [set() for _ in explanation.items]
     grade = _grade(explanation)
     while grade > WRITER_TARGET_GRADE:
-        quoted = [(len(q), i, q) for i, item in enumerate(explanation.items) for q in item.quotes]
-        if not quoted:
+        order = droppable_quotes(explanation, alone, keep_stand_alone=False)
+        if not order:
             break
-        _, index, longest = max(quoted)
-        items = list(explanation.items)
-        item = items[index]
-        quotes = [q for q in item.quotes if q != longest]
-        reasons = item.reasons or ([] if quotes else [_fallback(item.decision, explanation.lang)])
-        items[index] = compose_item(
-            item.model_copy(update={"quotes": quotes, "reasons": reasons}), explanation.lang
-        )
-        explanation = explanation.model_copy(update={"items": items})
+        explanation = drop_quote(explanation, *order[0])
         grade = _grade(explanation)
+    items = group_shared_reasons(list(explanation.items))
     return explanation.model_copy(
-        update={"reading_grade": grade, "reading_ease": reading_ease(explanation)}
+        update={"items": items, "reading_grade": grade, "reading_ease": reading_ease(explanation)}
     )

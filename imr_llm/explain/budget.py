@@ -1,0 +1,148 @@
+"""The word budget of an explanation: at most WORDS_BASE words plus WORDS_PER_ITEM per item in
+the text format, and `explain`, which writes the explanation and fits it to that budget.
+
+Repetition is cut first (see `fit_word_budget`); a denial's reasons, its dates and the advice
+always stay.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from imr_llm.explain.findings import easier, finding_quotes
+from imr_llm.explain.phrases import phrases
+from imr_llm.explain.render import to_text
+from imr_llm.explain.writer import (
+    as_of,
+    compose_item,
+    drop_quote,
+    droppable_quotes,
+    fallback,
+    fit_reading_grade,
+    glossary_for,
+    group_shared_reasons,
+    stand_alone_quotes,
+    write_explanation,
+)
+from imr_llm.schema import Determination, Explanation, Lang
+
+WORDS_BASE = 400
+WORDS_PER_ITEM = 60
+_WORDLIKE = re.compile(r"\w")
+QUOTE_LABEL_WORDS = 3
+"""Words of a quote's label ("The reviewer wrote:")."""
+
+
+def word_budget(items: int) -> int:
+    """The most words an explanation of `items` items may have (460 for one, 1,000 for ten)."""
+    return WORDS_BASE + WORDS_PER_ITEM * items
+
+
+def count_words(text: str) -> int:
+    """Whitespace-separated tokens with a letter or digit: a bullet "-" or a box "[ ]" is not
+    a word; "I&A", "1-800-736-7401" and "(Upheld):" are."""
+    return sum(1 for token in text.split() if _WORDLIKE.search(token))
+
+
+def text_words(explanation: Explanation) -> int:
+    """Words of the text format, headings and labels included, as a worker sees them (counted
+    unwrapped: a word the terminal width breaks at a hyphen is one word)."""
+    return count_words(to_text(explanation, width=None))
+
+
+def _restated_fixes(explanation: Explanation) -> list[int]:
+    """Items whose next step only restates a shown reason ("A new request should show: ...");
+    the advice to send a new request is in the next steps already."""
+    opening = phrases(explanation.lang)["fix_missing"].split("{")[0]
+    return [
+        i for i, item in enumerate(explanation.items) if item.what_you_can_do.startswith(opening)
+    ]
+
+
+def _extra_approved_quotes(explanation: Explanation) -> list[tuple[int, str]]:
+    """(item index, quote) of approved items' quotes but their last, longest first: an approved
+    item keeps one of the reviewer's findings that made the care necessary (the last: a
+    reviewer states the guideline first and the finding that decides it after)."""
+    extra = [
+        (-len(q), i, q)
+        for i, item in enumerate(explanation.items)
+        if item.decision == "overturned"
+        for q in item.quotes[:-1]
+    ]
+    return [(i, q) for _, i, q in sorted(extra)]
+
+
+def fit_word_budget(explanation: Explanation, stand_alone: list[set[str]]) -> Explanation:
+    """While the text is over the word budget, drop in this order: the quotes behind reasons a
+    plain sentence already says (longest first); the glossary's terms used only inside quotes;
+    next steps that only restate a shown reason; an approved item's quotes but its last.
+    A denial's reasons, dates and the advice stay. Then fit the reading grade again."""
+    budget = word_budget(len(explanation.items))
+    lang = explanation.lang
+    while (excess := text_words(explanation) - budget) > 0:
+        order = droppable_quotes(explanation, stand_alone, keep_stand_alone=True)
+        if not order:
+            break
+        for index, quote in order:  # as many as the excess needs, then measure again
+            explanation = drop_quote(explanation, index, quote)
+            excess -= count_words(quote) + QUOTE_LABEL_WORDS
+            if excess <= 0:
+                break
+    items = list(explanation.items)
+    explanation = explanation.model_copy(update={"glossary": glossary_for(items, lang)})
+    if text_words(explanation) > budget:
+        plain = glossary_for(items, lang, with_quotes=False)
+        explanation = explanation.model_copy(update={"glossary": plain})
+    for index in _restated_fixes(explanation):
+        if text_words(explanation) <= budget:
+            break
+        items = list(explanation.items)
+        items[index] = compose_item(items[index].model_copy(update={"what_you_can_do": ""}), lang)
+        explanation = explanation.model_copy(update={"items": items})
+    while text_words(explanation) > budget and (extra := _extra_approved_quotes(explanation)):
+        explanation = drop_quote(explanation, *extra[0])
+    return fit_reading_grade(explanation, stand_alone)
+
+
+def same_as_english(
+    determination: Determination, english: Explanation, written: Explanation
+) -> Explanation:
+    """`written` (another language, not yet fitted) showing what `english` shows: the same
+    quotes of the reviewer and the same next steps left out, so that every language carries
+    the same content; its reading grade is checked again."""
+    lang = written.lang
+    items = []
+    for treatment, shown, item in zip(
+        determination.treatments, english.items, written.items, strict=True
+    ):
+        kept = {q for q in finding_quotes(treatment) if easier(q, "en") in shown.quotes}
+        quotes = [easier(q, lang) for q in finding_quotes(treatment) if q in kept]
+        if not treatment.sentences:  # no roles: the writer's own choice, in both languages
+            quotes = item.quotes
+        todo = item.what_you_can_do if shown.what_you_can_do else ""
+        reasons = item.reasons or ([] if quotes else [fallback(item.decision, lang)])
+        update = {"quotes": quotes, "what_you_can_do": todo, "reasons": reasons}
+        items.append(compose_item(item.model_copy(update=update), lang))
+    items = group_shared_reasons(items)
+    with_quotes = english.glossary == glossary_for(list(english.items), "en")
+    glossary = glossary_for(items, lang, with_quotes=with_quotes)
+    mirrored = written.model_copy(update={"items": items, "glossary": glossary})
+    return fit_reading_grade(mirrored, stand_alone_quotes(determination, lang))
+
+
+def explain(
+    determination: Determination,
+    letter_text: str,
+    lang: Lang = "en",
+    today: date | None = None,
+) -> Explanation:
+    """The plain-language explanation of one determination, within the reading grade and the
+    word budget (fitted in English; another language shows the same content); with `today`,
+    deadlines already passed are said plainly (see `as_of`)."""
+    written = write_explanation(determination, letter_text, "en")
+    fitted = fit_word_budget(written, stand_alone_quotes(determination, "en"))
+    if lang != "en":
+        other = write_explanation(determination, letter_text, lang, fit_grade=False)
+        fitted = same_as_english(determination, fitted, other)
+    return as_of(fitted, today) if today else fitted

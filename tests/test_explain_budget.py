@@ -1,0 +1,171 @@
+"""The word budget (400 words + 60 per item, text format) on every real letter, what fitting may
+and may not cut, the eval's length check, and the same content in every format and language."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from imr_llm.evals.gold import load_gold_file
+from imr_llm.evals.scoring import score_letter
+from imr_llm.explain import explain
+from imr_llm.explain.budget import count_words, text_words, word_budget
+from imr_llm.explain.page import to_html
+from imr_llm.explain.render import item_groups, to_markdown, to_text
+from imr_llm.explain.writer import write_explanation
+from imr_llm.pipeline import extract_offline, prepare
+from imr_llm.schema import Determination, Explanation, ItemExplanation
+
+ROOT = Path(__file__).resolve().parent.parent
+LETTERS = ROOT / "evals" / "letters"
+REAL = sorted(p for p in LETTERS.glob("*.txt") if not p.stem.startswith("SYN-"))
+
+
+@cache
+def _read(path: Path) -> tuple[Determination, str]:
+    prepared = prepare(str(path))
+    return extract_offline(prepared), prepared.text
+
+
+def test_words_are_tokens_with_a_letter_or_digit() -> None:
+    assert count_words("- Call I&A at 1-800-736-7401. [ ] (Upheld): - -") == 5
+    assert word_budget(1) == 460
+    assert word_budget(10) == 1000
+
+
+def test_every_real_letter_is_within_the_budget_and_keeps_every_reason() -> None:
+    assert len(REAL) >= 60
+    over = []
+    for path in REAL:
+        determination, text = _read(path)
+        fitted = explain(determination, text)
+        if text_words(fitted) > word_budget(len(fitted.items)):
+            over.append((path.stem, text_words(fitted), word_budget(len(fitted.items))))
+        unfitted = write_explanation(determination, text)
+        for before, after in zip(unfitted.items, fitted.items, strict=True):
+            # Plain reasons are never cut; a denial's own findings only for the reading grade
+            # (then the writer's grade fit drops them too).
+            assert after.reasons == before.reasons, path.stem
+            if after.decision == "upheld":
+                assert set(after.quotes) >= set(before.quotes) & _stand_alone(before), path.stem
+    assert over == []
+
+
+def _stand_alone(item: ItemExplanation) -> set[str]:
+    """Quotes shown with no plain reason beside them stand as the reason themselves."""
+    return set(item.quotes) if not item.reasons else set()
+
+
+def test_the_eval_checks_the_same_budget_on_the_text_format() -> None:
+    gold = load_gold_file(ROOT / "evals" / "gold" / "CM17-0015198.json")
+    determination, text = _read(LETTERS / "CM17-0015198.txt")
+    explanation = explain(determination, text)
+    budget = word_budget(len(explanation.items))
+    fits = score_letter(gold, determination, explanation, text)
+    assert fits.scores["explanation.length_ok"] == [1.0]
+    assert fits.metrics["words"] == text_words(explanation)
+    # Words the prose check never saw (headings, labels) count: pad to 1 word over the budget.
+    padding = " ".join(["word"] * (budget - text_words(explanation) + 1))
+    longer = explanation.model_copy(update={"notice": f"{explanation.notice} {padding}"})
+    over = score_letter(gold, determination, longer, text)
+    assert over.scores["explanation.length_ok"] == [0.0]
+    assert [m.expected for m in over.misses if m.field == "explanation.length_ok"] == [budget]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split()).replace('\\"', '"')
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def _formats(explanation: Explanation) -> dict[str, str]:
+    inline = re.sub(r"</?(?:a|q|span|strong|em)\b[^>]*>", "", to_html(explanation))
+    html = unescape(re.sub(r"<[^>]+>", " ", inline))
+    return {
+        "text": _flat(to_text(explanation)),
+        "md": _flat(to_markdown(explanation)),
+        "html": _flat(html),
+        "json": _flat(" ".join(_strings(json.loads(explanation.model_dump_json())))),
+    }
+
+
+def _shown_pieces(explanation: Explanation) -> list[str]:
+    """Every piece of content a worker must find in each format."""
+    pieces = [explanation.headline, explanation.notice, *explanation.alerts]
+    pieces += [*explanation.next_steps, *explanation.appeal_checklist, *explanation.help]
+    pieces += [g.meaning for g in explanation.glossary]
+    children = {n for _, _, kids in item_groups(explanation) for n in kids}
+    for number, item in enumerate(explanation.items, 1):
+        pieces += [item.plain_request, item.request]
+        if number in children:  # listed in its main item's card: title and words only
+            continue
+        pieces += [item.outcome, *item.safety, *item.context, *item.conditions]
+        pieces += [*item.reasons, *item.quotes, *item.guideline_quotes]
+        # Said once: an item with the same next step as an earlier one refers to it.
+        pieces.append(item.what_you_can_do)
+    return [_flat(p).strip('"') for p in pieces if p]
+
+
+LETTERS_WITH_EVERY_PART = [
+    "CM16-0248698",  # 21 items: safety notes, shared reasons and next steps
+    "CM17-0006797",  # care that goes with a denied surgery
+    "CM17-0002198",  # modified requests
+    "CM17-0015218",  # care already given
+    "CM17-0021126",  # an opioid with the letter's safety note and conditions
+    "CM16-0230548",  # approved and denied items
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("stem", LETTERS_WITH_EVERY_PART)
+def test_every_format_carries_the_same_content_on_real_letters(stem: str, lang: str) -> None:
+    determination, text = _read(LETTERS / f"{stem}.txt")
+    explanation = explain(determination, text, lang=lang)  # type: ignore[arg-type]
+    formats = _formats(explanation)
+    for piece in _shown_pieces(explanation):
+        for name, rendered in formats.items():
+            assert piece in rendered, (name, piece)
+
+
+def test_spanish_shows_what_english_shows_on_every_letter() -> None:
+    for path in sorted(LETTERS.glob("*.txt")):
+        determination, text = _read(path)
+        english = explain(determination, text, lang="en")
+        spanish = explain(determination, text, lang="es")
+        for en, es in zip(english.items, spanish.items, strict=True):
+            assert es.decision == en.decision
+            assert len(es.reasons) == len(en.reasons), path.stem
+            # The same sentences of the reviewer, in the letter's English (no brackets in es).
+            assert [re.sub(r" \[(?!\.\.\.)[^]]*\]", "", q) for q in en.quotes] == es.quotes, (
+                path.stem
+            )
+            assert len(es.conditions) == len(en.conditions), path.stem
+            assert len(es.safety) == len(en.safety), path.stem
+            assert bool(es.what_you_can_do) == bool(en.what_you_can_do), path.stem
+            assert es.same_reasons_as == en.same_reasons_as, path.stem
+            assert es.outcome != en.outcome
+
+
+def test_spanish_names_the_care_in_spanish_and_labels_english_words() -> None:
+    determination, text = _read(LETTERS / "CM17-0002198.txt")
+    spanish = explain(determination, text, lang="es")
+    assert spanish.items[0].plain_request.startswith("Terapia física")
+    context = spanish.items[0].context[0]
+    assert context.startswith('Se pidió (en inglés) "Eight physical therapy sessions')
+    rendered = to_text(spanish)
+    assert "(en inglés)" in rendered
+    assert "Physical therapy for" not in rendered
