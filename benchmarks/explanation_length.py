@@ -19,7 +19,7 @@ from _common import LETTERS, machine
 
 from imr_llm.explain import explain
 from imr_llm.explain.render import to_text
-from imr_llm.pipeline import extract_offline, prepare
+from imr_llm.prepare import prepare, skeleton
 
 BASE_WORDS = 400
 WORDS_PER_ITEM = 60
@@ -35,7 +35,7 @@ def measure(lang: str) -> list[dict[str, Any]]:
         if path.stem.startswith("SYN-"):
             continue
         prepared = prepare(str(path))
-        determination = extract_offline(prepared)
+        determination = skeleton(prepared)
         explanation = explain(determination, prepared.text, lang=lang)  # type: ignore[arg-type]
         items = len(determination.treatments)
         words = len(to_text(explanation).split())

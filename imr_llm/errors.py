@@ -70,6 +70,9 @@ class EvalRegressionError(ImrError):
     exit_code = 8
 
 
+BATCH_LETTERS_FAILED = 9
+"""`imr-llm batch` ran to the end but some letters failed (each is in the errors file)."""
+
 EXIT_CODES: dict[int, str] = {
     0: "success",
     1: "unexpected error (run with --debug for a traceback)",
@@ -80,4 +83,5 @@ EXIT_CODES: dict[int, str] = {
     6: "LLM endpoint failed after retries",
     7: "LLM output failed validation after every re-ask",
     8: "eval regression against the baseline",
+    9: "batch: some letters failed (each is listed in the errors file)",
 }

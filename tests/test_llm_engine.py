@@ -22,7 +22,7 @@ from llm_responder import answer, reply_with, respond
 from imr_llm.errors import LlmError, LlmValidationError
 from imr_llm.llm.cache import ResponseCache
 from imr_llm.normalize import normalize_text
-from imr_llm.pipeline import extract, run_letters, summarize
+from imr_llm.runner import extract, run_letters, summarize
 from imr_llm.settings import LlmSettings
 
 LETTER = LETTERS / "CM16-0213037.txt"  # two items, both upheld
