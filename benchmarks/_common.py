@@ -159,7 +159,7 @@ def run_batch(
     if watcher:
         watcher.join()
     match = SUMMARY.search(stderr)
-    if process.returncode not in (0, 3) or not match:
+    if process.returncode not in (0, 9) or not match:
         raise SystemExit(f"batch failed ({process.returncode}): {stderr}")
     return BatchTiming(
         wall=wall,

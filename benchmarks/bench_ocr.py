@@ -163,7 +163,7 @@ def run_one(task: tuple[str, str]) -> dict[str, Any]:
     from imr_llm.errors import ImrError
     from imr_llm.evals.gold import load_gold_file
     from imr_llm.evals.scoring import score_letter
-    from imr_llm.pipeline import extract_offline, prepared_from
+    from imr_llm.prepare import prepared_from, skeleton
     from imr_llm.reading import read_letter
 
     pdf, variant = Path(task[0]), task[1]
@@ -175,7 +175,7 @@ def run_one(task: tuple[str, str]) -> dict[str, Any]:
             letter = read_letter(tmp)
             seconds = time.perf_counter() - started
             cpu = _cpu_seconds() - cpu_started
-            determination = extract_offline(prepared_from(letter))
+            determination = skeleton(prepared_from(letter))
         except ImrError as error:
             return {
                 "letter": pdf.stem,

@@ -26,8 +26,8 @@ from rapidfuzz.distance import Indel
 
 from imr_llm.formats import parse_letter
 from imr_llm.normalize import normalize_text
-from imr_llm.offline import build_determination
 from imr_llm.reading import _pdf_text
+from imr_llm.skeleton import build_skeleton
 
 GOLD = ROOT / "evals" / "gold"
 
@@ -63,7 +63,7 @@ EXTRACTORS: dict[str, Callable[[bytes], str]] = {
 def parsed(text: str) -> tuple[Any, float]:
     started = time.perf_counter()
     normal = normalize_text(text)
-    determination = build_determination(parse_letter(normal), sha256="", path=None, warnings=[])
+    determination = build_skeleton(parse_letter(normal), sha256="", path=None, warnings=[])
     return determination, time.perf_counter() - started
 
 

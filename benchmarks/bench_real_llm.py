@@ -60,9 +60,10 @@ def score_one(stem: str, engine: str, settings: Any) -> dict[str, Any]:
     """One letter through the eval's path: analyze, then score against its gold."""
     from imr_llm.evals.gold import load_gold_dir
     from imr_llm.evals.scoring import score_letter
+    from imr_llm.letter import Analysis
     from imr_llm.normalize import normalize_text
-    from imr_llm.pipeline import Analysis, run_letters
     from imr_llm.reading import read_letter
+    from imr_llm.runner import run_letters
 
     gold = next(g for g in load_gold_dir(GOLD) if g.letter == stem)
     path = str(_letter_path(stem))

@@ -17,7 +17,7 @@ import textstat
 
 from imr_llm.explain import explain, readable_text
 from imr_llm.explain import readability as ours
-from imr_llm.pipeline import extract_offline, prepare
+from imr_llm.prepare import prepare, skeleton
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTERS = ROOT / "evals" / "letters"
@@ -55,7 +55,7 @@ def main() -> int:
     rows = []
     for letter in letters:
         prepared = prepare(str(letter))
-        determination = extract_offline(prepared)
+        determination = skeleton(prepared)
         for lang in ("en", "es"):
             text = readable_text(explain(determination, prepared.text, lang=lang))  # type: ignore[arg-type]
             a, b = theirs(text, lang), mine(text, lang)

@@ -22,7 +22,7 @@ from _common import LETTERS, machine
 from imr_llm.explain import explain
 from imr_llm.explain.budget import text_words
 from imr_llm.explain.budget import word_budget as budget
-from imr_llm.pipeline import extract_offline, prepare
+from imr_llm.prepare import prepare, skeleton
 
 
 def measure(lang: str) -> list[dict[str, Any]]:
@@ -31,7 +31,7 @@ def measure(lang: str) -> list[dict[str, Any]]:
         if path.stem.startswith("SYN-"):
             continue
         prepared = prepare(str(path))
-        determination = extract_offline(prepared)
+        determination = skeleton(prepared)
         explanation = explain(determination, prepared.text, lang=lang)  # type: ignore[arg-type]
         items = len(determination.treatments)
         words = text_words(explanation)

@@ -17,11 +17,22 @@ from _common import real_letters
 
 from imr_llm.batch.config import BatchConfig
 from imr_llm.batch.inputs import Job
-from imr_llm.batch.letters import init_worker, offline_outcome, setup_of
+from imr_llm.batch.letters import BatchSteps, Outcome, setup_of
+from imr_llm.engines import OfflineEngine, finish_now, perform
 from imr_llm.formats import parse_letter
 from imr_llm.normalize import normalize_text
-from imr_llm.offline import build_determination
 from imr_llm.reading import read_letter
+from imr_llm.skeleton import build_skeleton
+
+STEPS = BatchSteps(setup_of(BatchConfig(out=Path("unused"), resume=False)), frozenset())
+ENGINE = OfflineEngine()
+
+
+def offline_outcome(job: Job) -> Outcome:
+    """One letter as a batch worker runs it (runner: open, the engine, finish)."""
+    opened = STEPS.open(job)
+    assert not isinstance(opened, Outcome)
+    return STEPS.finish(job, finish_now(perform(ENGINE, opened, "extract", "en")))
 
 
 def stages(paths: list[str], rounds: int) -> dict[str, float]:
@@ -36,14 +47,12 @@ def stages(paths: list[str], rounds: int) -> dict[str, float]:
             marks.append(time.perf_counter())
             parsed = parse_letter(text)
             marks.append(time.perf_counter())
-            determination = build_determination(
-                parsed, sha256=letter.sha256, path=path, warnings=[]
-            )
+            determination = build_skeleton(parsed, sha256=letter.sha256, path=path, warnings=[])
             marks.append(time.perf_counter())
             determination.model_dump_json()
             marks.append(time.perf_counter())
             for name, start, end in zip(
-                ("read", "normalize", "parse", "build_determination", "model_dump_json"),
+                ("read", "normalize", "parse", "build_skeleton", "model_dump_json"),
                 marks,
                 marks[1:],
                 strict=False,
@@ -60,7 +69,6 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=20)
     options = parser.parse_args()
     paths = [str(p) for p in real_letters(options.suffix)]
-    init_worker(setup_of(BatchConfig(out=Path("unused"), resume=False)), frozenset(), None)
     jobs = [Job(path) for path in paths]
     for job in jobs:  # warm: imports, regex compilation
         offline_outcome(job)

@@ -4,11 +4,14 @@ Layers, top to bottom (pyproject's import-linter contract; CI runs `lint-imports
 import only from the layers below it.
 
     cli                      the command line (one module per command group)
-    batch | evals            runners of many letters: `imr-llm batch`, the eval harness
-    pipeline                 run_letters: one letter's path for extract and summarize
-    llm                      the LLM engine (openai, instructor), the OpenAI Batch API
+    batch | evals | serve    the commands over many letters: `imr-llm batch`, the eval harness,
+                             the web server
+    runner                   the one runner: letters + task + engine -> results, through the
+                             engine's executor (in-process, process pool, asyncio, Batch API)
+    llm | engines            the LLM engine (openai, instructor; the OpenAI Batch API executor);
+                             the Engine interface and the offline engine
     prepare | stats          read + normalise + parse a letter, and its skeleton; statistics
-    explain | offline | quotes   the explanation writer; the determination builder; quotes
+    explain | skeleton | quotes  the explanation writer; the skeleton determination; quotes
     formats | reasons | citations | categories | states | reading   the parsers, reading files
     normalize | settings     text clean-up; the LLM settings (pydantic-settings)
     letter | engine_choice | dates   the shared letter types; which engine runs; dates

@@ -64,11 +64,22 @@ class LlmValidationError(LlmError):
         self.total_tokens = total_tokens
 
 
+class LlmOutputCutOffError(LlmValidationError):
+    """The model's answer stopped at its token limit: like an answer that failed its checks,
+    the offline text is kept (an error only with --strict)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, attempts=1, last_output=None, total_tokens=0)
+
+
 class EvalRegressionError(ImrError):
     """An eval run scored below its baseline."""
 
     exit_code = 8
 
+
+BATCH_LETTERS_FAILED = 9
+"""`imr-llm batch` ran to the end but some letters failed (each is in the errors file)."""
 
 EXIT_CODES: dict[int, str] = {
     0: "success",
@@ -80,4 +91,5 @@ EXIT_CODES: dict[int, str] = {
     6: "LLM endpoint failed after retries",
     7: "LLM output failed validation after every re-ask",
     8: "eval regression against the baseline",
+    9: "batch: some letters failed (each is listed in the errors file)",
 }

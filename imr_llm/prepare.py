@@ -2,7 +2,7 @@
 (the items, decisions, citations and reasons the parser found) that both engines start from.
 The offline engine's answer is the skeleton itself; the LLM engine fills in and checks it.
 
-May import: reading, normalize, formats, offline (the skeleton builder), letter, schema.
+May import: reading, normalize, formats, skeleton (the skeleton builder), letter, schema.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 from imr_llm.formats import parse_letter
 from imr_llm.letter import Letter, PreparedLetter
 from imr_llm.normalize import normalize_text
-from imr_llm.offline import build_determination
 from imr_llm.reading import read_letter
 from imr_llm.schema import Determination
+from imr_llm.skeleton import build_skeleton
 
 
 def prepare(path: str) -> PreparedLetter:
@@ -28,8 +28,8 @@ def prepared_from(letter: Letter) -> PreparedLetter:
 
 
 def skeleton(prepared: PreparedLetter) -> Determination:
-    """The determination the parser finds in the letter (formerly `extract_offline`)."""
-    determination = build_determination(
+    """The determination the parser finds in the letter (formerly `skeleton`)."""
+    determination = build_skeleton(
         prepared.parsed,
         sha256=prepared.letter.sha256,
         path=prepared.letter.path,

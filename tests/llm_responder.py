@@ -17,7 +17,7 @@ from fake_openai_server import Reply
 from imr_llm.explain import explain
 from imr_llm.explain.phrases import phrases
 from imr_llm.formats import parse_letter
-from imr_llm.offline import build_determination
+from imr_llm.skeleton import build_skeleton
 
 
 def letter_of(request: dict[str, Any]) -> str:
@@ -73,7 +73,7 @@ def grounded(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def understanding(letter: str) -> dict[str, Any]:
-    determination = build_determination(parse_letter(letter), sha256="", path=None, warnings=[])
+    determination = build_skeleton(parse_letter(letter), sha256="", path=None, warnings=[])
     return {
         "diagnoses": determination.patient.diagnoses,
         "items": [
@@ -90,7 +90,7 @@ def understanding(letter: str) -> dict[str, Any]:
 
 
 def explanation(letter: str, lang: str = "en") -> dict[str, Any]:
-    determination = build_determination(parse_letter(letter), sha256="", path=None, warnings=[])
+    determination = build_skeleton(parse_letter(letter), sha256="", path=None, warnings=[])
     written = explain(determination, letter, lang="es" if lang == "es" else "en")
     return {
         "headline": written.headline,

@@ -8,8 +8,8 @@ import pytest
 from conftest import LETTERS, run_cli
 
 from imr_llm.errors import InputError, LetterParseError, NotAnImrLetterError
-from imr_llm.pipeline import extract
 from imr_llm.reading import MAX_BYTES
+from imr_llm.runner import extract
 
 GOOD = LETTERS / "CM16-0213037.txt"
 

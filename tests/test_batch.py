@@ -25,8 +25,15 @@ from fake_openai_server import FakeOpenAIServer, Reply
 from llm_responder import respond
 
 from imr_llm.batch import CSV_COLUMNS, BatchConfig, BatchRun
-from imr_llm.errors import ImrError, InputError, LetterParseError, LlmError, NotAnImrLetterError
-from imr_llm.pipeline import extract
+from imr_llm.errors import (
+    BATCH_LETTERS_FAILED,
+    ImrError,
+    InputError,
+    LetterParseError,
+    LlmError,
+    NotAnImrLetterError,
+)
+from imr_llm.runner import extract
 from imr_llm.schema import Determination, Explanation
 
 SUMMARY = re.compile(
@@ -167,7 +174,7 @@ def test_folders_globs_and_files(tmp_path: Path) -> None:
         "--out",
         out,
     )
-    assert result.returncode == InputError.exit_code, result.stderr
+    assert result.returncode == BATCH_LETTERS_FAILED, result.stderr
     assert summary(result) == {"done": 6, "skipped": 0, "failed": 1}
     assert set(by_path(out)) == {
         str(tree / "a.txt"),
@@ -230,7 +237,7 @@ def test_bad_files_are_recorded_with_their_reason_and_the_good_ones_land(tmp_pat
         (folder / good.name).write_bytes(good.read_bytes())
     out, errors_file = tmp_path / "results.jsonl", tmp_path / "failures" / "bad.jsonl"
     result = batch(folder, "--out", out, "--errors", errors_file, "--workers", "2")
-    assert result.returncode == InputError.exit_code
+    assert result.returncode == BATCH_LETTERS_FAILED
     assert summary(result) == {"done": 3, "skipped": 0, "failed": 5}
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert {Path(p).name for p in by_path(out)} == {
@@ -466,7 +473,7 @@ def test_spanish_explanations(tmp_path: Path) -> None:
 def test_exit_codes(tmp_path: Path) -> None:
     out = tmp_path / "r.jsonl"
     assert batch(TWO_ITEMS, "--out", out).returncode == 0
-    assert batch(TWO_ITEMS, tmp_path / "nope.txt", "--out", out).returncode == 3
+    assert batch(TWO_ITEMS, tmp_path / "nope.txt", "--out", out).returncode == 9
     for usage in (["--out", str(out), "--workers", "0"], ["--format", "md"]):  # no --out
         result = batch(TWO_ITEMS, *usage)
         assert result.returncode == 2 and "Traceback" not in result.stderr
@@ -480,14 +487,16 @@ def test_a_dead_worker_stops_the_run_instead_of_hanging(
 ) -> None:
     import imr_llm.batch.letters as batch_module
 
-    real = batch_module.offline_outcome
+    real = batch_module.BatchSteps.open
 
-    def crashing(job: batch_module.Job) -> batch_module.Outcome:
+    def crashing(
+        self: batch_module.BatchSteps, job: batch_module.Job
+    ) -> batch_module.PreparedLetter | batch_module.Outcome:
         if job.path.endswith("CM17-0015218.txt"):
             os._exit(1)  # as a segfault in a native library would
-        return real(job)
+        return real(self, job)
 
-    monkeypatch.setattr(batch_module, "offline_outcome", crashing)  # forked workers inherit it
+    monkeypatch.setattr(batch_module.BatchSteps, "open", crashing)  # forked workers inherit it
     run = BatchRun(BatchConfig(out=tmp_path / "r.jsonl", workers=2, chunksize=1))
     with pytest.raises(ImrError, match="a worker process died"):  # raised, not waited on
         run.run([str(TWO_ITEMS), str(ONE_ITEM), str(LETTERS / "CM16-0219557.txt")])
@@ -539,7 +548,7 @@ def test_llm_engine_runs_letters_concurrently_records_faults_and_resumes(
     env = clean_env(OPENAI_BASE_URL=server.base_url, IMR_LLM_CACHE_DIR=str(tmp_path / "cache"))
     out = tmp_path / "r.jsonl"
     result = batch(*letters, "--out", out, "--concurrency", "4", env=env)
-    assert result.returncode == InputError.exit_code, result.stderr
+    assert result.returncode == BATCH_LETTERS_FAILED, result.stderr
     assert "engine openai" in result.stderr
     assert summary(result) == {"done": 11, "skipped": 0, "failed": 1}
     assert "11 requests, 0 of 11 letters from cache" in result.stderr

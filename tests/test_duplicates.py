@@ -11,7 +11,7 @@ from conftest import LETTERS, real_letter_stems, run_cli
 
 from imr_llm.diagnoses import split_diagnoses
 from imr_llm.duplicates import FirstSeen, is_synthetic, key_of_line, letter_key
-from imr_llm.pipeline import extract
+from imr_llm.runner import extract
 from imr_llm.specialties import canonical_specialties, canonical_specialty
 from imr_llm.stats import compute, left_out_message
 

@@ -21,13 +21,14 @@ from conftest import (
 from fake_openai_server import FakeOpenAIServer
 from llm_responder import respond
 
+from imr_llm.engines import offline_analysis
 from imr_llm.errors import EvalRegressionError, UsageError
 from imr_llm.evals import comparators as cmp
 from imr_llm.evals.compare import regressions
 from imr_llm.evals.gold import load_gold_dir, load_gold_file
 from imr_llm.evals.run import aggregate, run_eval
 from imr_llm.evals.scoring import score_letter
-from imr_llm.pipeline import analyze_offline, prepare
+from imr_llm.prepare import prepare
 from imr_llm.settings import LlmSettings
 
 
@@ -97,7 +98,7 @@ def test_a_dropped_field_is_a_named_regression(offline_run: dict[str, Any], tmp_
     scores = []
     for gold in load_gold_dir(GOLD):
         prepared = prepare(str(LETTERS / f"{gold.letter}.txt"))
-        analysis = analyze_offline(prepared)
+        analysis = offline_analysis(prepared)
         degraded = analysis.determination.model_copy(
             update={"patient": analysis.determination.patient.model_copy(update={"sex": None})}
         )

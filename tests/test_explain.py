@@ -13,7 +13,7 @@ from imr_llm.explain.deadlines import add_working_days, is_working_day
 from imr_llm.explain.grounding import reading_grade, ungrounded_numbers
 from imr_llm.explain.readability import GRADE_LIMIT
 from imr_llm.explain.render import to_markdown, to_text
-from imr_llm.pipeline import extract_offline, prepare
+from imr_llm.prepare import prepare, skeleton
 from imr_llm.schema import RationaleSentence
 
 REAL = real_letter_stems()
@@ -22,7 +22,7 @@ REAL = real_letter_stems()
 @pytest.mark.parametrize("stem", REAL)
 def test_explanation_is_plain_correct_and_grounded(stem: str) -> None:
     prepared = prepare(str(LETTERS / f"{stem}.txt"))
-    determination = extract_offline(prepared)
+    determination = skeleton(prepared)
     explanation = explain(determination, prepared.text)
     gold = load_gold(stem)
 
@@ -81,7 +81,7 @@ def _role_of(quote: str, sentences: list[RationaleSentence]) -> str | None:
 
 def test_quotes_are_the_letters_own_words() -> None:
     prepared = prepare(str(LETTERS / "000_8a9ae033211fa24a.txt"))
-    explanation = explain(extract_offline(prepared), prepared.text)
+    explanation = explain(skeleton(prepared), prepared.text)
     flat = " ".join(prepared.text.split())
     for item in explanation.items:
         for quote in item.quotes:
@@ -93,7 +93,7 @@ def test_uncertain_sentence_is_not_taken_as_a_reason() -> None:
     """Seed 000 says it is 'not possible to determine if additional sessions would exceed the
     guidelines': that must not become 'more than the guidelines allow'."""
     prepared = prepare(str(LETTERS / "000_8a9ae033211fa24a.txt"))
-    determination = extract_offline(prepared)
+    determination = skeleton(prepared)
     assert "exceeds-guideline" not in {r.code for r in determination.treatments[0].reasons}
 
 
@@ -111,7 +111,7 @@ def test_every_reason_match_contains_one_of_its_triggers() -> None:
 
     checked = 0
     for stem in REAL:
-        for treatment in extract_offline(prepare(str(LETTERS / f"{stem}.txt"))).treatments:
+        for treatment in skeleton(prepare(str(LETTERS / f"{stem}.txt"))).treatments:
             for sentence in rationale_sentences(treatment.rationale):
                 for rule in RULES:
                     match = rule.concept.search(sentence)

@@ -19,7 +19,7 @@ from imr_llm.explain.budget import count_words, text_words, word_budget
 from imr_llm.explain.page import to_html
 from imr_llm.explain.render import item_groups, to_markdown, to_text
 from imr_llm.explain.writer import write_explanation
-from imr_llm.pipeline import extract_offline, prepare
+from imr_llm.prepare import prepare, skeleton
 from imr_llm.schema import Determination, Explanation, ItemExplanation
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +30,7 @@ REAL = sorted(p for p in LETTERS.glob("*.txt") if not p.stem.startswith("SYN-"))
 @cache
 def _read(path: Path) -> tuple[Determination, str]:
     prepared = prepare(str(path))
-    return extract_offline(prepared), prepared.text
+    return skeleton(prepared), prepared.text
 
 
 def test_words_are_tokens_with_a_letter_or_digit() -> None:

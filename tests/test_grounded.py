@@ -22,7 +22,8 @@ from llm_responder import reply_with
 from typer.testing import CliRunner
 
 from imr_llm.cli import app
-from imr_llm.pipeline import PreparedLetter, extract_offline
+from imr_llm.letter import PreparedLetter
+from imr_llm.prepare import skeleton
 from imr_llm.reasons import find_span
 from imr_llm.schema import Determination, RationaleSentence
 
@@ -44,7 +45,7 @@ def _role(sentence: str) -> str:
 
 def with_sentences(prepared: PreparedLetter) -> Determination:
     """The offline determination, its rationales split into sentences with rough roles."""
-    determination = extract_offline(prepared)
+    determination = skeleton(prepared)
     treatments = []
     for treatment in determination.treatments:
         if treatment.sentences:
@@ -137,7 +138,7 @@ def _offline(letter: Path = LETTER) -> Any:
 
 
 def _sentences(letter: Path = LETTER) -> list[list[str]]:
-    from imr_llm.pipeline import prepare
+    from imr_llm.prepare import prepare
 
     return [[s.text for s in t.sentences] for t in with_sentences(prepare(str(letter))).treatments]
 

@@ -8,7 +8,8 @@ import pytest
 from conftest import LETTERS, load_gold, real_letter_stems, synthetic_letter_stems
 
 from imr_llm.citations import distinct_sources
-from imr_llm.pipeline import extract, prepare
+from imr_llm.prepare import prepare
+from imr_llm.runner import extract
 from imr_llm.schema import Determination
 
 REAL = real_letter_stems()
@@ -110,10 +111,10 @@ def test_labels_before_values_layout_from_pdfminer() -> None:
     assert text.index("Date Assigned:") < text.index("CM16-0213037")  # labels come first
     from imr_llm.formats import parse_letter
     from imr_llm.normalize import normalize_text
-    from imr_llm.offline import build_determination
+    from imr_llm.skeleton import build_skeleton
 
     parsed = parse_letter(normalize_text(text))
-    result = build_determination(parsed, sha256="x", path=None, warnings=[])
+    result = build_skeleton(parsed, sha256="x", path=None, warnings=[])
     gold = load_gold(stem)
     assert result.case.model_dump(mode="json") == gold["case"]
     assert [t.decision for t in result.treatments] == [t["decision"] for t in gold["treatments"]]

@@ -22,7 +22,7 @@ from llm_responder import answer, reply_with, respond
 from imr_llm.errors import LlmError, LlmValidationError
 from imr_llm.llm.cache import ResponseCache
 from imr_llm.normalize import normalize_text
-from imr_llm.pipeline import extract, run_letters, summarize
+from imr_llm.runner import extract, run_letters, summarize
 from imr_llm.settings import LlmSettings
 
 LETTER = LETTERS / "CM16-0213037.txt"  # two items, both upheld
@@ -273,10 +273,21 @@ def test_template_syntax_in_a_letter_reaches_the_model_unchanged(
         assert odd in request.json["messages"][-1]["content"]
 
 
-def test_length_finish_reason_is_a_clear_error(server: FakeOpenAIServer, tmp_path: Path) -> None:
-    server.responder = lambda request: Reply.tool_call('{"diagnoses": [', finish_reason="length")
-    with pytest.raises(LlmError, match="cut off at its token limit"):
-        extract(str(LETTER), engine="openai", settings=settings_for(server, tmp_path))
+def test_an_answer_cut_off_at_its_token_limit_keeps_the_offline_text(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    """A model that runs to its token limit (seen on a real 0.5B model) is a failed answer, not
+    a failed letter: every item keeps the offline text and says why; --strict makes it exit 7."""
+    server.responder = lambda request: Reply.tool_call('{"items": [', finish_reason="length")
+    offline = extract(str(LETTER), engine="offline")
+    result = extract(str(LETTER), engine="openai", settings=settings_for(server, tmp_path))
+    assert [t.reasons for t in result.treatments] == [t.reasons for t in offline.treatments]
+    assert result.engine is not None
+    assert [v.by for v in result.engine.items] == ["fallback", "fallback"]
+    assert all("cut off at its token limit" in v.why for v in result.engine.items)
+    strict = settings_for(server, tmp_path, strict=True, use_cache=False)
+    with pytest.raises(LlmValidationError, match="cut off at its token limit"):
+        extract(str(LETTER), engine="openai", settings=strict)
 
 
 def test_cache_hit_makes_zero_requests_and_errors_are_not_cached(

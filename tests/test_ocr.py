@@ -15,7 +15,7 @@ from conftest import LETTERS, clean_env, load_gold, run_cli
 
 from imr_llm.errors import InputError, LetterParseError
 from imr_llm.ocr import INSTALL_HINT, OCR_WARNING, join_split_labels, page_images_in
-from imr_llm.pipeline import extract
+from imr_llm.runner import extract
 from imr_llm.schema import Explanation
 
 needs_tesseract = pytest.mark.skipif(

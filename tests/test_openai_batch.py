@@ -10,12 +10,14 @@ from typing import Any
 import pytest
 from conftest import LETTERS, load_gold
 from fake_openai_server import BatchPlan, FakeOpenAIServer, Reply
-from llm_responder import answer, respond
+from llm_responder import grounded, respond
 
 from imr_llm.errors import LlmError
-from imr_llm.llm.batch_api import run_batch_sync
+from imr_llm.letter import Analysis
 from imr_llm.llm.engine import LlmEngine
-from imr_llm.pipeline import Analysis, prepare
+from imr_llm.llm.grounded import grounded_request
+from imr_llm.prepare import prepare, skeleton
+from imr_llm.runner import run_letters
 from imr_llm.schema import Explanation
 from imr_llm.settings import LlmSettings
 
@@ -42,14 +44,11 @@ def _settings(server: FakeOpenAIServer, tmp_path: Path, **changes: Any) -> LlmSe
 
 
 def _run(settings: LlmSettings, tmp_path: Path, task: str = "analyze") -> Any:
-    prepared = [prepare(str(LETTERS / f"{stem}.txt")) for stem in STEMS]
-    return run_batch_sync(
-        prepared,
-        task,
-        "en",
-        lambda: LlmEngine(settings),
-        tmp_path / "batch-state.json",  # type: ignore[arg-type]
-    )
+    """The runner with the LLM engine in OpenAI Batch API mode; the results and the report."""
+    engine = LlmEngine(settings, openai_batch=tmp_path / "batch-state.json")
+    paths = [str(LETTERS / f"{stem}.txt") for stem in STEMS]
+    results = run_letters(paths, task, engine=engine)  # type: ignore[arg-type]
+    return results, engine.openai_batch_report
 
 
 def _check_decisions(results: list[Any]) -> None:
@@ -64,8 +63,9 @@ def _check_decisions(results: list[Any]) -> None:
 def test_batch_run_end_to_end(server: FakeOpenAIServer, tmp_path: Path) -> None:
     results, report = _run(_settings(server, tmp_path), tmp_path)
     _check_decisions(results)
-    assert len(report.batch_ids) == 2  # one 'extract' batch, then one 'explain' batch
-    assert report.answered_by_batch == 2 * len(STEMS)
+    # Every letter has rationale sentences: one grounded call each, so one batch.
+    assert len(report.batch_ids) == 1
+    assert report.answered_by_batch == len(STEMS)
     assert report.finished_live == 0
     assert server.request_count == 0  # no ordinary chat call was needed
     uploaded = [
@@ -74,14 +74,22 @@ def test_batch_run_end_to_end(server: FakeOpenAIServer, tmp_path: Path) -> None:
         for line in server.file_content(fid).decode().splitlines()
         if '"method"' in line
     ]
-    assert len(uploaded) == 2 * len(STEMS)  # the request files: one line per letter and phase
+    assert len(uploaded) == len(STEMS)  # the request file: one line per letter
     assert all(line["url"] == "/v1/chat/completions" for line in uploaded)
     assert all("json_schema" in json.dumps(line["body"]["response_format"]) for line in uploaded)
+    # The very messages a live run sends: the grounded call's.
+    settings = _settings(server, tmp_path)
+    live = [
+        grounded_request(settings, p, skeleton(p), "en")
+        for p in (prepare(str(LETTERS / f"{stem}.txt")) for stem in STEMS)
+    ]
+    sent = sorted(json.dumps(line["body"]["messages"]) for line in uploaded)
+    assert sent == sorted(json.dumps(r.messages) for r in live if r is not None)
     assert not (tmp_path / "batch-state.json").exists()
     # Answers went into the cache: the same run again makes no batch and no call.
     again, report_again = _run(_settings(server, tmp_path), tmp_path)
     _check_decisions(again)
-    assert report_again.batch_ids == [] and report_again.from_cache == 2 * len(STEMS)
+    assert report_again.batch_ids == [] and report_again.from_cache == len(STEMS)
 
 
 def test_expired_batch_is_finished_with_ordinary_calls(
@@ -90,7 +98,7 @@ def test_expired_batch_is_finished_with_ordinary_calls(
     server.script_batches(BatchPlan(statuses=("validating", "expired"), complete_first_n=2))
     results, report = _run(_settings(server, tmp_path), tmp_path)
     _check_decisions(results)
-    assert report.answered_by_batch == 2 + len(STEMS)  # 2 extract answers + every explain
+    assert report.answered_by_batch == 2
     assert report.finished_live == len(STEMS) - 2
     assert server.request_count == len(STEMS) - 2
 
@@ -98,27 +106,30 @@ def test_expired_batch_is_finished_with_ordinary_calls(
 def test_failed_batch_and_invalid_answers_fall_back(
     server: FakeOpenAIServer, tmp_path: Path
 ) -> None:
-    server.script_batches(BatchPlan(statuses=("failed",)))  # the extract batch fails outright
+    server.script_batches(BatchPlan(statuses=("failed",)))  # the batch fails outright
     results, report = _run(_settings(server, tmp_path), tmp_path, task="summarize")
     assert all(isinstance(r.value, Explanation) for r in results)
-    assert report.finished_live == len(STEMS)  # every extract answered live
-    assert report.answered_by_batch == len(STEMS)  # every explain answered by its batch
+    assert report.finished_live == len(STEMS)  # every letter answered live
+    assert report.answered_by_batch == 0
 
 
 def test_an_ungrounded_batch_answer_is_not_trusted(
     server: FakeOpenAIServer, tmp_path: Path
 ) -> None:
-    from imr_llm.normalize import normalize_text
-
-    letter = normalize_text((LETTERS / f"{STEMS[0]}.txt").read_text(encoding="utf-8"))
-    bad = answer({"messages": [{"role": "user", "content": f"<letter>\n{letter}\n</letter>"}]})
-    bad["items"][0]["reasons"][0]["evidence"] = "Words that are not in the letter."
+    prepared = prepare(str(LETTERS / f"{STEMS[0]}.txt"))
+    request = grounded_request(_settings(server, tmp_path), prepared, skeleton(prepared), "en")
+    assert request is not None
+    bad = grounded({"messages": request.messages})
+    for item in bad["items"]:
+        for reason in item["reasons"]:
+            reason["sentence_ids"] = [9999]  # a sentence the letter does not have
     server.script(Reply.json(bad))  # the first line of the first batch gets this answer
     results, report = _run(_settings(server, tmp_path), tmp_path, task="extract")
     assert report.finished_live == 1
     first = results[0].value
     assert first is not None
-    assert all("not in the letter" not in r.evidence for t in first.treatments for r in t.reasons)
+    written = first.engine.items
+    assert written and all(v.by == "model" for v in written)  # the live answer, checked
 
 
 def test_a_killed_run_resumes_the_same_batch(server: FakeOpenAIServer, tmp_path: Path) -> None:
@@ -127,7 +138,7 @@ def test_a_killed_run_resumes_the_same_batch(server: FakeOpenAIServer, tmp_path:
     with pytest.raises(LlmError, match="run the same command again"):
         _run(_settings(server, tmp_path, batch_timeout=0.05), tmp_path, task="extract")
     state = json.loads((tmp_path / "batch-state.json").read_text())
-    assert state["phase"] == "extract" and state["batch_id"] in server.batch_ids
+    assert state["phase"] == "ground" and state["batch_id"] in server.batch_ids
     results, report = _run(_settings(server, tmp_path), tmp_path, task="extract")
     assert report.batch_ids == [state["batch_id"]]  # picked up, not paid for twice
     assert len(server.batch_ids) == 1

@@ -28,7 +28,7 @@ from imr_llm.explain.page import to_html
 from imr_llm.explain.phrases import phrases
 from imr_llm.explain.readability import GRADE_LIMIT
 from imr_llm.explain.writer import format_date
-from imr_llm.pipeline import extract_offline, prepare
+from imr_llm.prepare import prepare, skeleton
 from imr_llm.schema import Explanation
 
 SPANISH_EASE_TARGET = 60.0
@@ -50,7 +50,7 @@ def browser() -> Iterator[Any]:
 
 def _explanation(stem: str, lang: str) -> tuple[Explanation, str]:
     prepared = prepare(str(LETTERS / f"{stem}.txt"))
-    return explain(extract_offline(prepared), prepared.text, lang=lang), prepared.text  # type: ignore[arg-type]
+    return explain(skeleton(prepared), prepared.text, lang=lang), prepared.text  # type: ignore[arg-type]
 
 
 def _open(browser: Any, path: Path, width: int = 900) -> tuple[Any, Any, list[str], list[str]]:

@@ -8,7 +8,7 @@ import pytest
 from conftest import LETTERS, real_letter_stems
 
 from imr_llm.normalize import collapse_ws
-from imr_llm.pipeline import extract_offline, prepare
+from imr_llm.prepare import prepare, skeleton
 from imr_llm.rationale import sentence_role, split_sentences
 from imr_llm.schema import Determination, Treatment
 
@@ -18,7 +18,7 @@ REAL = real_letter_stems()
 @cache
 def _determination(stem: str) -> Determination:
     path = LETTERS / f"{stem}.txt"
-    return extract_offline(prepare(str(path)))
+    return skeleton(prepare(str(path)))
 
 
 @cache

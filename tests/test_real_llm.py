@@ -97,7 +97,7 @@ def real_cli(
 
 
 def _rationale_sentences(stem: str) -> list[list[str]]:
-    from imr_llm.pipeline import prepare
+    from imr_llm.prepare import prepare
 
     prepared = prepare(str(LETTERS / f"{stem}.txt"))
     return [[s.text for s in t.sentences] for t in with_sentences(prepared).treatments]

@@ -12,7 +12,7 @@ import pytest
 from conftest import LETTERS, real_letter_stems
 
 from imr_llm.denials import read_denial
-from imr_llm.pipeline import extract_offline, prepare
+from imr_llm.prepare import prepare, skeleton
 from imr_llm.rationale import sentence_role
 from imr_llm.reasons import REVIEWER_FINDING, find_reasons, negated_in_scope
 from imr_llm.schema import Determination, RationaleSentence, Treatment
@@ -22,7 +22,7 @@ REAL = real_letter_stems()
 
 @cache
 def _determination(stem: str) -> Determination:
-    return extract_offline(prepare(str(LETTERS / f"{stem}.txt")))
+    return skeleton(prepare(str(LETTERS / f"{stem}.txt")))
 
 
 def _item(stem: str, index: int) -> Treatment:

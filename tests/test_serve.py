@@ -26,7 +26,7 @@ from serve_server import Server, running_server
 from test_bad_input import _cut_off, _encrypted_pdf, _image_only_pdf
 
 from imr_llm.errors import ImrError
-from imr_llm.pipeline import extract
+from imr_llm.runner import extract
 from imr_llm.serve.page_text import page_text
 
 PDF = LETTERS / "CM16-0213037.pdf"

@@ -17,9 +17,10 @@ import pytest
 from conftest import CHROMIUM, CHROMIUM_FLAGS, LETTERS, ROOT, load_gold
 from serve_server import Server, running_server
 
+from imr_llm.engines import offline_analysis
 from imr_llm.explain.phrases import phrases
 from imr_llm.explain.writer import as_of, format_date
-from imr_llm.pipeline import analyze_offline, prepared_from
+from imr_llm.prepare import prepared_from
 from imr_llm.schema import Explanation
 from imr_llm.serve.letters import letter_from_bytes, render_explanation
 from imr_llm.serve.page_text import page_text
@@ -47,7 +48,7 @@ def browser() -> Iterator[Any]:
 def _expected(path: Path, lang: str) -> Explanation:
     """What the CLI would explain for this file today (the same library calls)."""
     letter = letter_from_bytes(path.read_bytes(), "upload")
-    explanation = analyze_offline(prepared_from(letter), lang).explanation  # type: ignore[arg-type]
+    explanation = offline_analysis(prepared_from(letter), lang).explanation  # type: ignore[arg-type]
     return as_of(explanation, date.today())
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from conftest import LETTERS, load_gold
 
-from imr_llm.pipeline import extract
+from imr_llm.runner import extract
 
 COPIES = sorted(p.stem for p in LETTERS.glob("SYN-COPY-*.txt"))
 

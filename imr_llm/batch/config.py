@@ -6,13 +6,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from imr_llm.errors import InputError
+from imr_llm.errors import BATCH_LETTERS_FAILED
 from imr_llm.schema import Lang
 
 DEFAULT_CHUNKSIZE = 8
 """Letters per pool task: about 15 ms of work for text letters, so IPC costs about 1%."""
-IN_FLIGHT_PER_WORKER = 4
-"""Chunks per worker handed out before their outcomes are read (bounds memory)."""
 
 
 def default_workers() -> int:
@@ -75,7 +73,7 @@ class BatchSummary:
 
     @property
     def exit_code(self) -> int:
-        return InputError.exit_code if self.failed else 0
+        return BATCH_LETTERS_FAILED if self.failed else 0
 
 
 def summary_line(summary: BatchSummary, config: BatchConfig, engine: str) -> str:

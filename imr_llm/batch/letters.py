@@ -1,29 +1,23 @@
-"""One letter of a batch: run it (offline in a worker process, or with the LLM engine) and
-turn the result into an Outcome, already serialised, for the sink."""
+"""One letter of a batch, before and after the engine (BatchSteps, for the runner): read it and
+skip it when it is already done; turn the engine's value into an Outcome, already serialised,
+for the sink."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import signal
 import traceback
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from imr_llm.batch.config import BatchConfig
 from imr_llm.batch.inputs import Job
 from imr_llm.errors import ImrError, InputError
 from imr_llm.explain.output import render_explanation
-from imr_llm.pipeline import analyze_offline, extract_offline, prepared_from
+from imr_llm.letter import Analysis, PreparedLetter, Value
+from imr_llm.prepare import prepared_from
 from imr_llm.reading import read_letter
 from imr_llm.schema import Determination, Explanation, Lang
-
-if TYPE_CHECKING:
-    from multiprocessing.sharedctypes import Synchronized
-
-    from imr_llm.letter import PreparedLetter
-    from imr_llm.llm.engine import LlmEngine
 
 CSV_COLUMNS = (
     "path",
@@ -188,62 +182,23 @@ def open_job(job: Job, setup: WorkerSetup, done: Collection[bytes]) -> PreparedL
     return prepared_from(letter)
 
 
-# Worker state: set once per process by init_worker (or in-process for --workers 1).
-_SETUP = WorkerSetup(resume=True, explanation_format=None, lang="en", csv=False, debug=False)
-_DONE: Collection[bytes] = frozenset()
+@dataclass(frozen=True)
+class BatchSteps:
+    """A batch's steps around the engine (runner.Steps): a Job in, an Outcome out. `done` holds
+    the text hashes already in the output (a live set in this process; a copy in a pool)."""
 
+    setup: WorkerSetup
+    done: Collection[bytes]
 
-def init_worker(
-    setup: WorkerSetup, done: Collection[bytes], started: Synchronized[int] | None
-) -> None:
-    global _SETUP, _DONE
-    _SETUP, _DONE = setup, done
-    if started is not None:  # in a pool: Ctrl-C is the parent's to handle
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        with started.get_lock():
-            started.value += 1
+    def open(self, job: Job) -> PreparedLetter | Outcome:
+        return open_job(job, self.setup, self.done)
 
+    def finish(self, job: Job, value: Value) -> Outcome:
+        if isinstance(value, Analysis):
+            return finished(job, value.determination, value.explanation, self.setup)
+        if isinstance(value, Determination):
+            return finished(job, value, None, self.setup)
+        raise TypeError(f"a batch wants a determination, not {type(value).__name__}")
 
-def offline_outcome(job: Job) -> Outcome:
-    """Run one letter with the offline engine (in a worker process)."""
-    setup = _SETUP
-    try:
-        prepared = open_job(job, setup, _DONE)
-        if isinstance(prepared, Outcome):
-            return prepared
-        if setup.explanation_format:
-            analysis = analyze_offline(prepared, setup.lang)
-            return finished(job, analysis.determination, analysis.explanation, setup)
-        return finished(job, extract_offline(prepared), None, setup)
-    except Exception as error:
-        return failed_outcome(job, error, setup)
-
-
-def offline_chunk(jobs: tuple[Job, ...]) -> list[Outcome]:
-    return [offline_outcome(job) for job in jobs]
-
-
-def preload(setup: WorkerSetup) -> None:
-    """Import the engine once in the parent: forked workers inherit it instead of each
-    importing it again."""
-    import importlib
-
-    importlib.import_module("imr_llm.pipeline")
-    if setup.explanation_format:
-        importlib.import_module("imr_llm.explain.output")
-
-
-async def llm_outcome(
-    engine: LlmEngine, job: Job, setup: WorkerSetup, done: Collection[bytes]
-) -> Outcome:
-    """Run one letter with the LLM engine."""
-    try:
-        prepared = await asyncio.to_thread(open_job, job, setup, done)
-        if isinstance(prepared, Outcome):
-            return prepared
-        if setup.explanation_format:
-            determination, explanation = await engine.analyze(prepared, setup.lang)
-            return finished(job, determination, explanation, setup)
-        return finished(job, await engine.extract(prepared), None, setup)
-    except Exception as error:
-        return failed_outcome(job, error, setup)
+    def failed(self, job: Job, error: Exception) -> Outcome:
+        return failed_outcome(job, error, self.setup)

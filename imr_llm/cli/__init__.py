@@ -5,7 +5,7 @@ settings and the engine choice, the progress bar).
     letters  extract, summarize       batch  batch         stats  stats
     evals    eval, eval compare/label  cache  cache info/clear  serve  serve
 
-May import everything below it (the runners: pipeline, batch, evals; settings; explain.output;
+May import everything below it (the commands: batch, evals, serve; the runner; settings; explain.output;
 stats). Kept light to import, so `imr-llm --help` starts fast: the modules that load pydantic
 are imported when a command runs. Exit codes are listed in errors.EXIT_CODES and in the README.
 """

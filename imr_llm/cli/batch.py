@@ -98,7 +98,7 @@ def batch(
     to. Each failure is written to --errors (path, error, type, exit_code; one JSON object a
     line) and the others go on.
 
-    Exit code: 0 when no letter failed, 3 when any letter failed (see --errors).
+    Exit code: 0 when no letter failed, 9 when any letter failed (see --errors).
     """
     from imr_llm.batch import BatchConfig, BatchRun, default_workers  # the runner: pydantic
 

@@ -1,4 +1,4 @@
-"""`imr-llm extract` and `imr-llm summarize`: letters in, one pipeline call, rendered output."""
+"""`imr-llm extract` and `imr-llm summarize`: letters in, one runner call, rendered output."""
 
 from __future__ import annotations
 
@@ -67,8 +67,8 @@ def _run(
     settings: LlmSettings | None,
     lang: Lang = "en",
 ) -> list[Any]:
-    """Run the pipeline over `files`; report each failure on stderr and keep going."""
-    from imr_llm.pipeline import run_letters  # the parsers' tables: after the options are read
+    """Run the letters through the runner; report each failure on stderr and keep going."""
+    from imr_llm.runner import run_letters  # the parsers' tables: after the options are read
 
     chosen = chosen_engine(engine, settings)
     progress = progress_bar(len(files))

@@ -1,5 +1,5 @@
 """Eval harness: gold files, comparators, scoring, reports (report.html.j2, through
 imr_llm.templates).
 
-May import: pipeline and everything below it.
+May import: the runner and everything below it; every letter goes through runner.run_letters.
 """

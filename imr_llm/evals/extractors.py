@@ -19,14 +19,16 @@ from typing import Any
 from imr_llm.dates import HEADER_DATE_ORDER
 from imr_llm.evals.gold import GoldFile, load_gold_dir
 from imr_llm.evals.scoring import LetterScore, score_letter
+from imr_llm.formats import parse_letter
+from imr_llm.normalize import normalize_text
+from imr_llm.reading import read_letter
 from imr_llm.schema import Determination
+from imr_llm.skeleton import build_skeleton
 
 Extractor = Callable[[Path], str]
 
 
 def with_pypdfium2(path: Path) -> str:
-    from imr_llm.reading import read_letter
-
     return read_letter(str(path)).text  # exactly what the tool runs on a PDF
 
 
@@ -91,12 +93,8 @@ EXTRACTORS: dict[str, Extractor] = {
 
 
 def determination_of(text: str) -> Determination:
-    from imr_llm.formats import parse_letter
-    from imr_llm.normalize import normalize_text
-    from imr_llm.offline import build_determination
-
     parsed = parse_letter(normalize_text(text))
-    return build_determination(parsed, sha256="", path=None, warnings=[])
+    return build_skeleton(parsed, sha256="", path=None, warnings=[])
 
 
 @dataclass

@@ -11,11 +11,11 @@ from typing import Any
 
 from imr_llm import __version__
 from imr_llm.citations import distinct_sources
-from imr_llm.pipeline import extract_offline, prepare
+from imr_llm.prepare import prepare, skeleton
 
 
 def draft_gold(letter_path: Path) -> dict[str, Any]:
-    determination = extract_offline(prepare(str(letter_path)))
+    determination = skeleton(prepare(str(letter_path)))
     return {
         "letter": letter_path.stem,
         "synthetic": False,

@@ -1,6 +1,6 @@
 """Run an engine over the gold set and write a run file: what ran, and every field's score.
 
-The run goes through the same pipeline as `imr-llm summarize`, so the LLM response cache makes a
+The run goes through the same runner as `imr-llm summarize`, so the LLM response cache makes a
 rerun free. Real letters and synthetic letters are aggregated separately; accuracy figures come
 from the real group only.
 """
@@ -17,9 +17,10 @@ from imr_llm import __version__
 from imr_llm.errors import UsageError
 from imr_llm.evals.gold import GoldFile, load_gold_dir
 from imr_llm.evals.scoring import LetterScore, score_letter
+from imr_llm.letter import Analysis, LetterResult
 from imr_llm.normalize import normalize_text
-from imr_llm.pipeline import Analysis, LetterResult, run_letters
 from imr_llm.reading import read_letter
+from imr_llm.runner import run_letters
 from imr_llm.schema import SCHEMA_VERSION
 from imr_llm.settings import LlmSettings, resolve_engine
 

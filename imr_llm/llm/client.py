@@ -1,7 +1,7 @@
 """The provider seam: the only module that imports openai or instructor.
 
 In: messages, a response model, settings. Out: the parsed object, its raw JSON, and usage. The
-response model's validators find their context themselves (llm/models.py binds it per task):
+response model's validators find their context themselves (llm/schemas.py binds it per task):
 instructor's own `context=` argument would also render every message as a Jinja template, which
 changes a letter containing "{{" or "{%" (instructor issue #2669) and costs a template compile
 per message. Two retry layers, kept apart:
@@ -22,7 +22,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from imr_llm.errors import LlmConfigError, LlmError, LlmValidationError
+from imr_llm.errors import LlmConfigError, LlmError, LlmOutputCutOffError, LlmValidationError
 from imr_llm.settings import LlmSettings
 
 T = TypeVar("T", bound=BaseModel)
@@ -273,7 +273,7 @@ class LlmClient:
         from instructor.core import IncompleteOutputException
 
         if any(isinstance(e, IncompleteOutputException) for e in _chain(error)):
-            return LlmError(
+            return LlmOutputCutOffError(
                 "the model's answer was cut off at its token limit; raise IMR_LLM_MAX_TOKENS "
                 "or use a model with a larger output limit"
             )
@@ -300,7 +300,7 @@ class LlmClient:
 
 
 @dataclass(frozen=True)
-class BatchState:
+class OpenAIBatchState:
     """Where an OpenAI batch stands."""
 
     id: str
@@ -313,19 +313,23 @@ class BatchState:
         return self.status in {"completed", "expired", "failed", "cancelled"}
 
 
-def batch_line(custom_id: str, body: dict[str, Any]) -> dict[str, Any]:
+def openai_batch_line(custom_id: str, body: dict[str, Any]) -> dict[str, Any]:
     return {"custom_id": custom_id, "method": "POST", "url": "/v1/chat/completions", "body": body}
 
 
-def batch_body(
-    settings: LlmSettings, messages: list[dict[str, str]], model: type[BaseModel]
+def openai_batch_body(
+    settings: LlmSettings,
+    messages: list[dict[str, str]],
+    model: type[BaseModel],
+    max_tokens: int | None = None,
 ) -> dict[str, Any]:
-    """A chat completion asking for `model` as JSON (json_schema), for the Batch API."""
+    """A chat completion asking for `model` as JSON (json_schema), for the Batch API; the token
+    limit as a live call's."""
     return {
         "model": settings.model,
         "messages": messages,
         "temperature": settings.temperature,
-        "max_tokens": settings.max_tokens,
+        "max_tokens": min(max_tokens or settings.max_tokens, settings.max_tokens),
         "response_format": {
             "type": "json_schema",
             "json_schema": {"name": model.__name__, "schema": model.model_json_schema()},
@@ -333,7 +337,7 @@ def batch_body(
     }
 
 
-def batch_answer(line: dict[str, Any]) -> tuple[str, str | None, Usage]:
+def openai_batch_answer(line: dict[str, Any]) -> tuple[str, str | None, Usage]:
     """(custom_id, the answer's JSON text or None, usage) from one output or error line."""
     custom_id = str(line.get("custom_id", ""))
     response = line.get("response") or {}
@@ -356,13 +360,13 @@ def batch_answer(line: dict[str, Any]) -> tuple[str, str | None, Usage]:
     return custom_id, (str(content) if content else None), counted
 
 
-class BatchClient:
+class OpenAIBatchClient:
     """The OpenAI Batch API: upload a request file, create a batch, poll, download."""
 
     def __init__(self, client: LlmClient) -> None:
         self._openai = client._openai
 
-    async def submit(self, lines: list[dict[str, Any]]) -> BatchState:
+    async def submit(self, lines: list[dict[str, Any]]) -> OpenAIBatchState:
         import json
 
         data = "\n".join(json.dumps(line) for line in lines).encode("utf-8")
@@ -376,7 +380,7 @@ class BatchClient:
         )
         return _state(batch)
 
-    async def status(self, batch_id: str) -> BatchState:
+    async def status(self, batch_id: str) -> OpenAIBatchState:
         return _state(await self._openai.batches.retrieve(batch_id))
 
     async def lines(self, file_id: str | None) -> list[dict[str, Any]]:
@@ -395,8 +399,8 @@ class BatchClient:
         return out
 
 
-def _state(batch: Any) -> BatchState:
-    return BatchState(
+def _state(batch: Any) -> OpenAIBatchState:
+    return OpenAIBatchState(
         id=str(batch.id),
         status=str(batch.status),
         output_file_id=getattr(batch, "output_file_id", None),

@@ -6,13 +6,20 @@ understanding and writes the explanation, and every answer is checked against th
   missing come from the 'extract' prompt;
 - the outcome, reasons and what-to-do sentences of the explanation come from the 'explain'
   prompt; deadlines, next steps, help, glossary and notice stay deterministic.
+- letters with rationale sentences take the grounded path instead (grounded.py): one call.
+
+It answers the runner's two questions (engines.Engine): `determine` and `explain`. Every call
+goes through `_resolve`: the cache, then the OpenAI Batch API when the run uses it
+(openai_batch.py), then a live call with re-asks. So the Batch API sends the very requests a
+live run sends.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
 
 from pydantic import ValidationError
 
@@ -20,11 +27,16 @@ from imr_llm.errors import LlmError, LlmValidationError
 from imr_llm.explain import explain
 from imr_llm.explain.facts import ALL_FACTS
 from imr_llm.explain.writer import compose_item, with_readability
-from imr_llm.letter import PreparedLetter
+from imr_llm.letter import Analysis, PreparedLetter
 from imr_llm.llm import endpoint, grounded
 from imr_llm.llm.cache import ResponseCache
-from imr_llm.llm.client import LlmClient, Usage
-from imr_llm.llm.models import (
+from imr_llm.llm.client import LlmClient, OpenAIBatchClient, Usage
+from imr_llm.llm.openai_batch import OpenAIBatch, OpenAIBatchReport
+from imr_llm.llm.prices import cost_usd
+from imr_llm.llm.prompts import Prompt, load_prompt
+from imr_llm.llm.redact import redact_messages
+from imr_llm.llm.request import LetterRun, LlmRequest, M, request_key
+from imr_llm.llm.schemas import (
     ExplanationDraft,
     ItemText,
     LetterUnderstanding,
@@ -32,10 +44,6 @@ from imr_llm.llm.models import (
     checking_against,
     validated,
 )
-from imr_llm.llm.prices import cost_usd
-from imr_llm.llm.prompts import Prompt, load_prompt
-from imr_llm.llm.redact import redact_messages
-from imr_llm.llm.request import LlmRequest, M, request_key
 from imr_llm.prepare import skeleton as parsed_skeleton
 from imr_llm.quotes import locate_quote
 from imr_llm.schema import (
@@ -52,15 +60,6 @@ from imr_llm.settings import LlmSettings
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish (Latin American, as DWC writes it)"}
 
 
-@dataclass
-class LetterRun:
-    """Usage and provenance of the calls made for one letter."""
-
-    usage: Usage = field(default_factory=Usage)
-    prompts: dict[str, str] = field(default_factory=dict)
-    hits: list[bool] = field(default_factory=list)
-
-
 def _messages(system: str, letter: str) -> list[dict[str, str]]:
     return [
         {"role": "system", "content": system},
@@ -69,11 +68,45 @@ def _messages(system: str, letter: str) -> list[dict[str, str]]:
 
 
 class LlmEngine:
-    def __init__(self, settings: LlmSettings, client: LlmClient | None = None) -> None:
+    """The LLM engine (engines.Engine). `openai_batch`: the state file of a run through the
+    OpenAI Batch API; the runner then runs every letter at once and the calls go in batches."""
+
+    name = "openai"
+
+    def __init__(
+        self,
+        settings: LlmSettings,
+        client: LlmClient | None = None,
+        *,
+        openai_batch: str | Path | None = None,
+    ) -> None:
         settings = endpoint.resolved(settings)  # issue 12: --mode auto, local profile
         self.settings = settings
         self.client = client or LlmClient(settings)
         self.cache = ResponseCache(settings.cache_dir) if settings.use_cache else None
+        self._batch = (
+            OpenAIBatch(OpenAIBatchClient(self.client), settings, Path(openai_batch))
+            if openai_batch is not None
+            else None
+        )
+
+    @property
+    def executor(self) -> Literal["asyncio", "openai_batch"]:
+        return "asyncio" if self._batch is None else "openai_batch"
+
+    @property
+    def concurrency(self) -> int:
+        return self.settings.concurrency
+
+    def letters_in_flight(self, count: int) -> OpenAIBatch:
+        """OpenAI Batch API runs: the runner is about to run `count` letters at once."""
+        assert self._batch is not None
+        self._batch.expect(count)
+        return self._batch
+
+    @property
+    def openai_batch_report(self) -> OpenAIBatchReport | None:
+        return self._batch.report if self._batch else None
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -94,7 +127,7 @@ class LlmEngine:
         key = request_key(self.settings, prepared.letter.sha256, prompt, messages, model)
         return LlmRequest(prompt, messages, model, context, key)
 
-    def cached(self, request: LlmRequest[M]) -> M | None:
+    def _cached(self, request: LlmRequest[M]) -> M | None:
         """A cached answer, validated again; a stale or damaged one is dropped."""
         if not self.cache:
             return None
@@ -107,7 +140,7 @@ class LlmEngine:
             self.cache.delete(request.key)
             return None
 
-    def accept(self, request: LlmRequest[M], raw: str) -> M | None:
+    def _accept(self, request: LlmRequest[M], raw: str) -> M | None:
         """Validate an answer obtained elsewhere (a batch result); cache it when it is good."""
         try:
             value = validated(request.model, raw, request.context)
@@ -117,14 +150,31 @@ class LlmEngine:
             self.cache.put(request.key, {"raw": value.model_dump_json()})
         return value
 
-    async def resolve(self, request: LlmRequest[M], run: LetterRun) -> M:
-        """The cached answer, else a live call (transport retries, re-asks, decision guard)."""
+    async def _resolve(self, request: LlmRequest[M], run: LetterRun) -> M:
+        """The cached answer, else the Batch API's (when the run uses it), else a live call."""
         run.prompts[request.prompt.id] = request.prompt.label
-        hit = self.cached(request)
+        hit = self._cached(request)
         if hit is not None:
             run.hits.append(True)
+            if self._batch:
+                self._batch.report.from_cache += 1
             return hit
         run.hits.append(False)
+        if self._batch is None:
+            return await self._live(request, run)
+        raw, usage = await self._batch.ask(request)
+        run.usage.add(usage)
+        value = self._accept(request, raw) if raw else None
+        if value is not None:
+            self._batch.report.answered_by_batch += 1
+            return value
+        async with self._batch.live_calls:  # missing, failed or invalid: asked live, re-asked
+            value = await self._live(request, run)
+        self._batch.report.finished_live += 1
+        return value
+
+    async def _live(self, request: LlmRequest[M], run: LetterRun) -> M:
+        """A live call: transport retries, re-asks, the decision guard."""
         try:
             with checking_against(request.context):
                 completion = await self.client.complete(
@@ -160,7 +210,7 @@ class LlmEngine:
         finally:
             context.override_decisions = False
 
-    def extract_request(
+    def _extract_request(
         self, prepared: PreparedLetter
     ) -> tuple[LlmRequest[LetterUnderstanding], Determination]:
         """The 'extract' call for one letter, and the deterministic skeleton it fills."""
@@ -176,7 +226,7 @@ class LlmEngine:
         request = self._request(prompt, system, prepared, LetterUnderstanding, context)
         return request, skeleton
 
-    def finish_extract(
+    def _finish_extract(
         self,
         prepared: PreparedLetter,
         skeleton: Determination,
@@ -212,21 +262,19 @@ class LlmEngine:
             }
         )
 
-    async def extract(
-        self, prepared: PreparedLetter, run: LetterRun | None = None
-    ) -> Determination:
-        run = run or LetterRun()
+    async def determine(self, prepared: PreparedLetter) -> Determination:
+        """The letter's determination (the grounded call in English, else 'extract')."""
+        return await self._determine(prepared, LetterRun())
+
+    async def _determine(self, prepared: PreparedLetter, run: LetterRun) -> Determination:
         if grounded.number_sentences(skeleton := parsed_skeleton(prepared)):  # issue 12
             return (await self._grounded(prepared, skeleton, "en", run))[0]
-        request, skeleton = self.extract_request(prepared)
+        request, skeleton = self._extract_request(prepared)
         with self._accounted(run):
-            understanding = await self.resolve(request, run)
-        return self.finish_extract(prepared, skeleton, request, understanding, run)
+            understanding = await self._resolve(request, run)
+        return self._finish_extract(prepared, skeleton, request, understanding, run)
 
-    async def summarize(self, prepared: PreparedLetter, lang: Lang = "en") -> Explanation:
-        return (await self.analyze(prepared, lang))[1]
-
-    def explain_request(
+    def _explain_request(
         self, prepared: PreparedLetter, determination: Determination, lang: Lang
     ) -> tuple[LlmRequest[ExplanationDraft], Explanation]:
         """The 'explain' call for one letter, and the deterministic explanation it rewrites."""
@@ -247,7 +295,7 @@ class LlmEngine:
         )
         return self._request(prompt, system, prepared, ExplanationDraft, context), base
 
-    def finish_explain(
+    def _finish_explain(
         self,
         determination: Determination,
         base: Explanation,
@@ -270,18 +318,17 @@ class LlmEngine:
         determination = determination.model_copy(update={"engine": explanation.engine})
         return determination, with_readability(explanation)
 
-    async def analyze(
-        self, prepared: PreparedLetter, lang: Lang = "en"
-    ) -> tuple[Determination, Explanation]:
-        """The determination and its explanation (two calls: 'extract', then 'explain')."""
+    async def explain(self, prepared: PreparedLetter, lang: Lang = "en") -> Analysis:
+        """The determination and its explanation: the grounded call, else two calls
+        ('extract', then 'explain')."""
         run = LetterRun()
         if grounded.number_sentences(skeleton := parsed_skeleton(prepared)):  # issue 12
-            return await self._grounded(prepared, skeleton, lang, run)
-        determination = await self.extract(prepared, run)
-        request, base = self.explain_request(prepared, determination, lang)
+            return Analysis(*await self._grounded(prepared, skeleton, lang, run))
+        determination = await self._determine(prepared, run)
+        request, base = self._explain_request(prepared, determination, lang)
         with self._accounted(run):
-            draft = await self.resolve(request, run)
-        return self.finish_explain(determination, base, request, draft, run)
+            draft = await self._resolve(request, run)
+        return Analysis(*self._finish_explain(determination, base, request, draft, run))
 
     async def _grounded(
         self, prepared: PreparedLetter, skeleton: Determination, lang: Lang, run: LetterRun
@@ -289,7 +336,9 @@ class LlmEngine:
         """Issue 12: one call, numbered sentences in, plain reasons with sentence ids out;
         each item checked on its own, the offline text kept for every item that fails."""
         with self._accounted(run):
-            grounding = await grounded.ground(self, prepared, skeleton, lang, run)
+            grounding = await grounded.ground(
+                self._resolve, self.settings, prepared, skeleton, lang, run
+            )
         info = self._engine_info(run).model_copy(update={"items": grounding.verdicts})
         notes = (
             []

@@ -20,6 +20,7 @@ with exit 0, unless the user asked for --strict.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -35,10 +36,10 @@ from imr_llm.explain.grounding import (
 from imr_llm.explain.readability import GRADE_LIMIT
 from imr_llm.explain.writer import compose_item, with_readability
 from imr_llm.llm.endpoint import should_redact
-from imr_llm.llm.models import ValidationContext, bound_context
 from imr_llm.llm.prompts import load_prompt
 from imr_llm.llm.redact import redact_messages
-from imr_llm.llm.request import LlmRequest, request_key
+from imr_llm.llm.request import LetterRun, LlmRequest, request_key
+from imr_llm.llm.schemas import ValidationContext, bound_context
 from imr_llm.schema import (
     Determination,
     Explanation,
@@ -49,10 +50,13 @@ from imr_llm.schema import (
     Span,
     Treatment,
 )
+from imr_llm.settings import LlmSettings
 
 if TYPE_CHECKING:
     from imr_llm.letter import PreparedLetter
-    from imr_llm.llm.engine import LetterRun, LlmEngine
+
+Ask = Callable[[LlmRequest["GroundedAnswer"], LetterRun], Awaitable["GroundedAnswer"]]
+"""How the engine answers a request (cache, batch, live call)."""
 
 CITABLE = {"finding", "conclusion", "condition"}
 LANGUAGES = {"en": "English", "es": "Spanish (Latin American, as DWC writes it)"}
@@ -239,7 +243,7 @@ def _user_message(determination: Determination, numbered: dict[int, Numbered]) -
 
 
 def grounded_request(
-    engine: LlmEngine, prepared: PreparedLetter, determination: Determination, lang: Lang
+    settings: LlmSettings, prepared: PreparedLetter, determination: Determination, lang: Lang
 ) -> LlmRequest[GroundedAnswer] | None:
     """The one call for a letter, or None when no item has sentences to cite."""
     numbered = number_sentences(determination)
@@ -250,7 +254,7 @@ def grounded_request(
         {"role": "system", "content": prompt.render(language=LANGUAGES[lang])},
         {"role": "user", "content": _user_message(determination, numbered)},
     ]
-    if should_redact(engine.settings):
+    if should_redact(settings):
         messages = redact_messages(messages, letter=prepared.text)
     context = GroundingContext(
         letter=prepared.text,
@@ -259,7 +263,7 @@ def grounded_request(
         numbered=numbered,
         requests=[t.request for t in determination.treatments],
     )
-    key = request_key(engine.settings, prepared.letter.sha256, prompt, messages, GroundedAnswer)
+    key = request_key(settings, prepared.letter.sha256, prompt, messages, GroundedAnswer)
     budget = TOKENS_OVERHEAD + TOKENS_PER_ITEM * len(determination.treatments)
     return LlmRequest(prompt, messages, GroundedAnswer, context, key, max_tokens=budget)
 
@@ -273,7 +277,8 @@ class Grounding:
 
 
 async def ground(
-    engine: LlmEngine,
+    ask: Ask,
+    settings: LlmSettings,
     prepared: PreparedLetter,
     determination: Determination,
     lang: Lang,
@@ -281,7 +286,7 @@ async def ground(
 ) -> Grounding:
     """Ask, check each item, and keep what passed. Exit 7 (LlmValidationError) only when
     nothing passed and the user asked for --strict."""
-    request = grounded_request(engine, prepared, determination, lang)
+    request = grounded_request(settings, prepared, determination, lang)
     count = len(determination.treatments)
     if request is None:
         why = "no rationale sentences to cite"
@@ -290,9 +295,9 @@ async def ground(
         )
     assert isinstance(request.context, GroundingContext)
     try:
-        answer: GroundedAnswer | None = await engine.resolve(request, run)
+        answer: GroundedAnswer | None = await ask(request, run)
     except LlmValidationError as error:
-        if engine.settings.strict:
+        if settings.strict:
             raise
         answer = None
         last = _shape_only(error.last_output)

@@ -1,16 +1,18 @@
-"""One structured call to the model, shared by the engine and the grounded path."""
+"""One structured call to the model, shared by the engine, the grounded path and the OpenAI
+Batch API; and what one letter's calls cost (LetterRun)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
 from imr_llm.llm.cache import cache_key
-from imr_llm.llm.models import ValidationContext
+from imr_llm.llm.client import Usage
 from imr_llm.llm.prompts import Prompt
+from imr_llm.llm.schemas import ValidationContext
 from imr_llm.settings import LlmSettings
 
 M = TypeVar("M", bound=BaseModel)
@@ -53,3 +55,12 @@ def request_key(
         temperature=settings.temperature,
         base_url=settings.base_url,
     )
+
+
+@dataclass
+class LetterRun:
+    """Usage and provenance of the calls made for one letter."""
+
+    usage: Usage = field(default_factory=Usage)
+    prompts: dict[str, str] = field(default_factory=dict)
+    hits: list[bool] = field(default_factory=list)

@@ -16,9 +16,10 @@ from datetime import date
 from typing import Any, Literal, TypeVar
 
 from imr_llm import reading
+from imr_llm.engines import offline_analysis
 from imr_llm.errors import InputError
 from imr_llm.ocr import image_pages, is_image_data, ocr_pages
-from imr_llm.pipeline import analyze_offline, extract_offline, prepared_from
+from imr_llm.prepare import prepared_from, skeleton
 from imr_llm.schema import Determination, Explanation, Lang
 from imr_llm.settings import LlmSettings
 
@@ -154,9 +155,9 @@ class LetterService:
 
     async def extract(self, upload: Upload) -> Determination:
         if self._llm is None:
-            return await self._in_pool(lambda: extract_offline(prepared_from(upload.letter())))
+            return await self._in_pool(lambda: skeleton(prepared_from(upload.letter())))
         prepared = await self._in_pool(lambda: prepared_from(upload.letter()))
-        result: Determination = await self._llm.extract(prepared)
+        result: Determination = await self._llm.determine(prepared)
         return result
 
     async def summarize(self, upload: Upload, lang: Lang) -> Explanation:
@@ -166,11 +167,11 @@ class LetterService:
 
         if self._llm is None:
             explanation = await self._in_pool(
-                lambda: analyze_offline(prepared_from(upload.letter()), lang).explanation
+                lambda: offline_analysis(prepared_from(upload.letter()), lang).explanation
             )
         else:
             prepared = await self._in_pool(lambda: prepared_from(upload.letter()))
-            _, explanation = await self._llm.analyze(prepared, lang)
+            explanation = (await self._llm.explain(prepared, lang)).explanation
         result: Explanation = as_of(explanation, date.today())
         return result
 

@@ -1,4 +1,5 @@
-"""The offline engine: a parsed letter into the typed Determination, deterministically."""
+"""The skeleton determination: a parsed letter into the typed Determination, deterministically.
+The offline engine answers with it; the LLM engine starts from it (see prepare.skeleton)."""
 
 from __future__ import annotations
 
@@ -165,7 +166,7 @@ def _case(header: dict[str, str]) -> tuple[Case, list[str]]:
     return case, warnings
 
 
-def build_determination(
+def build_skeleton(
     parsed: ParsedLetter, *, sha256: str, path: str | None, warnings: list[str]
 ) -> Determination:
     case, date_warnings = _case(parsed.header)
