@@ -5,7 +5,8 @@
   letters there are. Results are written as they arrive and never held.
 - Offline engine: a process pool (`imap_unordered` in chunks). LLM engine: asyncio, at most
   `settings.concurrency` letters in flight.
-- Resume: a letter whose text hash (`source.sha256`) is already in the output file is skipped.
+- Resume: a letter whose hash (`source.sha256`) is already in the output file is skipped (a
+  paper letter's hash is of its files, so it is skipped before any OCR).
   The output is only ever appended to; a half-written last line (a run killed mid-write) is cut
   off before appending, and every complete line is kept.
   CSV rows at the end of `--csv` whose letter has no line in the output are cut too.
