@@ -17,7 +17,8 @@ right, wrong decisions (must be 0), header fields right, wrong header dates (a v
 the gold's; a null is a miss, not a wrong), pages named in a low-confidence warning, and
 seconds of OCR per page (2 letters at once on 2 cores; tesseract limited to one thread each).
 
-    python benchmarks/bench_ocr.py [--limit 8] [--variants scan300,photo] [--json out.json]
+    python benchmarks/bench_ocr.py [--limit 8 | --spread 16] [--variants scan300,photo]
+        [--rows rows.jsonl] [--json out.json]
 """
 
 from __future__ import annotations
@@ -214,6 +215,17 @@ def run_one(task: tuple[str, str]) -> dict[str, Any]:
     }
 
 
+def same_letters(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """scan300 as run; the degraded variants only on the letters that every degraded variant
+    has (a run cut short, or two runners meeting, may leave one a letter ahead), so that their
+    rows compare."""
+    degraded = {r["variant"] for r in rows} - {"scan300"}
+    if not degraded:
+        return rows
+    common = set.intersection(*({r["letter"] for r in rows if r["variant"] == v} for v in degraded))
+    return [r for r in rows if r["variant"] == "scan300" or r["letter"] in common]
+
+
 def summarise(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     table: dict[str, dict[str, Any]] = {}
     for variant in VARIANTS:
@@ -296,14 +308,29 @@ def versions() -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, help="only the first N letters (a quick run)")
+    parser.add_argument(
+        "--spread",
+        type=int,
+        help="only N letters picked evenly over the whole set by name (the same N for every "
+        "variant), so a short run still covers the set",
+    )
+    parser.add_argument(
+        "--reverse",
+        action="store_true",
+        help="run the tasks last first: a second runner (with its own --rows) works through "
+        "the same set from the other end",
+    )
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--json", type=Path, help="write every letter's result here")
     parser.add_argument(
         "--rows",
         type=Path,
+        action="append",
+        default=[],
         help="append each letter's result here as it finishes (JSON Lines); rows already in the "
-        "file are kept, not run again, so an interrupted run resumes",
+        "file are kept, not run again, so an interrupted run resumes. Given again, the other "
+        "files' rows (of other runners) are read too, and this run appends to the first",
     )
     parser.add_argument(
         "--report-only",
@@ -317,6 +344,8 @@ def main() -> None:
         sys.exit(f"bench_ocr: unknown variant(s) {', '.join(sorted(unknown))}")
     pdfs = [p for p in real_letters(".pdf") if (GOLD / f"{p.stem}.json").exists()]
     pdfs = pdfs[: args.limit] if args.limit else pdfs
+    if args.spread and args.spread < len(pdfs):
+        pdfs = [pdfs[i * len(pdfs) // args.spread] for i in range(args.spread)]
     os.environ["OMP_THREAD_LIMIT"] = "1"  # one tesseract thread per worker: jobs = cores
     os.environ["BENCH_OCR_COMMIT"] = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
@@ -324,16 +353,20 @@ def main() -> None:
         text=True,
         check=False,
     ).stdout.strip()
-    tasks = [(str(p), v) for v in variants for p in pdfs]
-    rows: list[dict[str, Any]] = []
-    if args.rows and args.rows.exists():
-        wanted = {(Path(p).stem, v) for p, v in tasks}
-        for line in args.rows.read_text().splitlines():
+    # letter by letter, every variant of one letter together: a run cut short still covers the
+    # same letters in every variant
+    tasks = [(str(p), v) for p in pdfs for v in variants]
+    wanted = {(Path(p).stem, v) for p, v in tasks}
+    kept: dict[tuple[str, str], dict[str, Any]] = {}  # the first row of each letter and variant
+    for path in args.rows:
+        for line in path.read_text().splitlines() if path.exists() else []:
             row = json.loads(line)
             if (row["letter"], row["variant"]) in wanted:
-                rows.append(row)
-        done = {(r["letter"], r["variant"]) for r in rows}
-        tasks = [(p, v) for p, v in tasks if (Path(p).stem, v) not in done]
+                kept.setdefault((row["letter"], row["variant"]), row)
+    rows = list(kept.values())
+    tasks = [(p, v) for p, v in tasks if (Path(p).stem, v) not in kept]
+    if args.reverse:
+        tasks.reverse()
     if args.report_only:
         tasks = []
     started = time.monotonic()
@@ -341,7 +374,7 @@ def main() -> None:
         for number, row in enumerate(pool.map(run_one, tasks), 1):
             rows.append(row)
             if args.rows:
-                with args.rows.open("a") as handle:
+                with args.rows[0].open("a") as handle:
                     handle.write(json.dumps(row) + "\n")
             print(
                 f"[{number}/{len(tasks)}] {row['variant']} {row['letter']}: "
@@ -349,6 +382,7 @@ def main() -> None:
                 file=sys.stderr,
                 flush=True,
             )
+    rows = same_letters(rows)
     table = summarise(rows)
     info = {
         **machine(),

@@ -5,6 +5,10 @@ not a diagnosis on their own are joined back: a piece naming no condition ("fasc
 neck", "Single Episode"), a qualifier ("subsequent encounter"), a piece starting with "or", and a
 single condition word after "and" that shares the words before it ("wrist tendinitis and
 bursitis"). Dates and causes of injury ("work related fall") are dropped: they are not diagnoses.
+Two kinds of words are never cut apart or left on: "sprain(s) and strain(s)" (in either order)
+is one diagnosis, as ICD names it, and a closing remark on its course ("now recovering well")
+is not part of the diagnosis. A list that lost its separators ("status post crush injury status
+post laparotomy") is cut before each further "status post".
 """
 
 from __future__ import annotations
@@ -27,6 +31,15 @@ _LEAD = re.compile(
 )
 _SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z\"])")
 _CUT = re.compile(r"\s*;\s*(?:and\s+)?|\s*,\s*(?:and\s+)?(?![^()]*\))|\s+and\s+(?![^()]*\))")
+_PAIR = re.compile(r"\bs[pt]rains?\s+and\s+s[pt]rains?\b", re.I)
+"""'sprains and strains' (either order): one diagnosis, never cut at its "and"."""
+_STATUS_POST = re.compile(r"(?<=\S)\s+(?=status\s+post\b)", re.I)
+_COURSE = re.compile(
+    r"\s+(?:(?:now|currently|and)\s+)?(?:recovering|improving|resolving|healing)"
+    r"(?:\s+(?:well|slowly))?$",
+    re.I,
+)
+"""'... with a colon resection now recovering well': how it goes, not what it is."""
 _ALWAYS_QUALIFIER = re.compile(
     r"^(?:(?:subsequent|initial|sequela)\s+encounter|sequela|unspecified|single\s+episode|"
     r"recurrent|in\s+(?:partial\s+|full\s+)?remission|mild|moderate|severe)$",
@@ -66,7 +79,10 @@ def _pieces(listed: str) -> list[tuple[str, str]]:
     """(separator before the piece, piece) for every cut of the list."""
     out: list[tuple[str, str]] = []
     position, separator = 0, ""
+    pairs = [pair.span() for pair in _PAIR.finditer(listed)]
     for cut in _CUT.finditer(listed):
+        if any(start < cut.start() < end for start, end in pairs):
+            continue
         out.append((separator, listed[position : cut.start()]))
         position, separator = cut.end(), cut.group()
     out.append((separator, listed[position:]))
@@ -79,10 +95,14 @@ def _plain_and(separator: str) -> bool:
 
 def _continues(group: str) -> bool:
     """Does the group's last condition word take a place after it ('contusion of face'), so a
-    list of places may follow ('..., scalp and neck')?"""
+    list of places may follow ('..., scalp and neck'; 'injuries sustained cervical, thoracic
+    and lumbar spine')?"""
     matches = list(_CONDITION.finditer(group))
     after = group[matches[-1].end() :] if matches else ""
-    return bool(matches) and re.match(r"\W*\s*(?:of|at|to|in)\b", after) is not None
+    return (
+        bool(matches)
+        and re.match(r"\W*\s*(?:of|at|to|in|sustained|involving|affecting)\b", after) is not None
+    )
 
 
 def _goes_left(piece: str, previous: str, next_separator: str) -> bool:
@@ -97,7 +117,7 @@ def _goes_left(piece: str, previous: str, next_separator: str) -> bool:
 def split_diagnoses(listed: str) -> list[str]:
     """'A, B and C' -> whole diagnoses, joining the pieces of one diagnosis back together."""
     pieces = [
-        (separator, piece)
+        (separator, _COURSE.sub("", piece))
         for separator, piece in _pieces(listed)
         if not _DATE_ONLY.match(piece) and not _CAUSE.search(piece)
     ]
@@ -129,8 +149,14 @@ def split_diagnoses(listed: str) -> list[str]:
             whole[-1] = f"{whole[-1]}, {pending}"
         else:
             whole.append(pending)
-    cleaned = [re.sub(r"^(?:a|an|the)\s+", "", d, flags=re.I) for d in whole]
-    return [_EDITORIAL_NOTE.sub("", d) for d in cleaned]
+    out: list[str] = []
+    for diagnosis in whole:
+        diagnosis = re.sub(r"^(?:a|an|the)\s+", "", diagnosis, flags=re.I)
+        parts = [diagnosis]
+        if re.match(r"status\s+post\b", diagnosis, re.I):
+            parts = _STATUS_POST.split(diagnosis)
+        out += [_EDITORIAL_NOTE.sub("", part) for part in parts]
+    return out
 
 
 def diagnoses(summary: str) -> list[str]:

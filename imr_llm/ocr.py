@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from imr_llm.errors import InputError, LetterParseError
+from imr_llm.errors import ImrError, InputError, LetterParseError
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -74,6 +77,47 @@ def join_split_labels(text: str) -> str:
 
 class OcrUnavailableError(InputError):
     """Tesseract or its Python binding is not installed."""
+
+
+class OcrTimeLimitError(ImrError):
+    """OCR stopped because the time limit of `time_limit` passed."""
+
+
+_DEADLINE: ContextVar[float | None] = ContextVar("imr_llm_ocr_deadline", default=None)
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """OCR run inside this block (or in work run with a copy of its context) stops once
+    `seconds` have passed: the page being read is abandoned, its tesseract process ended, and
+    OcrTimeLimitError raised. The server uses it so that a request past its time limit stops
+    using the CPU, instead of reading the rest of its pages for nobody."""
+    token = _DEADLINE.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def _seconds_left(number: int) -> float:
+    """Seconds tesseract may take on page `number` (0: no limit)."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return 0
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise OcrTimeLimitError(f"OCR stopped at page {number}: the time limit passed")
+    return left
+
+
+def _tesseract(call: Any, image: Image.Image, number: int, **options: Any) -> Any:
+    """One tesseract run on page `number`, ended if the time limit passes meanwhile."""
+    try:
+        return call(image, timeout=_seconds_left(number), **options)
+    except RuntimeError as exc:  # pytesseract's "Tesseract process timeout"
+        if "timeout" not in str(exc).lower():
+            raise
+        raise OcrTimeLimitError(f"OCR stopped at page {number}: the time limit passed") from exc
 
 
 @dataclass(frozen=True)
@@ -290,7 +334,14 @@ def clean_page(image: Image.Image) -> Image.Image:
 
 
 def _read_page(engine: Any, image: Image.Image, number: int) -> OcrPage:
-    data = engine.image_to_data(image, lang=_LANG, config="--psm 3", output_type=engine.Output.DICT)
+    data = _tesseract(
+        engine.image_to_data,
+        image,
+        number,
+        lang=_LANG,
+        config="--psm 3",
+        output_type=engine.Output.DICT,
+    )
     lines: dict[tuple[int, int, int], list[tuple[str, float]]] = {}
     for word, conf, block, par, line in zip(
         data["text"],
@@ -325,20 +376,21 @@ def _read_page(engine: Any, image: Image.Image, number: int) -> OcrPage:
     return OcrPage(number, text, round(confidence, 1), decision)
 
 
-def _orientation(engine: Any, image: Image.Image) -> int:
+def _orientation(engine: Any, image: Image.Image, number: int) -> int:
     """Degrees to turn the page counter-clockwise, from tesseract's orientation detection."""
     try:
-        osd = engine.image_to_osd(image, output_type=engine.Output.DICT)
+        osd = _tesseract(engine.image_to_osd, image, number, output_type=engine.Output.DICT)
     except engine.TesseractError:
         return 0  # too little text to tell
     return int(osd.get("rotate", 0)) % 360
 
 
 def read_page(engine: Any, image: Image.Image, number: int) -> OcrPage:
+    _seconds_left(number)  # past the time limit: not even the cleaning
     cleaned = clean_page(image)
     page = _read_page(engine, cleaned, number)
     if page.confidence < LOW_PAGE_CONFIDENCE and len(page.text.split()) >= 20:
-        turn = _orientation(engine, cleaned.reduce(2))
+        turn = _orientation(engine, cleaned.reduce(2), number)
         if turn:
             turned = _read_page(engine, cleaned.rotate(-turn, expand=True, fillcolor=255), number)
             if turned.confidence > page.confidence:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Literal
 
@@ -26,7 +27,7 @@ from imr_llm.ocr import (
     pdf_pages,
 )
 
-__all__ = ["MAX_BYTES", "Letter", "read_letter"]
+__all__ = ["MAX_BYTES", "AlreadyRead", "Letter", "read_letter"]
 
 MAX_BYTES = 20 * 1024 * 1024
 """Largest file read (20 MiB). The biggest real letter PDF is under 200 KiB."""
@@ -105,47 +106,75 @@ def _pdf_text(data: bytes, name: str) -> str | None:
     return text if len("".join(text.split())) >= 40 else None
 
 
-def _ocr_letter(result: OcrResult, path: str | None) -> Letter:
+class AlreadyRead(Exception):
+    """The paper letter's file digest is one the caller has done already: it was not OCRed."""
+
+    def __init__(self, sha256: str) -> None:
+        super().__init__(sha256)
+        self.sha256 = sha256
+
+
+def file_digest(chunks: Iterable[bytes]) -> str:
+    """The SHA-256 of a paper letter's files (the page files' bytes, in page order): its
+    identity before OCR, so a resumed batch can skip it without reading it again."""
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_done(sha256: str, done: Collection[bytes]) -> str:
+    if done and bytes.fromhex(sha256) in done:
+        raise AlreadyRead(sha256)
+    return sha256
+
+
+def _ocr_letter(result: OcrResult, path: str | None, sha256: str) -> Letter:
+    """A letter read by OCR. Its `sha256` is of the files' bytes, not of the OCR text (which
+    only OCR gives)."""
     return Letter(
         text=result.text,
         path=path,
-        sha256=hashlib.sha256(result.text.encode("utf-8")).hexdigest(),
+        sha256=sha256,
         warnings=result.warnings,
         text_from="ocr",
         ocr_confidence=[page.confidence for page in result.pages],
     )
 
 
-def _read_images(path: str) -> Letter | None:
+def _read_images(path: str, done: Collection[bytes]) -> Letter | None:
     """A letter given as page images (files joined by --pages, a folder, or one image file)."""
-    if isinstance(path, PageFiles):
-        for page in path.pages:
-            _read_bytes(page)  # the same checks and messages as for any file
-        return _ocr_letter(ocr_pages(image_pages(list(path.pages)), path), path)
-    if Path(path).is_dir():
-        pages = page_images_in(path)
+    if isinstance(path, PageFiles) or Path(path).is_dir():
+        pages = list(path.pages) if isinstance(path, PageFiles) else page_images_in(path)
         if not pages:
             raise InputError(
                 f"{path}: is a directory with no page images (.png, .jpg, .tif); pass letter "
                 "files, or a folder holding the photos of one letter's pages"
             )
-        return _ocr_letter(ocr_pages(image_pages(pages), path), path)
+        # the same checks and messages as for any file; the digest before any OCR
+        sha256 = _check_done(file_digest(_read_bytes(page) for page in pages), done)
+        return _ocr_letter(ocr_pages(image_pages(pages), path), path, sha256)
     if is_image_name(path):
         data = _read_bytes(path)
-        return _ocr_letter(ocr_pages(image_pages([path], data), path), path)
+        sha256 = _check_done(file_digest([data]), done)
+        return _ocr_letter(ocr_pages(image_pages([path], data), path), path, sha256)
     return None
 
 
 def letter_from_scan(data: bytes, name: str) -> Letter:
     """A PDF with no text layer (a scan), read by OCR."""
-    return _ocr_letter(ocr_pages(pdf_pages(data, name), name), None)
+    return _ocr_letter(ocr_pages(pdf_pages(data, name), name), None, file_digest([data]))
 
 
-def read_letter(path: str) -> Letter:
-    """Read one letter. Raises InputError with a one-line reason for anything unreadable."""
+def read_letter(path: str, done: Collection[bytes] = frozenset()) -> Letter:
+    """Read one letter. Raises InputError with a one-line reason for anything unreadable.
+
+    `done`: the digests (Letter.sha256, as bytes) a resumed batch has already written. A paper
+    letter whose files' digest is among them raises AlreadyRead before any OCR; a text letter
+    is cheap to read, and its caller checks its text digest."""
     name = "stdin" if path == "-" else path
     letter_path = None if path == "-" else path
-    if letter_path is not None and (images := _read_images(letter_path)) is not None:
+    if letter_path is not None and (images := _read_images(letter_path, done)) is not None:
         return images
     data = _read_bytes(path)
     warnings: list[str] = []
@@ -153,10 +182,12 @@ def read_letter(path: str) -> Letter:
     if data.lstrip()[:5] == _PDF_MAGIC:
         pdf_text = _pdf_text(data, name)
         if pdf_text is None:  # a scan: no text layer
-            return _ocr_letter(ocr_pages(pdf_pages(data, name), name), letter_path)
+            sha256 = _check_done(file_digest([data]), done)
+            return _ocr_letter(ocr_pages(pdf_pages(data, name), name), letter_path, sha256)
         text, text_from = pdf_text, "pdf"
     elif is_image_data(data):  # piped to stdin, or an image file named without its suffix
-        return _ocr_letter(ocr_pages(image_pages([name], data), name), letter_path)
+        sha256 = _check_done(file_digest([data]), done)
+        return _ocr_letter(ocr_pages(image_pages([name], data), name), letter_path, sha256)
     else:
         if path.lower().endswith(".pdf"):
             raise InputError(f"{name}: has a .pdf name but is not a PDF (damaged download?)")

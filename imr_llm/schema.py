@@ -49,7 +49,10 @@ class _Model(BaseModel):
 
 class Source(_Model):
     format: LetterFormat
-    sha256: str = Field(description="SHA-256 of the letter text as read, before normalising")
+    sha256: str = Field(
+        description="SHA-256 of the letter text as read, before normalising; for a letter read "
+        "by OCR, of its files' bytes (the page files in page order, or the scanned PDF)"
+    )
     path: str | None = None
     text_from: Literal["text", "pdf", "ocr"] = Field(
         default="text",

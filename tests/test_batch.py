@@ -9,6 +9,7 @@ import csv
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -337,6 +338,71 @@ def test_killed_run_resumes_and_every_letter_lands_exactly_once(tmp_path: Path) 
     assert max(row_keys.values()) == 1  # no letter's rows twice
     items = sum(len(d.treatments) for d in map(Determination.model_validate_json, lines(out)))
     assert len(rows) == items
+
+
+def _counting_tesseract(folder: Path, log: Path) -> dict[str, str]:
+    """An environment whose `tesseract` notes every image it is given in `log`, then runs the
+    real one: the OCR calls of a run, counted."""
+    real = shutil.which("tesseract")
+    folder.mkdir()
+    shim = folder / "tesseract"
+    shim.write_text(
+        f'#!/bin/sh\ncase "$*" in *_input.*) echo "$1" >> "{log}";; esac\nexec "{real}" "$@"\n',
+        encoding="utf-8",
+    )
+    shim.chmod(0o755)
+    return clean_env(PATH=f"{folder}{os.pathsep}{os.environ['PATH']}")
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")
+def test_a_resumed_run_skips_a_finished_paper_letter_without_ocr(tmp_path: Path) -> None:
+    import hashlib
+
+    import pypdfium2 as pdfium
+
+    cases = _variants(tmp_path / "letters", copies=1)
+    scan = tmp_path / "letters" / "0-scan.tif"  # first in name order: done before the kill
+    document = pdfium.PdfDocument(str(LETTERS / "CM16-0213037.pdf"))
+    pages = [document[i].render(scale=300 / 72).to_pil().convert("L") for i in range(2)]
+    document.close()
+    pages[0].save(scan, save_all=True, append_images=pages[1:], compression="tiff_lzw")
+    calls = tmp_path / "ocr-calls.txt"
+    env = _counting_tesseract(tmp_path / "bin", calls)
+    out = tmp_path / "results.jsonl"
+    command = [sys.executable, "-m", "imr_llm", "batch", str(tmp_path / "letters")]
+    process = subprocess.Popen(
+        [*command, "--out", str(out), "--workers", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        deadline = time.monotonic() + 600  # OCR on a busy machine: only a guard against a hang
+        while process.poll() is None and time.monotonic() < deadline:
+            if out.exists() and out.read_bytes().count(b"\n") >= 2:
+                break
+            time.sleep(0.005)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    complete = out.read_bytes().count(b"\n")
+    assert process.returncode == -signal.SIGKILL and 2 <= complete < len(cases) + 1
+    first = Determination.model_validate_json(lines(out)[0])
+    assert first.source.text_from == "ocr"
+    assert first.source.sha256 == hashlib.sha256(scan.read_bytes()).hexdigest()
+    read_pages = len(lines(calls))
+    assert read_pages >= 2  # the counter counts: both pages were OCRed
+
+    second = batch(tmp_path / "letters", "--out", out, "--workers", "1", env=env)
+    assert second.returncode == 0, second.stderr
+    assert summary(second) == {"done": len(cases) + 1 - complete, "skipped": complete, "failed": 0}
+    assert len(lines(calls)) == read_pages  # the paper letter was skipped without OCR
+    got = Counter(
+        str(d.case.case_number) for d in map(Determination.model_validate_json, lines(out))
+    )
+    assert got == Counter([*cases, "CM16-0213037"])  # every letter exactly once
 
 
 def test_csv_rows_of_a_letter_missing_from_the_output_are_cut_on_resume(tmp_path: Path) -> None:

@@ -125,6 +125,27 @@ def test_the_letters_spelling_is_kept_beside_the_canonical_one() -> None:
             "other specific injury of the muscle, fascia, tendon of the right hip",
             ["other specific injury of the muscle, fascia, tendon of the right hip"],
         ),
+        # "sprains and strains" is one diagnosis; "sustained" takes a list of places
+        (
+            "strains and sprains injuries sustained cervical, thoracic and lumbar spine, "
+            "shoulders and elbows",
+            [
+                "strains and sprains injuries sustained cervical, thoracic and lumbar spine, "
+                "shoulders and elbows"
+            ],
+        ),
+        ("lumbar sprain and strain, insomnia", ["lumbar sprain and strain", "insomnia"]),
+        ("anxiety and depression", ["anxiety", "depression"]),
+        # a list that lost its separators; how it goes is not part of the diagnosis
+        (
+            "status post crush injury status post exploratory laparotomy with a colon "
+            "resection now recovering well",
+            [
+                "status post crush injury",
+                "status post exploratory laparotomy with a colon resection",
+            ],
+        ),
+        ("chronic pain status post lumbar fusion", ["chronic pain status post lumbar fusion"]),
     ],
 )
 def test_diagnoses_are_whole(listed: str, whole: list[str]) -> None:

@@ -148,3 +148,21 @@ def test_the_split_application_received_label_is_joined_to_its_value(tmp_path: P
     want = load_gold(STEM)["case"]["application_received"]
     assert str(extract(str(joined)).case.application_received) == want
     assert extract(str(raw)).case.application_received is None
+
+
+@needs_tesseract
+def test_ocr_stops_at_the_time_limit_instead_of_reading_the_other_pages(
+    pages: list[Any],
+) -> None:
+    from imr_llm.ocr import OcrTimeLimitError, ocr_pages, time_limit
+
+    handed: list[int] = []
+
+    def four_pages() -> Any:
+        for number, page in enumerate(pages * 2, 1):
+            handed.append(number)
+            yield page.convert("L")
+
+    with time_limit(0.3), pytest.raises(OcrTimeLimitError, match="at page 1:"):
+        ocr_pages(four_pages(), "scan")  # no 300-dpi page is cleaned and read in 0.3 s
+    assert handed == [1]  # its tesseract was ended; no further page was started

@@ -447,6 +447,33 @@ def test_busy_server_says_503_with_retry_after_and_slow_requests_time_out(
         assert after.status_code == 200
 
 
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")
+def test_a_scan_past_the_time_limit_stops_its_ocr_so_the_next_letter_is_served(
+    tmp_path: Path,
+) -> None:
+    """One letter thread: if the scan's OCR went on after its 503 (8 pages, about 35 CPU
+    seconds), the next letter would wait behind it past its own limit."""
+    import io
+
+    from PIL import Image
+
+    pages = [Image.open(io.BytesIO(_scans()["tiff"]))]
+    pages += [pages[0].copy() for _ in range(7)]
+    long_scan = io.BytesIO()
+    pages[0].save(
+        long_scan, format="TIFF", save_all=True, append_images=pages[1:], compression="tiff_lzw"
+    )
+    args = ("--letters-at-once", "1", "--queue", "0", "--timeout", "6")
+    with running_server(tmp_path, *args) as server:
+        scan = post(f"{server.url}/api/extract", files={"file": ("scan", long_scan.getvalue())})
+        assert scan.status_code == 503
+        assert scan.json()["code"] == "timeout"
+        after = post(f"{server.url}/api/extract", files={"file": ("a", PDF.read_bytes())})
+        assert after.status_code == 200, after.text
+        assert after.json()["case"]["case_number"] == "CM16-0213037"
+        assert list(server.tmpdir.iterdir()) == []  # the stopped OCR left no files behind
+
+
 def test_graceful_shutdown_finishes_the_letter_in_flight(tmp_path: Path) -> None:
     with running_server(tmp_path) as server:
         sock, rest = _slow_upload(server)

@@ -6,7 +6,8 @@
 - The letters go through the runner (runner.run) with BatchSteps; the engine chooses the
   executor: a process pool (`imap_unordered` in chunks) for the offline engine, asyncio (at most
   `settings.concurrency` letters in flight) or the OpenAI Batch API for the LLM engine.
-- Resume: a letter whose text hash (`source.sha256`) is already in the output file is skipped.
+- Resume: a letter whose hash (`source.sha256`) is already in the output file is skipped (a
+  paper letter's hash is of its files, so it is skipped before any OCR).
   The output is only ever appended to; a half-written last line (a run killed mid-write) is cut
   off before appending, and every complete line is kept.
   CSV rows at the end of `--csv` whose letter has no line in the output are cut too.

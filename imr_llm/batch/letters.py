@@ -16,7 +16,7 @@ from imr_llm.errors import ImrError, InputError
 from imr_llm.explain.output import render_explanation
 from imr_llm.letter import Analysis, PreparedLetter, Value
 from imr_llm.prepare import prepared_from
-from imr_llm.reading import read_letter
+from imr_llm.reading import AlreadyRead, read_letter
 from imr_llm.schema import Determination, Explanation, Lang
 
 CSV_COLUMNS = (
@@ -171,12 +171,16 @@ def already_done(resume: bool, sha256: str, done: Collection[bytes]) -> bool:
 
 
 def open_job(job: Job, setup: WorkerSetup, done: Collection[bytes]) -> PreparedLetter | Outcome:
-    """The job's letter read and parsed, or its 'skipped' outcome when its text hash is already
-    done (checked before parsing, so a resumed run is quick and makes no LLM request for it).
-    An unusable input raises, for the caller to record."""
+    """The job's letter read and parsed, or its 'skipped' outcome when its hash is already
+    done (checked before parsing, so a resumed run is quick and makes no LLM request for it; a
+    paper letter's hash is of its files, checked before OCR). An unusable input raises, for the
+    caller to record."""
     if job.problem:
         raise InputError(job.problem)
-    letter = read_letter(job.path)
+    try:
+        letter = read_letter(job.path, done if setup.resume else frozenset())
+    except AlreadyRead as skipped:
+        return Outcome(job.path, "skipped", skipped.sha256)
     if already_done(setup.resume, letter.sha256, done):
         return Outcome(job.path, "skipped", letter.sha256)
     return prepared_from(letter)

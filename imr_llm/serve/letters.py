@@ -8,6 +8,7 @@ The file type comes from the bytes, never from the name or the browser's content
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hashlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -83,7 +84,8 @@ def letter_from_bytes(data: bytes, name: str) -> reading.Letter:
     reading._check_size(len(data), name)
     warnings: list[str] = []
     if is_image_data(data):  # a photo or scan of the pages (PNG, JPEG, TIFF): OCR, as the CLI
-        return reading._ocr_letter(ocr_pages(image_pages([name], data), name), None)
+        pages = ocr_pages(image_pages([name], data), name)
+        return reading._ocr_letter(pages, None, reading.file_digest([data]))
     image = _image_kind(data)
     if image:
         raise ImageUploadError(
@@ -151,7 +153,9 @@ class LetterService:
             self._llm = LlmEngine(settings)
 
     async def _in_pool(self, work: Callable[[], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._pool, work)
+        """Run `work` in a letter thread, with the request's context (its OCR time limit)."""
+        context = contextvars.copy_context()
+        return await asyncio.get_running_loop().run_in_executor(self._pool, context.run, work)
 
     async def extract(self, upload: Upload) -> Determination:
         if self._llm is None:

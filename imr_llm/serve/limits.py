@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from imr_llm.ocr import OcrTimeLimitError, time_limit
 from imr_llm.reading import MAX_BYTES
 from imr_llm.serve.problems import BodyTooLarge, Busy, TimedOut
 
@@ -17,7 +18,8 @@ RETRY_AFTER_SECONDS = 5
 class Gate:
     """At most `slots` letters processed at once and `queue` more waiting; past that a request
     is refused at once (503 + Retry-After), before its body is read. Every admitted request
-    must finish within `timeout` seconds, upload included."""
+    must finish within `timeout` seconds, upload included; OCR started for it stops at that
+    limit too (`ocr.time_limit`: the letter threads run with the request's context)."""
 
     def __init__(self, slots: int, queue: int, timeout: float) -> None:
         self.slots = slots
@@ -35,9 +37,10 @@ class Gate:
             )
         self.admitted += 1
         try:
-            async with asyncio.timeout(self.timeout):
-                yield
-        except TimeoutError as exc:
+            with time_limit(self.timeout):
+                async with asyncio.timeout(self.timeout):
+                    yield
+        except (TimeoutError, OcrTimeLimitError) as exc:
             raise TimedOut(
                 f"the letter took longer than the {self.timeout:g} s limit; retry later"
             ) from exc
