@@ -52,7 +52,16 @@ class GoldPatient(_Strict):
 class GoldReason(_Strict):
     reason: str
     evidence: str
+    also_evidence: list[str] = Field(
+        default_factory=list,
+        description="Other sentences of the item that state the same ground (said twice = one reason)",
+    )
     phrases: list[str] = Field(default_factory=list)
+
+    @property
+    def all_evidence(self) -> list[str]:
+        """The evidence sentence first, then its alternates."""
+        return [self.evidence, *self.also_evidence]
 
 
 class GoldSentence(_Strict):

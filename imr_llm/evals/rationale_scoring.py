@@ -6,9 +6,10 @@ that role whose gold sentence has the same role, recall counts gold sentences of
 paired output sentence has it. Items whose gold has no `rationale_roles` yet are skipped.
 
 Reasons: an output reason is true when its evidence overlaps a gold reason's evidence of the same
-item and (where the item has role labels) its evidence is a gold finding, conclusion or condition
-sentence, not a guideline recital. A gold reason is recalled when an output reason's evidence
-overlaps its evidence. Both are also reported per category (the gold item's).
+item (its `evidence` or one of its `also_evidence` sentences: a ground said twice is one reason)
+and (where the item has role labels) its evidence is a gold finding, conclusion or condition
+sentence, not a guideline recital. A gold reason is recalled, once, when an output reason's
+evidence overlaps any of its sentences. Both are also reported per category (the gold item's).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from imr_llm.evals.comparators import Verdict
-from imr_llm.evals.gold import GoldSentence, GoldTreatment
+from imr_llm.evals.gold import GoldReason, GoldSentence, GoldTreatment
 from imr_llm.schema import CATEGORIES, RationaleSentence, Treatment
 
 OVERLAP_THRESHOLD = 90.0
@@ -94,6 +95,11 @@ def score_roles(g: GoldTreatment, t: Treatment, record: Record) -> bool:
     return True
 
 
+def rests_on(evidence: str, gold: GoldReason) -> bool:
+    """Whether a tool reason's evidence overlaps the gold reason's evidence or an alternate."""
+    return any(overlap(evidence, quote) >= OVERLAP_THRESHOLD for quote in gold.all_evidence)
+
+
 def score_reasons(g: GoldTreatment, t: Treatment, record: Record) -> None:
     category = g.category if g.category in CATEGORIES else "other"
     for reason in t.reasons:
@@ -104,16 +110,12 @@ def score_reasons(g: GoldTreatment, t: Treatment, record: Record) -> None:
             verdict = Verdict(
                 0.0, f"{reason.code}: evidence is {role}, not a finding: {reason.evidence!r}"
             )
-        elif not any(
-            overlap(reason.evidence, gold.evidence) >= OVERLAP_THRESHOLD for gold in g.reasons
-        ):
+        elif not any(rests_on(reason.evidence, gold) for gold in g.reasons):
             verdict = Verdict(0.0, f"{reason.code}: no gold reason rests on {reason.evidence!r}")
         for name in ("reasons.precision", f"reasons.precision[{category}]"):
             record(name, verdict, [x.evidence for x in g.reasons], reason.evidence)
     for gold in g.reasons:
-        named = any(
-            overlap(reason.evidence, gold.evidence) >= OVERLAP_THRESHOLD for reason in t.reasons
-        )
+        named = any(rests_on(reason.evidence, gold) for reason in t.reasons)
         verdict = Verdict(1.0) if named else Verdict(0.0, f"reason not found: {gold.reason}")
         for name in ("reasons.recall", f"reasons.recall[{category}]"):
             record(name, verdict, gold.evidence, [r.evidence for r in t.reasons])
