@@ -655,7 +655,7 @@ def _key_findings(
     finding (the first ones). Background (who the worker is, what was requested, the diagnoses),
     bare conclusions and a finding that repeats one already `taken` are not reasons. Where a
     denial's reviewer weighs the case after the last guideline `recital` (sentence id), the
-    findings there are the reasons; the case summary before it is background."""
+    findings there (one is enough) are the reasons; the case summary before it is background."""
     limit = MAX_FINDINGS if decision == "upheld" else MAX_REASONS
     candidates = [
         sentence
@@ -671,7 +671,7 @@ def _key_findings(
     ]
     if decision == "upheld":
         analysis = [sentence for sentence in candidates if sentence.id > recital]
-        if len(analysis) >= 2:
+        if analysis:
             candidates = analysis
         candidates.reverse()
     elif any(sentence.role == "finding" for sentence in candidates):

@@ -368,6 +368,26 @@ def test_a_denials_reasons_come_from_the_reviewers_analysis() -> None:
     assert [s.role for s in sentences] == ["finding", "finding", "guideline", "finding", "finding"]
     reasons, _ = find_reasons(sentences, "upheld", "imaging/diagnostic")
     assert [r.evidence for r in reasons] == [sentences[3].text, sentences[4].text]
-    # Without an analysis of two findings or more, the summary's findings still count.
+    # Without an analysis after the guideline, the summary's findings still count.
     summary_only, _ = find_reasons(sentences[:3], "upheld", "imaging/diagnostic")
     assert [r.evidence for r in summary_only] == [sentences[0].text, sentences[1].text]
+
+
+def test_one_analysed_finding_outweighs_the_case_summary() -> None:
+    # CM17-0016204 item 1: the summary before the ODG recital lists what the records lack
+    # (history, background); the reviewer's one "In this case, ..." finding is the reason.
+    sentences = _sentences(
+        "There is no discussion of a cervical spine MRI in the medical records provided.",
+        "There is no documentation that the patient has had any previous surgeries or MRIs.",
+        "The ODG guidelines for an MRI state that they are recommend for chronic neck pain (= "
+        "after 3 months of conservative treatment), radiographs normal, neurologic signs or "
+        "symptoms present, and neck pain with radiculopathy if severe or progressive neurologic "
+        "deficit.",
+        "In this case, the treating physician has failed to document if the patient has had "
+        "completed conservative treatment for 3 months and there are no examination findings to "
+        "indicate any possible radiculopathy.",
+        "The current request is not medically necessary.",
+    )
+    assert [s.role for s in sentences][:4] == ["finding", "finding", "guideline", "finding"]
+    reasons, _ = find_reasons(sentences, "upheld", "imaging/diagnostic")
+    assert [r.evidence for r in reasons] == [sentences[3].text]
