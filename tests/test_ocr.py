@@ -14,7 +14,9 @@ import pytest
 from conftest import LETTERS, clean_env, load_gold, run_cli
 
 from imr_llm.errors import InputError, LetterParseError
+from imr_llm.letter import Letter
 from imr_llm.ocr import INSTALL_HINT, OCR_WARNING, join_split_labels, page_images_in
+from imr_llm.prepare import OCR_RETAKE, prepared_from
 from imr_llm.runner import extract
 from imr_llm.schema import Explanation
 
@@ -166,3 +168,15 @@ def test_ocr_stops_at_the_time_limit_instead_of_reading_the_other_pages(
     with time_limit(0.3), pytest.raises(OcrTimeLimitError, match="at page 1:"):
         ocr_pages(four_pages(), "scan")  # no 300-dpi page is cleaned and read in 0.3 s
     assert handed == [1]  # its tesseract was ended; no further page was started
+
+
+@pytest.mark.parametrize("text_from", ["ocr", "pdf"])
+def test_an_unreadable_letter_read_by_ocr_says_to_scan_it_again(text_from: str) -> None:
+    """A letter OCR could not read whole is refused (never guessed), and the message tells the
+    worker what to do: take the pictures again; a text or PDF letter gets no such advice."""
+    text = (LETTERS / "CM16-0213037.txt").read_text(encoding="utf-8")
+    damaged = text[: int(len(text) * 0.6)]  # the pages after item 1's rationale start are lost
+    letter = Letter(damaged, None, "0" * 64, text_from=text_from)  # type: ignore[arg-type]
+    with pytest.raises(LetterParseError, match="cut off") as refused:
+        prepared_from(letter)
+    assert (OCR_RETAKE in str(refused.value)) == (text_from == "ocr")
