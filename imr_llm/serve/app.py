@@ -31,6 +31,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from imr_llm import __version__
+from imr_llm.runner import engine_for
 from imr_llm.schema import Lang
 from imr_llm.serve import letters
 from imr_llm.serve.limits import RETRY_AFTER_SECONDS, BodyLimit, Gate
@@ -335,7 +336,7 @@ def create_app(config: ServeConfig) -> Starlette:
         # No LLM response cache: it would keep what the model said about each letter on disk.
         settings = load_settings({"use_cache": False})
         app.state.service = letters.LetterService(
-            config.engine, settings, threads=config.letters_at_once
+            engine_for(config.engine, settings), settings, threads=config.letters_at_once
         )
         try:
             yield

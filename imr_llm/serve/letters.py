@@ -14,13 +14,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal, TypeVar
+from typing import Literal, TypeVar
 
 from imr_llm import reading
-from imr_llm.engines import offline_analysis
+from imr_llm.engines import Engine, finish_now, perform
 from imr_llm.errors import InputError
+from imr_llm.letter import PreparedLetter, Task, Value
 from imr_llm.ocr import image_pages, is_image_data, ocr_pages
-from imr_llm.prepare import prepared_from, skeleton
+from imr_llm.prepare import prepared_from
 from imr_llm.schema import Determination, Explanation, Lang
 from imr_llm.settings import LlmSettings
 
@@ -136,32 +137,34 @@ class Upload:
 
 
 class LetterService:
-    """Reads an upload and runs the configured engine on it.
+    """Reads an upload and runs the server's engine on it (the runner's engine interface).
 
-    Reading and the offline engine are CPU-bound: they run in a pool of `threads` threads, so
-    the event loop keeps answering (health checks, refusals) while letters are read.
+    Reading, and an engine that runs in a process pool elsewhere (the offline engine: CPU-bound,
+    it never waits), run in a pool of `threads` threads, so the event loop keeps answering
+    (health checks, refusals) while letters are read; the LLM engine's calls run on the loop.
     """
 
-    def __init__(self, engine: str, settings: LlmSettings, threads: int) -> None:
+    def __init__(self, engine: Engine, settings: LlmSettings, threads: int) -> None:
         self.engine = engine
         self.settings = settings
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="letter")
-        self._llm: Any = None
-        if engine == "openai":
-            from imr_llm.llm.engine import LlmEngine
-
-            self._llm = LlmEngine(settings)
 
     async def _in_pool(self, work: Callable[[], T]) -> T:
         """Run `work` in a letter thread, with the request's context (its OCR time limit)."""
         context = contextvars.copy_context()
         return await asyncio.get_running_loop().run_in_executor(self._pool, context.run, work)
 
+    async def _answer(self, upload: Upload, task: Task, lang: Lang) -> Value:
+        def read() -> PreparedLetter:
+            return prepared_from(upload.letter())
+
+        if self.engine.executor == "pool":
+            return await self._in_pool(lambda: finish_now(perform(self.engine, read(), task, lang)))
+        return await perform(self.engine, await self._in_pool(read), task, lang)
+
     async def extract(self, upload: Upload) -> Determination:
-        if self._llm is None:
-            return await self._in_pool(lambda: skeleton(prepared_from(upload.letter())))
-        prepared = await self._in_pool(lambda: prepared_from(upload.letter()))
-        result: Determination = await self._llm.determine(prepared)
+        result = await self._answer(upload, "extract", "en")
+        assert isinstance(result, Determination)
         return result
 
     async def summarize(self, upload: Upload, lang: Lang) -> Explanation:
@@ -169,19 +172,13 @@ class LetterService:
         passed deadlines marked and said at the top."""
         from imr_llm.explain.writer import as_of
 
-        if self._llm is None:
-            explanation = await self._in_pool(
-                lambda: offline_analysis(prepared_from(upload.letter()), lang).explanation
-            )
-        else:
-            prepared = await self._in_pool(lambda: prepared_from(upload.letter()))
-            explanation = (await self._llm.explain(prepared, lang)).explanation
+        explanation = await self._answer(upload, "summarize", lang)
+        assert isinstance(explanation, Explanation)
         result: Explanation = as_of(explanation, date.today())
         return result
 
     async def aclose(self) -> None:
-        if self._llm is not None:
-            await self._llm.aclose()
+        await self.engine.aclose()
         self._pool.shutdown(wait=True)
 
 
