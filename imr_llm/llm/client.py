@@ -23,6 +23,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from imr_llm.errors import LlmConfigError, LlmError, LlmOutputCutOffError, LlmValidationError
+from imr_llm.llm.endpoint import mode_refused_hint
 from imr_llm.settings import LlmSettings
 
 T = TypeVar("T", bound=BaseModel)
@@ -286,8 +287,6 @@ class LlmClient:
                 404: "check OPENAI_BASE_URL and IMR_LLM_MODEL",
             }.get(status if isinstance(status, int) else 0, "check the request settings")
             if status in (400, 422):  # issue 12: say which mode was refused, and why
-                from imr_llm.llm.endpoint import mode_refused_hint
-
                 hint = f"{_server_message(fatal)}; {mode_refused_hint(self.settings.mode)}"
             return LlmError(f"the LLM endpoint refused the request (HTTP {status}); {hint}")
         cause = transport_error(error)

@@ -35,6 +35,7 @@ from imr_llm.runner import engine_for
 from imr_llm.schema import Lang
 from imr_llm.serve import letters
 from imr_llm.serve.limits import RETRY_AFTER_SECONDS, BodyLimit, Gate
+from imr_llm.serve.openapi import openapi
 from imr_llm.serve.page_text import page_text
 from imr_llm.serve.problems import (
     BadOption,
@@ -46,6 +47,7 @@ from imr_llm.serve.problems import (
     problem_for,
 )
 from imr_llm.serve.security import AccessLog, SecurityHeaders, SharedPassword
+from imr_llm.settings import load_settings
 
 log = logging.getLogger("imr_llm.serve")
 
@@ -310,8 +312,6 @@ async def api_health(request: Request) -> Response:
 
 
 async def openapi_document(request: Request) -> Response:
-    from imr_llm.serve.openapi import openapi
-
     return JSONResponse(openapi(__version__))
 
 
@@ -327,8 +327,6 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 
 def create_app(config: ServeConfig) -> Starlette:
-    from imr_llm.settings import load_settings
-
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.config = config

@@ -19,6 +19,8 @@ from typing import Literal, TypeVar
 from imr_llm import reading
 from imr_llm.engines import Engine, finish_now, perform
 from imr_llm.errors import InputError
+from imr_llm.explain.output import render_explanation as render
+from imr_llm.explain.writer import as_of
 from imr_llm.letter import PreparedLetter, Task, Value
 from imr_llm.ocr import image_pages, is_image_data, ocr_pages
 from imr_llm.prepare import prepared_from
@@ -170,8 +172,6 @@ class LetterService:
     async def summarize(self, upload: Upload, lang: Lang) -> Explanation:
         """The explanation checked against today's date, as `imr-llm summarize` prints it:
         passed deadlines marked and said at the top."""
-        from imr_llm.explain.writer import as_of
-
         explanation = await self._answer(upload, "summarize", lang)
         assert isinstance(explanation, Explanation)
         result: Explanation = as_of(explanation, date.today())
@@ -184,8 +184,6 @@ class LetterService:
 
 def render_explanation(explanation: Explanation, output_format: str) -> str:
     """As `imr-llm summarize --format FORMAT` prints it (ending in one newline)."""
-    from imr_llm.explain.output import render_explanation as render
-
     return _as_printed(render(explanation, output_format))
 
 

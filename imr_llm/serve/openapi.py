@@ -6,6 +6,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from imr_llm.schema import Determination, Explanation
+
 _LANG = {"type": "string", "enum": ["en", "es"], "default": "en"}
 _FORMAT = {"type": "string", "enum": ["json", "text", "md", "html"], "default": "json"}
 
@@ -60,8 +62,6 @@ def _errors() -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def openapi(version: str) -> dict[str, Any]:
     from pydantic.json_schema import models_json_schema
-
-    from imr_llm.schema import Determination, Explanation
 
     _, schemas = models_json_schema(
         [(Determination, "serialization"), (Explanation, "serialization")],
