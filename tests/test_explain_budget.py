@@ -3,21 +3,18 @@ and may not cut, the eval's length check, and the same content in every format a
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
-from html import unescape
 from pathlib import Path
-from typing import Any
 
 import pytest
+from rendered import every_format, flat
 
 from imr_llm.evals.gold import load_gold_file
 from imr_llm.evals.scoring import score_letter
 from imr_llm.explain import explain
 from imr_llm.explain.budget import count_words, text_words, word_budget
-from imr_llm.explain.page import to_html
-from imr_llm.explain.render import item_groups, to_markdown, to_text
+from imr_llm.explain.render import item_groups, to_text
 from imr_llm.explain.writer import write_explanation
 from imr_llm.prepare import prepare, skeleton
 from imr_llm.schema import Determination, Explanation, ItemExplanation
@@ -78,31 +75,6 @@ def test_the_eval_checks_the_same_budget_on_the_text_format() -> None:
     assert [m.expected for m in over.misses if m.field == "explanation.length_ok"] == [budget]
 
 
-def _flat(text: str) -> str:
-    return " ".join(text.split()).replace('\\"', '"')
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return []
-
-
-def _formats(explanation: Explanation) -> dict[str, str]:
-    inline = re.sub(r"</?(?:a|q|span|strong|em)\b[^>]*>", "", to_html(explanation))
-    html = unescape(re.sub(r"<[^>]+>", " ", inline))
-    return {
-        "text": _flat(to_text(explanation)),
-        "md": _flat(to_markdown(explanation)),
-        "html": _flat(html),
-        "json": _flat(" ".join(_strings(json.loads(explanation.model_dump_json())))),
-    }
-
-
 def _shown_pieces(explanation: Explanation) -> list[str]:
     """Every piece of content a worker must find in each format."""
     pieces = [explanation.headline, explanation.notice, *explanation.alerts]
@@ -117,7 +89,7 @@ def _shown_pieces(explanation: Explanation) -> list[str]:
         pieces += [*item.reasons, *item.quotes, *item.guideline_quotes]
         # Said once: an item with the same next step as an earlier one refers to it.
         pieces.append(item.what_you_can_do)
-    return [_flat(p).strip('"') for p in pieces if p]
+    return [flat(p).strip('"') for p in pieces if p]
 
 
 LETTERS_WITH_EVERY_PART = [
@@ -135,7 +107,7 @@ LETTERS_WITH_EVERY_PART = [
 def test_every_format_carries_the_same_content_on_real_letters(stem: str, lang: str) -> None:
     determination, text = _read(LETTERS / f"{stem}.txt")
     explanation = explain(determination, text, lang=lang)  # type: ignore[arg-type]
-    formats = _formats(explanation)
+    formats = every_format(explanation)
     for piece in _shown_pieces(explanation):
         for name, rendered in formats.items():
             assert piece in rendered, (name, piece)

@@ -6,16 +6,16 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from html import unescape
 from typing import Any
 
 from conftest import LETTERS, invoke_cli
+from rendered import every_format, flat
 
 from imr_llm.explain import explain
 from imr_llm.explain.deadlines import safe_appeal_date
 from imr_llm.explain.findings import easier, shorten_lists
 from imr_llm.explain.page import to_html
-from imr_llm.explain.render import to_markdown, to_text
+from imr_llm.explain.render import to_text
 from imr_llm.explain.titles import plain_title
 from imr_llm.explain.writer import as_of, readable_text
 from imr_llm.schema import Case, Determination, RationaleSentence, Reason, Source, Treatment
@@ -41,31 +41,6 @@ def _determination(*treatments: Treatment, decided: date = date(2016, 12, 9)) ->
         case=Case(case_number="CM16-0000001", decision_date=decided),
         treatments=list(treatments),
     )
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _all_formats(determination: Determination, letter: str = "") -> dict[str, str]:
-    explanation = explain(determination, letter)
-    html = unescape(re.sub(r"<[^>]+>", " ", to_html(explanation)))
-    return {
-        "text": _flat(to_text(explanation)),
-        "md": _flat(to_markdown(explanation)),
-        "html": _flat(html),
-        "json": _flat(" ".join(_strings(json.loads(explanation.model_dump_json())))),
-    }
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return []
 
 
 def test_incomplete_request_says_what_to_send_again() -> None:
@@ -111,7 +86,7 @@ def test_goes_with_denied_care_is_grouped_under_the_main_item() -> None:
     text = to_text(explanation)
     assert re.search(r"^1\. ", text, re.M) and not re.search(r"^2\. ", text, re.M)
     assert "Care that goes with item 1 and was not approved with it:" in text
-    assert '2. Brace for your shoulder (Denial stands). In the letter: "Associated' in _flat(text)
+    assert '2. Brace for your shoulder (Denial stands). In the letter: "Associated' in flat(text)
 
 
 def test_over_the_guideline_limit_gives_the_limit_and_the_count() -> None:
@@ -243,14 +218,14 @@ def test_every_format_carries_the_same_content() -> None:
     )
     determination = _determination(opioid, _with_roles(decision="overturned"))
     explanation = explain(determination, "")
-    formats = _all_formats(determination)
+    formats = every_format(explain(determination, ""))
     pieces = [explanation.headline, *explanation.next_steps, *explanation.appeal_checklist]
     for item in explanation.items:
         pieces += [item.outcome, *item.safety, *item.reasons, *item.conditions, *item.context]
         pieces += [item.what_you_can_do, *item.quotes, item.plain_request]
     for name, rendered in formats.items():
         for piece in filter(None, pieces):
-            assert _flat(piece).strip('"') in rendered.replace('\\"', '"'), (name, piece)
+            assert flat(piece).strip('"') in rendered.replace('\\"', '"'), (name, piece)
 
 
 def test_safe_appeal_date_moves_back_from_weekends_and_holidays() -> None:
@@ -322,7 +297,7 @@ def test_cli_today_option_says_a_passed_deadline(tmp_path: Any) -> None:
     letter = str(LETTERS / "CM16-0213037.txt")
     late = invoke_cli("summarize", letter, "--today", "2017-02-01")
     assert late.returncode == 0, late.stderr
-    assert "This date has passed (today is Wednesday, February 1, 2017)" in _flat(late.stdout)
+    assert "This date has passed (today is Wednesday, February 1, 2017)" in flat(late.stdout)
     early = invoke_cli("summarize", letter, "--today", "2016-12-15", "--format", "json")
     assert json.loads(early.stdout)["alerts"] == []
     bad = invoke_cli("summarize", letter, "--today", "2017-02-30")
