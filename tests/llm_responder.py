@@ -39,22 +39,31 @@ def wanted_model(request: dict[str, Any]) -> str:
     return "LetterUnderstanding"
 
 
-def grounded(request: dict[str, Any]) -> dict[str, Any]:
-    """The 'ground' prompt's answer: per item, one plain reason citing the item's first
-    finding, conclusion or condition sentence (the numbered lines of the <items> message)."""
+ItemSentences = dict[int, list[tuple[int, str, str]]]
+"""item -> [(sentence id, role, text)], as the 'ground' prompt numbers them."""
+
+
+def items_of(request: dict[str, Any]) -> ItemSentences:
+    """The numbered sentences of the request's <items> message, per item."""
     text = next(m["content"] for m in request["messages"] if "<items>" in str(m["content"]))
-    spanish = "sentence in Spanish" in str(request["messages"][0]["content"])
-    said = "El revisor explicó el motivo en la carta." if spanish else None
-    items: dict[int, list[tuple[int, str]]] = {}
+    items: ItemSentences = {}
     current = 0
     for line in text.splitlines():
         heading = re.match(r"Item (\d+):", line)
         if heading:
             current = int(heading.group(1))
             items[current] = []
-        sentence = re.match(r"\s+\[(\d+)\] \((\w+)\) ", line)
+        sentence = re.match(r"\s+\[(\d+)\] \((\w+)\) (.*)", line)
         if sentence and current:
-            items[current].append((int(sentence.group(1)), sentence.group(2)))
+            items[current].append((int(sentence.group(1)), sentence.group(2), sentence.group(3)))
+    return items
+
+
+def grounded(request: dict[str, Any]) -> dict[str, Any]:
+    """The 'ground' prompt's answer: per item, one plain reason citing the item's first
+    finding, conclusion or condition sentence (the numbered lines of the <items> message)."""
+    spanish = "sentence in Spanish" in str(request["messages"][0]["content"])
+    said = "El revisor explicó el motivo en la carta." if spanish else None
     return {
         "items": [
             {
@@ -62,12 +71,12 @@ def grounded(request: dict[str, Any]) -> dict[str, Any]:
                 "reasons": [
                     {
                         "text": said or "The reviewer explained why in the letter.",
-                        "sentence_ids": [next(i for i, role in lines if role != "guideline")],
+                        "sentence_ids": [next(i for i, role, _ in lines if role != "guideline")],
                     }
                 ],
             }
-            for item, lines in items.items()
-            if any(role != "guideline" for _, role in lines)
+            for item, lines in items_of(request).items()
+            if any(role != "guideline" for _, role, _ in lines)
         ]
     }
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from conftest import LETTERS
 from fake_openai_server import FakeOpenAIServer, Reply
-from llm_responder import reply_with
+from llm_responder import ItemSentences, items_of, reply_with
 from typer.testing import CliRunner
 
 from imr_llm.cli import app
@@ -32,7 +32,6 @@ PLAIN = [
     "Your records did not show a need for it.",
     "The records did not show what this care needs.",
 ]
-ItemSentences = dict[int, list[tuple[int, str, str]]]  # item -> [(id, role, text)]
 
 
 def _role(sentence: str) -> str:
@@ -59,21 +58,6 @@ def with_sentences(prepared: PreparedLetter) -> Determination:
         ]
         treatments.append(treatment.model_copy(update={"sentences": sentences}))
     return determination.model_copy(update={"treatments": treatments})
-
-
-def items_of(request: dict[str, Any]) -> ItemSentences:
-    text = next(m["content"] for m in request["messages"] if "<items>" in str(m["content"]))
-    items: ItemSentences = {}
-    current = 0
-    for line in text.splitlines():
-        heading = re.match(r"Item (\d+):", line)
-        if heading:
-            current = int(heading.group(1))
-            items[current] = []
-        sentence = re.match(r"\s+\[(\d+)\] \((\w+)\) (.*)", line)
-        if sentence and current:
-            items[current].append((int(sentence.group(1)), sentence.group(2), sentence.group(3)))
-    return items
 
 
 def good_answer(items: ItemSentences) -> dict[str, Any]:
