@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -150,9 +151,27 @@ def test_summarize_and_extract_a_real_letter(
                 assert _inside(reason["evidence"], own), (reason["evidence"], own)
 
 
+_GAP = ", [...], "
+"""Where the writer shortened a long list in a quote (explain.findings.shorten_lists)."""
+_MEANING = re.compile(r" \[[^\]]*\]")
+"""A hard term's meaning the writer put in brackets (explain.findings.with_brackets)."""
+
+
 def _inside(quote: str, own: list[str]) -> bool:
-    """The quote stands verbatim in one of the item's own rationale sentences."""
-    return bool(quote) and any(quote in sentence for sentence in own)
+    """The quote stands verbatim in one of the item's own rationale sentences, once the only
+    changes the writer may make are taken out: meanings in brackets, a long list shortened."""
+    pieces = [_MEANING.sub("", piece) for piece in quote.split(_GAP)]
+    return bool(quote) and any(_in_order(pieces, _MEANING.sub("", s)) for s in own)
+
+
+def _in_order(pieces: list[str], sentence: str) -> bool:
+    at = 0
+    for piece in pieces:
+        found = sentence.find(piece, at)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return True
 
 
 def _made_of(evidence: str, cited: list[str]) -> bool:
