@@ -1,63 +1,28 @@
 """Issue 12, items 1-2, against the fake server: the model gets numbered rationale sentences and
 answers with plain reasons citing sentence ids; each item is checked on its own and falls back to
-the offline text when it fails; exit 0 unless --strict.
-
-Until the offline engine fills `Treatment.sentences` (the explanations issue), these tests fill
-them with a tiny sentence splitter of their own (`with_sentences`), patched over the engine's
-offline parse: the splitter lives here, in the test, not in the product.
+the offline text when it fails; exit 0 unless --strict. The sentences and their roles are the
+offline engine's (`Treatment.sentences`).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LETTERS
+from conftest import LETTERS, invoke_cli
 from fake_openai_server import FakeOpenAIServer, Reply
 from llm_responder import ItemSentences, items_of, reply_with
-from typer.testing import CliRunner
 
-from imr_llm.cli import app
-from imr_llm.letter import PreparedLetter
-from imr_llm.prepare import skeleton
-from imr_llm.reasons import find_span
-from imr_llm.schema import Determination, RationaleSentence
+from imr_llm.prepare import prepare, skeleton
 
 LETTER = LETTERS / "CM16-0213037.txt"  # two items, both upheld
 PLAIN = [
     "Your records did not show a need for it.",
     "The records did not show what this care needs.",
 ]
-
-
-def _role(sentence: str) -> str:
-    if re.search(r"medically necessary|not necessary|not supported|appropriate", sentence, re.I):
-        return "conclusion"
-    if re.search(r"guideline|MTUS|ODG|ACOEM|recommend", sentence, re.I):
-        return "guideline"
-    return "finding"
-
-
-def with_sentences(prepared: PreparedLetter) -> Determination:
-    """The offline determination, its rationales split into sentences with rough roles."""
-    determination = skeleton(prepared)
-    treatments = []
-    for treatment in determination.treatments:
-        if treatment.sentences:
-            treatments.append(treatment)
-            continue
-        flat = " ".join(treatment.rationale.split())
-        pieces = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", flat) if p.strip()]
-        sentences = [
-            RationaleSentence(id=i, text=p, role=_role(p), span=find_span(prepared.text, p))  # type: ignore[arg-type]
-            for i, p in enumerate(pieces)
-        ]
-        treatments.append(treatment.model_copy(update={"sentences": sentences}))
-    return determination.model_copy(update={"treatments": treatments})
 
 
 def good_answer(items: ItemSentences) -> dict[str, Any]:
@@ -95,36 +60,23 @@ def server() -> Iterator[FakeOpenAIServer]:
 
 
 @pytest.fixture
-def cli(
-    server: FakeOpenAIServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Callable[..., Any]:
-    for name in [
-        n for n in list(__import__("os").environ) if n.startswith(("OPENAI_", "IMR_LLM_"))
-    ]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-    monkeypatch.setenv("IMR_LLM_CACHE_DIR", str(tmp_path / "cache"))
-
-    def run(*args: str) -> Any:
-        return CliRunner().invoke(app, list(args))
-
-    return run
+def cli(server: FakeOpenAIServer, tmp_path: Path) -> Callable[..., Any]:
+    env = {"OPENAI_BASE_URL": server.base_url, "IMR_LLM_CACHE_DIR": str(tmp_path / "cache")}
+    return lambda *args: invoke_cli(*args, env=env)
 
 
 def _summary(cli: Callable[..., Any], *extra: str, letter: Path = LETTER) -> tuple[int, Any]:
     done = cli("summarize", str(letter), "--engine", "openai", "--format", "json", *extra)
-    return done.exit_code, (json.loads(done.stdout) if done.exit_code == 0 else done.output)
+    return done.returncode, (json.loads(done.stdout) if done.returncode == 0 else done.stderr)
 
 
 def _offline(letter: Path = LETTER) -> Any:
-    done = CliRunner().invoke(app, ["summarize", str(letter), "--engine", "offline", "-f", "json"])
+    done = invoke_cli("summarize", str(letter), "--engine", "offline", "-f", "json")
     return json.loads(done.stdout)
 
 
 def _sentences(letter: Path = LETTER) -> list[list[str]]:
-    from imr_llm.prepare import prepare
-
-    return [[s.text for s in t.sentences] for t in with_sentences(prepare(str(letter))).treatments]
+    return [[s.text for s in t.sentences] for t in skeleton(prepare(str(letter))).treatments]
 
 
 def test_a_good_answer_is_used_with_quotes_filled_from_the_ids(
@@ -177,7 +129,7 @@ def test_a_bad_item_falls_back_to_the_offline_text_and_the_run_succeeds(
 ) -> None:
     server.responder = answering(change)
     done = cli("--verbose", "summarize", str(LETTER), "--engine", "openai", "-f", "json")
-    assert done.exit_code == 0, done.output
+    assert done.returncode == 0, done.stderr
     explanation = json.loads(done.stdout)
     assert "item 1: fallback: " in done.stderr and why in done.stderr
     assert "item 2: model" in done.stderr

@@ -10,22 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
 import pytest
-from conftest import LETTERS, load_gold
+from conftest import LETTERS, invoke_cli, load_gold
 from llama_server import LlamaServer, fetch_model
 from pydantic import BaseModel
-from test_grounded import with_sentences
-from typer.testing import CliRunner
 
-from imr_llm.cli import app
 from imr_llm.llm.client import LlmClient
 from imr_llm.llm.endpoint import resolved, server_kind
+from imr_llm.prepare import prepare, skeleton
 from imr_llm.settings import load_settings
 
 pytestmark = pytest.mark.real_llm
@@ -81,27 +78,15 @@ def test_auto_mode_asks_llama_cpp_for_json_schema_and_gets_it(llama: LlamaServer
 
 
 @pytest.fixture
-def real_cli(
-    llama: LlamaServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Callable[..., Any]:
-    """The CLI in this process against the real server (the test splitter fills the rationale
-    sentences until the offline engine does)."""
-    for name in [n for n in os.environ if n.startswith(("OPENAI_", "IMR_LLM_"))]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("OPENAI_BASE_URL", llama.base_url)
-    monkeypatch.setenv("IMR_LLM_CACHE_DIR", str(tmp_path / "cache"))
-
-    def run(*args: str) -> Any:
-        return CliRunner().invoke(app, list(args))
-
-    return run
+def real_cli(llama: LlamaServer, tmp_path: Path) -> Callable[..., Any]:
+    """The CLI in this process against the real server."""
+    env = {"OPENAI_BASE_URL": llama.base_url, "IMR_LLM_CACHE_DIR": str(tmp_path / "cache")}
+    return lambda *args: invoke_cli(*args, env=env)
 
 
 def _rationale_sentences(stem: str) -> list[list[str]]:
-    from imr_llm.prepare import prepare
-
     prepared = prepare(str(LETTERS / f"{stem}.txt"))
-    return [[s.text for s in t.sentences] for t in with_sentences(prepared).treatments]
+    return [[s.text for s in t.sentences] for t in skeleton(prepared).treatments]
 
 
 def _cached_answers(folder: Path) -> int:
@@ -120,7 +105,7 @@ def test_summarize_and_extract_a_real_letter(
 ) -> None:
     letter = str(LETTERS / f"{stem}.txt")
     done = real_cli("--verbose", "summarize", letter, "--engine", "openai", "--format", "json")
-    assert done.exit_code == 0, done.output
+    assert done.returncode == 0, done.stderr
     explanation = json.loads(done.stdout)
     gold = load_gold(stem)
     decisions = [t["decision"] for t in gold["treatments"]]
@@ -137,7 +122,7 @@ def test_summarize_and_extract_a_real_letter(
     if all(r["by"] == "fallback" for r in written):
         assert _cached_answers(tmp_path / "cache") == 0  # nothing cached from a failed answer
     extracted = real_cli("extract", letter, "--engine", "openai")
-    assert extracted.exit_code == 0, extracted.output
+    assert extracted.returncode == 0, extracted.stderr
     determination = json.loads(extracted.stdout)
     assert [t["decision"] for t in determination["treatments"]] == decisions
     records = determination["engine"]["items"]
