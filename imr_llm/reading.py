@@ -107,7 +107,7 @@ def _pdf_text(data: bytes, name: str) -> str | None:
 
 
 class AlreadyRead(Exception):
-    """The paper letter's file digest is one the caller has done already: it was not OCRed."""
+    """The letter's digest is one the caller has done already (a paper letter: not OCRed)."""
 
     def __init__(self, sha256: str) -> None:
         super().__init__(sha256)
@@ -169,9 +169,9 @@ def letter_from_scan(data: bytes, name: str) -> Letter:
 def read_letter(path: str, done: Collection[bytes] = frozenset()) -> Letter:
     """Read one letter. Raises InputError with a one-line reason for anything unreadable.
 
-    `done`: the digests (Letter.sha256, as bytes) a resumed batch has already written. A paper
-    letter whose files' digest is among them raises AlreadyRead before any OCR; a text letter
-    is cheap to read, and its caller checks its text digest."""
+    `done`: the digests (Letter.sha256, as bytes) a resumed batch has already written. A letter
+    whose digest is among them raises AlreadyRead: a paper letter (its files' digest) before any
+    OCR, a text letter (its text's digest) before it is parsed."""
     name = "stdin" if path == "-" else path
     letter_path = None if path == "-" else path
     if letter_path is not None and (images := _read_images(letter_path, done)) is not None:
@@ -194,7 +194,7 @@ def read_letter(path: str, done: Collection[bytes] = frozenset()) -> Letter:
         text, warnings = _decode_text(data, name)
     if not text.strip():
         raise InputError(f"{name}: contains no text; pass an IMR letter as .txt or .pdf")
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = _check_done(hashlib.sha256(text.encode("utf-8")).hexdigest(), done)
     return Letter(
         text=text,
         path=letter_path,

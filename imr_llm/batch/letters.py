@@ -181,8 +181,6 @@ def open_job(job: Job, setup: WorkerSetup, done: Collection[bytes]) -> PreparedL
         letter = read_letter(job.path, done if setup.resume else frozenset())
     except AlreadyRead as skipped:
         return Outcome(job.path, "skipped", skipped.sha256)
-    if already_done(setup.resume, letter.sha256, done):
-        return Outcome(job.path, "skipped", letter.sha256)
     return prepared_from(letter)
 
 
