@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from imr_llm import regex_cache
 from imr_llm.lazy_regex import lazy_compile
 from imr_llm.schema import Category
 
@@ -105,7 +106,7 @@ _RULES: tuple[tuple[Category, str], ...] = (
 _COMPILED = tuple((category, lazy_compile(pattern, re.I)) for category, pattern in _RULES)
 
 
-_SERVICE_PREFIX = re.compile(r"^\s*Associated\s+surgical\s+services?\s*:\s*", re.I)
+_SERVICE_PREFIX = regex_cache.compile(r"^\s*Associated\s+surgical\s+services?\s*:\s*", re.I)
 
 
 def categorize(request: str) -> Category:

@@ -4,34 +4,35 @@ from __future__ import annotations
 
 import re
 
+from imr_llm import regex_cache
 from imr_llm.normalize import collapse_ws
 from imr_llm.schema import Citation, GuidelineSource
 
-_BASED_ON = re.compile(r"Decision\s+based\s+on\s+", re.I)
-_NO_CITATION = re.compile(
+_BASED_ON = regex_cache.compile(r"Decision\s+based\s+on\s+", re.I)
+_NO_CITATION = regex_cache.compile(
     r"did\s+not\s+cite\s+any|no\s+(?:medical\s+)?(?:evidence|guideline)s?\s+cited", re.I
 )
-_YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
-_PAGES = re.compile(r"Page\(?s?\)?\s*:?\s*([\d][\d\-–, ]*)", re.I)
-_SECTIONS = re.compile(r"Section\(s\)\s*:\s*(.+)$", re.I)
-_OTHER_PARTS = re.compile(
+_YEAR = regex_cache.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+_PAGES = regex_cache.compile(r"Page\(?s?\)?\s*:?\s*([\d][\d\-–, ]*)", re.I)
+_SECTIONS = regex_cache.compile(r"Section\(s\)\s*:\s*(.+)$", re.I)
+_OTHER_PARTS = regex_cache.compile(
     r"\s+and\s+(?=Other\s+Medical\s+Treatment\s+Guidelines|(?:the\s+)?Official\s+Disability|"
     r"ODG\b|ACOEM\b|APA\b|American\s+Psychiatric)",
     re.I,
 )
-_OTHER_PREFIX = re.compile(
+_OTHER_PREFIX = regex_cache.compile(
     r"^\s*(?:Non-MTUS\s+Citation|Other\s+Medical\s+Treatment\s+Guidelines)\s*", re.I
 )
-_AND_NEXT = re.compile(r",?\s+and\s+(?=[A-Z])")
+_AND_NEXT = regex_cache.compile(r",?\s+and\s+(?=[A-Z])")
 
 # Checked in order: the first source whose pattern matches a non-MTUS citation names it.
 _SOURCE_PATTERNS: tuple[tuple[GuidelineSource, re.Pattern[str]], ...] = (
-    ("ODG", re.compile(r"Official\s+Disability\s+Guidelines|\bODG\b", re.I)),
+    ("ODG", regex_cache.compile(r"Official\s+Disability\s+Guidelines|\bODG\b", re.I)),
     (
         "ACOEM",
-        re.compile(r"\bACOEM\b|Occupational\s+Medicine\s+Practice\s+Guidelines", re.I),
+        regex_cache.compile(r"\bACOEM\b|Occupational\s+Medicine\s+Practice\s+Guidelines", re.I),
     ),
-    ("APA", re.compile(r"American\s+Psychiatric\s+Association|\bAPA\b", re.I)),
+    ("APA", regex_cache.compile(r"American\s+Psychiatric\s+Association|\bAPA\b", re.I)),
 )
 
 
@@ -126,7 +127,7 @@ def parse_citations(guideline_text: str) -> list[Citation]:
     return citations
 
 
-_MTUS_IN_PROSE = re.compile(
+_MTUS_IN_PROSE = regex_cache.compile(
     r"(?<!Non-)\bMTUS\b|Medical\s+Treatment\s+Utilization\s+Schedule|Chronic\s+Pain\s+Medical\s+"
     r"Treatment\s+Guidelines|Postsurgical\s+Treatment\s+Guidelines|Acupuncture\s+Medical\s+"
     r"Treatment\s+Guidelines",

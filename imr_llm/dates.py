@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
-_DATE_NUMERIC = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{2,4})")
+from imr_llm import regex_cache
+
+_DATE_NUMERIC = regex_cache.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{2,4})")
 
 
 def safe_date(year: int, month: int, day: int) -> date | None:

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 
-_INTRO = re.compile(
+from imr_llm import regex_cache
+
+_INTRO = regex_cache.compile(
     r"\bdiagnos(?:e|i)s\s+(?:that\s+)?(?:of|include[sd]?|including|are|is|were|was)\b"
     r"(?:\s+(?:documented|listed|noted)\s+as)?\s*:?|"
     r"\bdiagnos(?:is|es)\s+(?:of|as)\b|"
@@ -24,33 +26,35 @@ _INTRO = re.compile(
     r"diagnos[ie]s\s+of\b)?",
     re.I,
 )
-_LEAD = re.compile(
+_LEAD = regex_cache.compile(
     r"^(?:the\s+)?(?:diagnos[ie]s\s+of\s+)?(?:documented\s+(?:is\s+|as\s+)?)?"
     r"(?:(?:the\s+)?following\s+[^:]{0,40}:\s*)?",
     re.I,
 )
-_SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z\"])")
-_CUT = re.compile(r"\s*;\s*(?:and\s+)?|\s*,\s*(?:and\s+)?(?![^()]*\))|\s+and\s+(?![^()]*\))")
-_PAIR = re.compile(r"\bs[pt]rains?\s+and\s+s[pt]rains?\b", re.I)
+_SENTENCE = regex_cache.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z\"])")
+_CUT = regex_cache.compile(
+    r"\s*;\s*(?:and\s+)?|\s*,\s*(?:and\s+)?(?![^()]*\))|\s+and\s+(?![^()]*\))"
+)
+_PAIR = regex_cache.compile(r"\bs[pt]rains?\s+and\s+s[pt]rains?\b", re.I)
 """'sprains and strains' (either order): one diagnosis, never cut at its "and"."""
-_STATUS_POST = re.compile(r"(?<=\S)\s+(?=status\s+post\b)", re.I)
-_COURSE = re.compile(
+_STATUS_POST = regex_cache.compile(r"(?<=\S)\s+(?=status\s+post\b)", re.I)
+_COURSE = regex_cache.compile(
     r"\s+(?:(?:now|currently|and)\s+)?(?:recovering|improving|resolving|healing)"
     r"(?:\s+(?:well|slowly))?$",
     re.I,
 )
 """'... with a colon resection now recovering well': how it goes, not what it is."""
-_ALWAYS_QUALIFIER = re.compile(
+_ALWAYS_QUALIFIER = regex_cache.compile(
     r"^(?:(?:subsequent|initial|sequela)\s+encounter|sequela|unspecified|single\s+episode|"
     r"recurrent|in\s+(?:partial\s+|full\s+)?remission|mild|moderate|severe)$",
     re.I,
 )
-_SIDE_QUALIFIER = re.compile(
+_SIDE_QUALIFIER = regex_cache.compile(
     r"^(?:right|left|bilateral)"
     r"(?:\s+(?:arm|leg|side|shoulder|knee|hip|wrist|hand|ankle|foot|elbow))?$",
     re.I,
 )
-_CONDITION = re.compile(
+_CONDITION = regex_cache.compile(
     r"\b(?:strains?|sprains?|pain|fractures?|contusions?|syndrome|tears?|injur(?:y|ies)|"
     r"disorders?|lesions?|disease|hernia|derangement|displacement|bulging|spasms?|abuse|"
     r"insomnia|anxiety|depression|headaches?|migraine|concussion|trauma|nausea|loss|"
@@ -60,14 +64,14 @@ _CONDITION = re.compile(
     r"\w+itis|\w+algia|\w+opathy|\w+osis|\w+ectomy|\w+otomy|\w+plasty)\b",
     re.I,
 )
-_EDITORIAL_NOTE = re.compile(r"\s*\([^()]*\b(?:diagnosis|records?)\b[^()]*\)$", re.I)
+_EDITORIAL_NOTE = regex_cache.compile(r"\s*\([^()]*\b(?:diagnosis|records?)\b[^()]*\)$", re.I)
 """'... Affecting (incomplete diagnosis taken from records)': the reviewer's note, not the name."""
-_DATE_ONLY = re.compile(
+_DATE_ONLY = regex_cache.compile(
     r"^(?:(?:on\s+)?(?:\d{1,2}[/-]\d{1,2}[/-]\d{2,4}|\d{4}|(?:January|February|March|April|May|"
     r"June|July|August|September|October|November|December)(?:\s+\d{1,2})?(?:,?\s+\d{4})?))$",
     re.I,
 )
-_CAUSE = re.compile(
+_CAUSE = regex_cache.compile(
     r"^(?:(?:a\s+)?(?:work[\s-]+related|industrial)\s+)?(?:fall|slip(?:\s+and\s+fall)?|trip|"
     r"motor\s+vehicle\s+accident|MVA|assault|lifting)\b|\bdue\s+to\s+(?:a\s+)?fall\b|"
     r"^injury\s+of\s+unknown\s+intent\b",

@@ -3,7 +3,7 @@
 Compiling a regex is slow in CPython (its parser is written in Python): the rule tables cost a
 one-letter call tens of milliseconds at import, though most rules never run on a given letter
 (their cheap trigger test fails first). A `LazyPattern` compiles when one of its methods is
-first called, and behaves as the compiled pattern from then on.
+first called (through `regex_cache`), and behaves as the compiled pattern from then on.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
+
+from imr_llm import regex_cache
 
 
 class LazyPattern:
@@ -23,11 +25,12 @@ class LazyPattern:
         self.pattern = pattern
         self.flags = flags
         self._compiled: re.Pattern[str] | None = None
+        regex_cache.declared.add((pattern, int(flags)))
 
     @property
     def compiled(self) -> re.Pattern[str]:
         if self._compiled is None:
-            self._compiled = re.compile(self.pattern, self.flags)
+            self._compiled = regex_cache.compile(self.pattern, self.flags)
         return self._compiled
 
     def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:

@@ -14,6 +14,8 @@ import string
 from collections import Counter
 from functools import lru_cache
 
+from imr_llm import regex_cache
+
 _CHAR_MAP = str.maketrans(
     {
         "\u00a0": " ",
@@ -76,9 +78,9 @@ KEEP_HYPHEN_PREFIXES = frozenset(
         "high",
     ]
 )
-_ENDS_SENTENCE = re.compile(r"[.!?:;,][\"')]*$")
-_PAGE_NUMBER = re.compile(r"^\s*(page\s+)?\d{1,3}(\s+of\s+\d{1,3})?\s*$", re.IGNORECASE)
-_LINE_BREAK_HYPHEN = re.compile(r"(-[ ]*\n|\ufffe\n?)([a-z][A-Za-z]*)")
+_ENDS_SENTENCE = regex_cache.compile(r"[.!?:;,][\"')]*$")
+_PAGE_NUMBER = regex_cache.compile(r"^\s*(page\s+)?\d{1,3}(\s+of\s+\d{1,3})?\s*$", re.IGNORECASE)
+_LINE_BREAK_HYPHEN = regex_cache.compile(r"(-[ ]*\n|\ufffe\n?)([a-z][A-Za-z]*)")
 _ASCII_LETTERS = frozenset(string.ascii_letters)
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from imr_llm import regex_cache
 from imr_llm.errors import ImrError, InputError, LetterParseError
 
 if TYPE_CHECKING:
@@ -55,11 +56,11 @@ OCR_WARNING = (
     "letters and digits: check every date and decision against the paper letter."
 )
 
-_DECISION_LINE = re.compile(r"\b(?:upheld|overturned|medically\s+necessary)\b", re.I)
-_DECISION_WORD = re.compile(r"\W*(?:upheld|overturned|not|medically|necessary)\W*", re.I)
+_DECISION_LINE = regex_cache.compile(r"\b(?:upheld|overturned|medically\s+necessary)\b", re.I)
+_DECISION_WORD = regex_cache.compile(r"\W*(?:upheld|overturned|not|medically|necessary)\W*", re.I)
 """The words on such a line that carry the decision (a misread 'not' would flip it)."""
 _LANG = "eng"
-_SPLIT_LABEL = re.compile(
+_SPLIT_LABEL = regex_cache.compile(
     r"\bApplication[ \t]+(?P<date>\d{1,2}/\d{1,2}/\d{2,4})[ \t]*(?:\n(?:[ \t]*\n)*[ \t]*|[ \t]+)"
     r"Received:[ \t]*$",
     re.M,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from imr_llm import regex_cache
 from imr_llm.denials import read_denial
 from imr_llm.normalize import collapse_ws
 from imr_llm.reasons import find_reasons, find_span
@@ -19,14 +20,14 @@ from imr_llm.schema import Category, Decision, RationaleSentence, SentenceRole, 
 
 # A sentence ends at . ! or ? (and any closing quote or bracket) before white space and a capital
 # letter or an opening quote or bracket. Abbreviations are checked separately.
-_BOUNDARY = re.compile(r"[.!?][\"')\]]*(?=\s+[\"'(\[]?[A-Z])")
+_BOUNDARY = regex_cache.compile(r"[.!?][\"')\]]*(?=\s+[\"'(\[]?[A-Z])")
 _ABBREVIATION_WORDS = (
     "e.g i.e dr vs v no nos p pp fig mr mrs ms st jr sr et al approx ca u.s inc co ltd ph.d m.d "
     "d.o d.c b.i.d t.i.d q.i.d p.r.n q.d h.s a.m p.m ed eds vol ch chap sec"
 )
 _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
-_LAST_WORD = re.compile(r"(?:^|[\s(\[\"'])([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)$")
-_LABEL = re.compile(
+_LAST_WORD = regex_cache.compile(r"(?:^|[\s(\[\"'])([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)$")
+_LABEL = regex_cache.compile(
     r"^\s*(?:decision\s+rationale|rationale\s+for\s+the\s+decision|rationale\s+for\s+why\s+the"
     r"\s+requested\s+treatment/service\s+is/was\s+(?:not\s+)?medically\s+necessary|rationale)"
     r"\s*:\s*",
@@ -66,7 +67,7 @@ def split_sentences(rationale: str) -> list[tuple[int, int]]:
     return out
 
 
-_CONCLUSION = re.compile(
+_CONCLUSION = regex_cache.compile(
     r"\b(?:is|are|was|were|be|been|being)\s+(?:not\s+|deemed\s+|considered\s+|therefore\s+|also\s+|"
     r"seen\s+as\s+|found\s+(?:to\s+be\s+)?)*"
     r"(?:medically\s+(?:necessary|appropriate|reasonable|indicated)|certified|non-?certified)|"
@@ -81,12 +82,12 @@ _CONCLUSION = re.compile(
     r"the)\s+(?:patient|injured\s+worker|claimant|applicant|employee|IW))",
     re.I,
 )
-_CONCLUSION_START = re.compile(
+_CONCLUSION_START = regex_cache.compile(
     r"^(?:therefore|thus|as\s+such|hence|given\s+(?:the\s+above|this|these)|consequently|"
     r"accordingly|in\s+conclusion|based\s+on\s+(?:the\s+above|this|these))\b",
     re.I,
 )
-_REQUEST_VERDICT = re.compile(
+_REQUEST_VERDICT = regex_cache.compile(
     r"\b(?:the\s+)?(?:request(?:ed)?|treatment|service|procedure|medication|item|sessions?|"
     r"visits?)\b[^.]{0,200}?"
     r"\b(?:is|are|was|were|would|cannot|can)\s+(?:not\s+)?(?:be\s+)?(?:medically\s+)?"
@@ -94,7 +95,7 @@ _REQUEST_VERDICT = re.compile(
     r"approved|established)\b",
     re.I,
 )
-_CONDITION = re.compile(
+_CONDITION = regex_cache.compile(
     r"\bre-?(?:review|evaluat|assess|examin)\w*|\bmonitoring\b|\b(?:be|is|are)\s+monitored\b|\btaper\w*|\bwean\w*|"
     r"\btrial\s+(?:period|basis)|\b(?:abruptly|discontinu\w+\s+(?:abrupt|sudden))|"
     r"\bif\b[^.]{0,120}\bnot\s+(?:followed|met|documented)|\bshould\s+not\s+be\s+interpreted|"
@@ -106,7 +107,7 @@ _CONDITION = re.compile(
     re.I,
 )
 # Words that place a sentence in this worker's case.
-_CASE = re.compile(
+_CASE = regex_cache.compile(
     r"\b(?:the\s+|this\s+)(?:patient|injured\s+worker|claimant|applicant|employee|worker|"
     r"individual|IW|member|requesting\s+(?:provider|physician)|treating\s+(?:provider|"
     r"physician|doctor)|provider|physician|(?:primary\s+)?treater|request(?:ed)?\b|"
@@ -141,7 +142,7 @@ _CASE = re.compile(
 )
 # A guideline recital ("As noted on page 82 of the MTUS ...", "ODG states ...", a general "should
 # be guided by the patient's history") stays a guideline unless it names this case plainly.
-_RECITAL = re.compile(
+_RECITAL = regex_cache.compile(
     r"^(?:(?:as\s+noted|as\s+stated|according\s+to|per|regarding\s+[^,]{1,60},|in\s+addition,?|"
     r"additionally,?|further(?:more)?,?|also,?)\s+)?(?:(?:on|in)\s+page\s+\d+\s+of\s+)?(?:the\s+)?"
     r"(?:(?:CA|California)[\s-]+)?(?:MTUS|ODG|ACOEM|guidelines?|Official\s+Disability\s+"
@@ -150,7 +151,7 @@ _RECITAL = re.compile(
     r"^[^,]{0,60}\bshould\s+be\s+(?:guided|based|considered|reserved|limited)\b|^\(",
     re.I,
 )
-_STRONG_CASE = re.compile(
+_STRONG_CASE = regex_cache.compile(
     r"\b(?:would|will)\s+(?:exceed|surpass)\b|\bin\s+this\s+(?:case|instance)|\bhere\b|\bin\s+the\s+case\s+of\s+this|\bthis\s+(?:patient|"
     r"injured\s+worker|claimant|applicant|individual|IW|employee)|\bthe\s+(?:injured\s+worker|"
     r"claimant|applicant|IW|employee)|\b(?:medical\s+)?records?\b|\bdocument(?:ation|ed|s)\b|"
@@ -162,7 +163,7 @@ _STRONG_CASE = re.compile(
 )
 # A test or exam result of this case ("Plain films were normal."), tested only when the sentence
 # holds one of _RESULT_WORDS.
-_RESULT = re.compile(
+_RESULT = regex_cache.compile(
     r"\b(?:exam(?:ination)?|x-?rays?|films?|MRI|CT|imaging|studies|EMG|NCS|labs?|outcome|"
     r"evaluation|testing|tests?|speech|strength|reflexes|sensation|gait|scan)\b[^.]{0,40}"
     r"\b(?:was|were|is|are)\s+(?:normal|negative|unremarkable|intact|abnormal|positive|not\s+"
@@ -182,7 +183,7 @@ _RESULT_WORDS = (
     "not available",
 )
 # A sentence that recites a guideline or speaks generally.
-_GUIDELINE = re.compile(
+_GUIDELINE = regex_cache.compile(
     r"\b(?:MTUS|ODG|ACOEM|guidelines?|Official\s+Disability|literature|studies|evidence[\s-]+based"
     r"|FDA|policy|criteria)\b|\b(?:is|are)\s+(?:not\s+)?(?:recommended|indicated|supported)\s+"
     r"(?:for|as|in|when|if|only|after|with|to|unless|because|is|during)|\brecommends?\b",
@@ -191,7 +192,7 @@ _GUIDELINE = re.compile(
 
 
 # "With regard to the request for X, the MTUS states ..." names the item, not a finding.
-_ABOUT_ITEM = re.compile(
+_ABOUT_ITEM = regex_cache.compile(
     r"^(?:with\s+regard\s+to|in\s+regard\s+to|regarding|as\s+for|as\s+to|for|concerning|"
     r"with\s+respect\s+to)\s+(?:the|this)\s+(?:request(?:ed)?|requested\s+\w+)\b[^,]{0,80},\s*",
     re.I,
@@ -200,7 +201,7 @@ _ABOUT_ITEM = re.compile(
 
 # "... may be appropriate if the patient is showing ...", "having the patient return to work",
 # "if functional improvement is documented", "the available evidence": patients in general.
-_GENERIC_PATIENT = re.compile(
+_GENERIC_PATIENT = regex_cache.compile(
     r"\b(?:if|when|unless|where|whether|in|for|once|having|advising)\s+(?:the\s+|a\s+)?"
     r"(?:patient|injured\s+worker|claimant|individual)s?\b|\bif\s+[^,.;]{0,60}?\b(?:is|are)\s+"
     r"documented\b|\bbased\s+(?:up)?on\s+documented\b|\b(?:the\s+)?available\s+(?:medical\s+)?"
@@ -209,7 +210,7 @@ _GENERIC_PATIENT = re.compile(
 )
 # What the guidelines cover ("Beyond that, the Guidelines are silent; ...") is guideline text,
 # even where it names this case.
-_SILENT = re.compile(
+_SILENT = regex_cache.compile(
     r"\b(?:MTUS|ODG|ACOEM|guidelines?)\s+(?:\w+\s+){0,3}(?:(?:are|is)\s+silent|do(?:es)?\s+not\s+"
     r"(?:specifically\s+)?address)\b",
     re.I,
@@ -217,8 +218,8 @@ _SILENT = re.compile(
 # A guideline's own rule ("However, if there is no improvement after 2-3 weeks, the therapy should
 # be modified or re-evaluated.") or recital ("Furthermore, the guidelines state ... should also be
 # documented during the trial period") is not the reviewer's condition for this worker.
-_GENERAL_IF = re.compile(r"^(?:however,?\s+)?if\b", re.I)
-_RECITAL_LEAD = re.compile(
+_GENERAL_IF = regex_cache.compile(r"^(?:however,?\s+)?if\b", re.I)
+_RECITAL_LEAD = regex_cache.compile(
     r"^(?:\w+,?\s+)?(?:the\s+)?(?:(?:CA|California)[\s-]+)?(?:MTUS|ODG|ACOEM|guidelines?|"
     r"Official\s+Disability\s+Guidelines?)\s+(?:\w+\s+){0,3}(?:states?|recommends?|indicates?|"
     r"notes?|advises?)\b",
@@ -226,9 +227,9 @@ _RECITAL_LEAD = re.compile(
 )
 # A definition from a guideline or policy ("Skilled care ... for tasks including, but not limited
 # to, ...") speaks of no one case.
-_DEFINITION = re.compile(r"\bincluding,?\s+but\s+not\s+limited\s+to\b", re.I)
+_DEFINITION = regex_cache.compile(r"\bincluding,?\s+but\s+not\s+limited\s+to\b", re.I)
 # A general statement of what care "can include" or of what is "useful" for patients.
-_GENERAL = re.compile(
+_GENERAL = regex_cache.compile(
     r"^(?:\w+\s+){0,4}(?:treatments?|options?|services?|therap(?:y|ies)|exercises?|care)\s+"
     r"(?:can|may|should|could)\s+(?:also\s+)?include\b|\bpatients\s+(?:who|with|that)\b",
     re.I,

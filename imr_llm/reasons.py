@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from imr_llm import regex_cache
 from imr_llm.denials import goes_with_denied_care
 from imr_llm.lazy_regex import LazyPattern, lazy_compile
 from imr_llm.schema import Category, Decision, RationaleSentence, Reason, SentenceRole, Span
 
-_NEGATION = re.compile(
+_NEGATION = regex_cache.compile(
     r"\b(?:no|not|lack(?:s|ing)?|without|absence|absent|none|neither|nor|fail(?:s|ed)?\s+to|"
     r"unclear|insufficient|missing|never|unable|no\s+mention|does\s+not\s+reveal)\b|n't\b",
     re.I,
@@ -415,7 +416,7 @@ RULES: tuple[ReasonRule, ...] = (
 MAX_REASONS = 4
 
 
-_SPACES = re.compile(r"\s+")
+_SPACES = regex_cache.compile(r"\s+")
 
 
 def _end_of_match(text: str, words: list[str], at: int) -> int | None:
@@ -449,11 +450,11 @@ def find_span(text: str, quote: str, start: int = 0) -> Span | None:
 REASON_ROLES: frozenset[SentenceRole] = frozenset({"finding", "conclusion"})
 
 # A negation governs a concept only within its clause: these end a clause.
-_CLAUSE_BREAK = re.compile(
+_CLAUSE_BREAK = regex_cache.compile(
     r"[;:]|,\s*(?:but|however|although|though|while|whereas|and\s+(?:the|he|she|there))\b|"
     r"\b(?:but|however|although|whereas|while)\b|\bwhich\b"
 )
-_NEGATION_AFTER = re.compile(
+_NEGATION_AFTER = regex_cache.compile(
     r"^[^.;:]{0,40}?\b(?:(?:is|are|was|were|has|have|had)\s+(?:also\s+)?(?:not|never)|"
     r"not\s+(?:been\s+)?(?:documented|noted|shown|demonstrated|established|provided|evident|"
     r"present|reported)|(?:is|are|was|were)\s+(?:lacking|absent|missing|unclear|unknown|"
@@ -475,7 +476,7 @@ def negated_in_scope(sentence: str, start: int, end: int) -> bool:
 
 
 # The care was given before (so "earlier treatment did not help" can be true) ...
-_TRIED_BEFORE = re.compile(
+_TRIED_BEFORE = regex_cache.compile(
     r"\b(?:prior|previous(?:ly)?|past|completed|ongoing|continued|continuing|current(?:ly)?|"
     r"to\s+date|already|since|thus\s+far|so\s+far|last|additional|further|more)\b|"
     r"\b(?:has|have|had)\s+(?:been\s+)?(?:taking|using|on|receiving|prescribed|attended|"
@@ -484,7 +485,7 @@ _TRIED_BEFORE = re.compile(
     re.I,
 )
 # ... unless the letter says it was not.
-_NOT_TRIED_BEFORE = re.compile(
+_NOT_TRIED_BEFORE = regex_cache.compile(
     r"\bno\s+(?:prior|previous|past)\b|\b(?:has|have|had)\s+not\s+(?:yet\s+)?(?:had|undergone|"
     r"received|tried|started|been\s+(?:tried|treated|given))|\bnever\s+(?:had|received|tried|"
     r"undergone)|\bnot\s+(?:been\s+)?(?:previously|yet)\s+(?:tried|given|done|performed)|"
@@ -499,7 +500,7 @@ NEEDS_PRIOR_CARE = frozenset(
 NOT_FOR_NEW_CARE: frozenset[Category] = frozenset({"surgery", "imaging/diagnostic"})
 
 # A finding sentence states a reason when it denies something (upheld) ...
-_GIVES_REASON = re.compile(
+_GIVES_REASON = regex_cache.compile(
     r"\b(?:without|absence|absent|lack(?:s|ing)?|no|not|none|neither|nor|unclear|uncertain|"
     r"insufficient|inadequate|exceed\w*|surpass\w*|beyond|fail(?:s|ed)?|normal|unremarkable|"
     r"intact|negative)\b|n't\b",
@@ -576,7 +577,7 @@ def find_reasons(
 
 
 # A conclusion gives grounds of its own: "... is not medically necessary as there is no ...".
-_CONCLUSION_GROUNDS = re.compile(
+_CONCLUSION_GROUNDS = regex_cache.compile(
     r"\b(?:as(?!\s+such\b)|because|since|due\s+to|given\s+that|without|in\s+the\s+absence\s+of|with\s+no|"
     r"lack\s+of|exceed\w*|surpass\w*|there\s+(?:is|are|was|were)\s+no|(?:showed|shows|revealed|"
     r"reveals|found|finds)\s+no)\s+(?!the\s+guidelines?\s+"
@@ -595,7 +596,7 @@ def _grounds(sentence: RationaleSentence) -> str:
 
 
 # "No, the request ...", "In the absence of such evidence, ...": no grounds of their own.
-_BACK_REFERENCE = re.compile(
+_BACK_REFERENCE = regex_cache.compile(
     r"^\s*no,|\b(?:in\s+the\s+absence\s+of|without|given|because\s+of|based\s+on|in\s+light\s+of)"
     r"\s+(?:such|this|these|that|those|the\s+above|all\s+of\s+the\s+above)\b(?:\s+\w+)?",
     re.I,
@@ -603,7 +604,7 @@ _BACK_REFERENCE = re.compile(
 
 
 # "the request for Deprizine (unknown quantity)" names the item; its words are not grounds.
-_REQUEST_NAME = re.compile(
+_REQUEST_NAME = regex_cache.compile(
     r"\b(?:the|this)\s+(?:original\s+|current(?:ly)?\s+|requested\s+)?(?:request(?:ed)?|"
     r"treatment|service|prescription)\b(?:\s+for\b)?[^.;]*?(?=\s+(?:is|are|was|were|would|cannot|"
     r"does|do|has|have)\b)",
@@ -611,7 +612,7 @@ _REQUEST_NAME = re.compile(
 )
 
 
-_VERDICT = re.compile(
+_VERDICT = regex_cache.compile(
     r"\b(?:is|are|was|were|be|been|would|cannot|can|could|should)\s+(?:not\s+)?(?:be\s+)?"
     r"(?:not\s+|deemed\s+|considered\s+|"
     r"therefore\s+|also\s+|seen\s+as\s+|found\s+(?:to\s+be\s+)?)*(?:medically\s+(?:necessary|"
@@ -694,7 +695,7 @@ def _key_findings(
 # ... and a finding argues against an approval when it reports a normal result or a criterion
 # the records do not show ("On 11-7-16 the physical exam documents normal range of motion";
 # "The medical records do not indicate that pain medication is reduced or not tolerated.").
-_AGAINST_APPROVAL = re.compile(
+_AGAINST_APPROVAL = regex_cache.compile(
     r"\b(?:normal|unremarkable|intact|negative)\b|\b(?:do|does|did)\s+not\s+(?:indicate|show|"
     r"document|support|establish|reveal|demonstrate)\s+that\b",
     re.I,
@@ -708,7 +709,7 @@ _COMMON_WORDS_TEXT = (
     "documentation documented document records record noted evidence lack clinical"
 )
 _COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
-_WORD = re.compile(r"[a-z]{4,}")
+_WORD = regex_cache.compile(r"[a-z]{4,}")
 
 
 def _content_words(text: str) -> frozenset[str]:
@@ -726,7 +727,7 @@ def _repeats(words: frozenset[str], other: frozenset[str]) -> bool:
 
 
 # What utilization review (not this reviewer) said or did.
-_REPORTED = re.compile(
+_REPORTED = regex_cache.compile(
     r"\b(?:utilization\s+review(?:er)?|UR)\b(?!\s+(?:is|was)\s+(?:upheld|overturned))"
 )
 
@@ -750,7 +751,7 @@ _BACKGROUND_WORDS = (
     "no other",
     "rfa",
 )
-_BACKGROUND = re.compile(
+_BACKGROUND = regex_cache.compile(
     r"sustained\b|\byear[\s-]+old\b|\bdiagnos(?:is|es)\s+(?:include|of|are|is)\b|"
     r"\bworking\s+diagnos|\bdate\s+of\s+injury\b|\brequest\s+for\s+authorization\s+(?:is|was|"
     r"dated)|\b(?:the\s+)?request\s+(?:is|was)\s+for\b|\bis\s+requesting\b|\bwas\s+the\s+original\s+"

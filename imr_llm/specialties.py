@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
+from imr_llm import regex_cache
+
 _VARIANTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(rf"^(?:{pattern})$", re.I), canonical)
+    (regex_cache.compile(rf"^(?:{pattern})$", re.I), canonical)
     for pattern, canonical in (
         (r"orthop(?:a)?edic(?:s)?(?: surgery| surgeon)?", "Orthopedic Surgery"),
         (r"chiropract(?:ic|or|ors)(?: medicine)?", "Chiropractic"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from imr_llm import regex_cache
+
 STATES: dict[str, str] = {
     "AL": "Alabama",
     "AK": "Alaska",
@@ -60,7 +62,7 @@ STATES: dict[str, str] = {
 }
 _BY_NAME = {name.lower(): name for name in STATES.values()}
 # Longest names first so "West Virginia" is not read as "Virginia".
-_NAME_PATTERN = re.compile(
+_NAME_PATTERN = regex_cache.compile(
     r"\b("
     + "|".join(sorted((re.escape(n) for n in STATES.values()), key=len, reverse=True))
     + r"|"

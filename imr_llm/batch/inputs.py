@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import glob
 import os
-import re
 from collections.abc import Generator, Iterable, Iterator
 from pathlib import PurePath
 from typing import NamedTuple
 
+from imr_llm import regex_cache
 from imr_llm.batch.config import BatchConfig
 from imr_llm.explain.output import EXTENSIONS
 
 LETTER_SUFFIXES = (".txt", ".pdf", ".tif", ".tiff")
 PAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
-_GLOB_CHARS = re.compile(r"[*?\[]")
+_GLOB_CHARS = regex_cache.compile(r"[*?\[]")
 
 
 class Job(NamedTuple):

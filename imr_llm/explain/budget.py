@@ -7,9 +7,9 @@ always stay.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
+from imr_llm import regex_cache
 from imr_llm.explain.findings import easier, finding_quotes
 from imr_llm.explain.phrases import phrases
 from imr_llm.explain.render import to_text
@@ -29,7 +29,7 @@ from imr_llm.schema import Determination, Explanation, Lang
 
 WORDS_BASE = 400
 WORDS_PER_ITEM = 60
-_WORDLIKE = re.compile(r"\w")
+_WORDLIKE = regex_cache.compile(r"\w")
 QUOTE_LABEL_WORDS = 3
 """Words of a quote's label ("The reviewer wrote:")."""
 

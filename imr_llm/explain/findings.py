@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from imr_llm import regex_cache
 from imr_llm.schema import Lang, RationaleSentence, Reason, Treatment
 
 MAX_QUOTE_WORDS = 60
@@ -15,7 +16,7 @@ LIST_KEEP = 3
 
 # term -> meaning, inserted in brackets after the term's first use in an English quote
 BRACKETS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.I), meaning)
+    (regex_cache.compile(pattern, re.I), meaning)
     for pattern, meaning in (
         (r"\bradiculopathy\b", "a pinched nerve"),
         (r"\bNSAIDs?\b", "anti-inflammatory pain medicines"),
@@ -33,7 +34,7 @@ BRACKETS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bPRN\b", "as needed"),
     )
 )
-_LIST = re.compile(r"(?:\b[A-Za-z][A-Za-z' /-]{0,29},\s+){5,}")
+_LIST = regex_cache.compile(r"(?:\b[A-Za-z][A-Za-z' /-]{0,29},\s+){5,}")
 """Five or more short comma-ended items (words only: no digits, no periods), then the last."""
 
 
@@ -105,7 +106,7 @@ def stand_alone_findings(treatment: Treatment) -> set[str]:
     return {r.evidence for r in _quoted_reasons(treatment) if r.code == REVIEWER_FINDING}
 
 
-_TAPER = re.compile(r"\b(?:abrupt\w*|taper\w*|wean\w*|discontinu\w*)", re.I)
+_TAPER = regex_cache.compile(r"\b(?:abrupt\w*|taper\w*|wean\w*|discontinu\w*)", re.I)
 
 
 def condition_sentences(treatment: Treatment, safety_shown: bool) -> list[str]:
@@ -138,7 +139,7 @@ def _short(text: str) -> bool:
 
 
 _NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-_RECHECK = re.compile(
+_RECHECK = regex_cache.compile(
     r"\bre-?(?:review(?:ed)?|evaluat\w*|assess\w*|check(?:ed)?)\b[^.]{0,40}?\b(?:at|in|after)\s+"
     rf"(?P<n>\d{{1,2}}|{_NUMBER_WORDS})\s+(?P<unit>months?|weeks?)\b",
     re.I,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from imr_llm import regex_cache
 from imr_llm.schema import GlossaryEntry, Lang
 
 
@@ -16,7 +17,7 @@ class Term:
 
 
 def _t(pattern: str, en_term: str, en: str, es_term: str, es: str) -> Term:
-    return Term(re.compile(pattern), {"en": en_term, "es": es_term}, {"en": en, "es": es})
+    return Term(regex_cache.compile(pattern), {"en": en_term, "es": es_term}, {"en": en, "es": es})
 
 
 TERMS: tuple[Term, ...] = (

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from imr_llm import regex_cache
 from imr_llm.dates import safe_date
 from imr_llm.explain.facts import ALL_FACTS
 from imr_llm.explain.readability import flesch_reading_ease as flesch_reading_ease
@@ -43,15 +44,15 @@ MONTHS_ES = [
     "diciembre",
 ]
 
-_WORD_DATE = re.compile(
+_WORD_DATE = regex_cache.compile(
     r"\b(?P<month>" + "|".join(MONTHS_EN) + r")\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})\b"
     r"|\b(?P<day_es>\d{1,2})\s+de\s+(?P<month_es>" + "|".join(MONTHS_ES) + r")\s+de\s+"
     r"(?P<year_es>\d{4})\b",
     re.I,
 )
-_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/-](\d{1,2})[/-](\d{2,4})\b")
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMERIC_DATE = regex_cache.compile(r"\b(\d{1,2})[/-](\d{1,2})[/-](\d{2,4})\b")
+_ISO_DATE = regex_cache.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_NUMBER = regex_cache.compile(r"\d+(?:[.,]\d+)*")
 
 
 def dates_in(text: str) -> tuple[set[date], str]:

@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from imr_llm import regex_cache
 from imr_llm.explain.hyphenation import hyphenator
 from imr_llm.schema import Lang
 
@@ -22,9 +23,9 @@ GRADE_LIMIT = 8.0
 a worker may have: the one plain-language limit that the writer, the LLM checks and the eval use."""
 
 _CONTRACTION_ENDINGS = r"[tsd]|ve|ll|re"
-_NONCONTRACTION_APOSTROPHE = re.compile(r"\'(?!" + _CONTRACTION_ENDINGS + ")")
-_PUNCTUATION = re.compile(r"[^\w\s\']")
-_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*", re.UNICODE)
+_NONCONTRACTION_APOSTROPHE = regex_cache.compile(r"\'(?!" + _CONTRACTION_ENDINGS + ")")
+_PUNCTUATION = regex_cache.compile(r"[^\w\s\']")
+_SENTENCE = regex_cache.compile(r"\b[^.!?]+[.!?]*", re.UNICODE)
 _PYPHEN_LANG = {"en": "en_US", "es": "es"}
 
 
@@ -50,17 +51,19 @@ def _hyphenator(lang: Lang) -> Any:
 # English syllables by rule: vowel groups (y a vowel after a consonant), plus the vowel pairs
 # said as two syllables, less a silent final e/es/ed and the e that ends the first part of
 # "some-thing", "guide-lines", "safe-ty".
-_VOWEL_GROUP = re.compile(r"[aeiou]+|(?<=[^aeiouw])y")
-_TWO_SYLLABLES = re.compile(
+_VOWEL_GROUP = regex_cache.compile(r"[aeiou]+|(?<=[^aeiouw])y")
+_TWO_SYLLABLES = regex_cache.compile(
     r"(?<![qg])ua|(?<![ctgs])(?<!rn)ia|iu|eo(?!u)|io(?!n)"
     r"|(?<=[aeiouy])ing$|(?<=[^aeiou])ier$|(?<=[^aeiouy][bcdfgkpstz])ler$|ire$"
 )
-_INNER_SILENT_E = re.compile(
+_INNER_SILENT_E = regex_cache.compile(
     r"(?:(?<=[aeiouy][^aeiouy])|(?<=[aeiouy][^aeiouy][^aeiouy]))e"
     r"(?=(?:ly|ment|ments|ful|less|ness|ty|line|lines|thing|book|books|where|one|times)$)"
 )
-_SYLLABIC_LE = re.compile(r"[^aeiouyl]l(?:e|es|ed)$")
-_SILENT_END = re.compile(r"(?<![aeiouy])e$|(?<![aeiouycgsxz])(?<!sh)(?<!ch)es$|(?<![aeiouytd])ed$")
+_SYLLABIC_LE = regex_cache.compile(r"[^aeiouyl]l(?:e|es|ed)$")
+_SILENT_END = regex_cache.compile(
+    r"(?<![aeiouy])e$|(?<![aeiouycgsxz])(?<!sh)(?<!ch)es$|(?<![aeiouytd])ed$"
+)
 
 
 def _english_syllables(word: str) -> int:
@@ -75,7 +78,7 @@ def _english_syllables(word: str) -> int:
     return max(1, count)
 
 
-_ENGLISH_WORD = re.compile(r"[a-z']+")
+_ENGLISH_WORD = regex_cache.compile(r"[a-z']+")
 
 
 @lru_cache(maxsize=4096)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from imr_llm import regex_cache
 from imr_llm.schema import Category, Lang
 
 
@@ -22,7 +23,7 @@ class Care:
 
 
 def _c(pattern: str, en: str, es: str, *, of: bool = True) -> Care:
-    return Care(re.compile(pattern, re.I), en, es, of)
+    return Care(regex_cache.compile(pattern, re.I), en, es, of)
 
 
 # The more specific first. Spanish names use DWC's and everyday Latin American terms.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from imr_llm import regex_cache
 from imr_llm.explain import facts
 from imr_llm.explain.deadlines import compute_deadlines
 from imr_llm.explain.findings import (
@@ -59,7 +60,7 @@ WRITER_TARGET_GRADE = GRADE_LIMIT - WRITER_GRADE_MARGIN
 
 WEEKDAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 WEEKDAYS_ES = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
-BENZODIAZEPINES = re.compile(
+BENZODIAZEPINES = regex_cache.compile(
     r"\b(?:alprazolam|xanax|clonazepam|klonopin|diazepam|valium|lorazepam|ativan|temazepam|"
     r"restoril|chlordiazepoxide|librium|clorazepate|tranxene|oxazepam|triazolam|halcion|"
     r"estazolam|flurazepam|midazolam|benzodiazepines?)\b",

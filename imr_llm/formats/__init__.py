@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from imr_llm import regex_cache
 from imr_llm.errors import LetterParseError, NotAnImrLetterError
 from imr_llm.formats.decision_list import parse_decision_list
 from imr_llm.formats.parsed import ParsedLetter, RawItem
@@ -33,7 +34,7 @@ def _rx(pattern: str) -> re.Pattern[str]:
     lowercased, so none is allowed.)"""
     if re.search(r"\\[A-Z]", pattern):
         raise ValueError(f"marker {pattern!r}: upper-case escapes cannot be lowercased")
-    return re.compile(pattern.lower(), re.M)
+    return regex_cache.compile(pattern.lower(), re.M)
 
 
 _RULES: tuple[_FormatRule, ...] = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from imr_llm import regex_cache
 from imr_llm.formats.common import (
     check_complete,
     count_guideline_blocks,
@@ -15,10 +16,10 @@ from imr_llm.formats.header import read_header
 from imr_llm.formats.parsed import ParsedLetter
 from imr_llm.schema import LetterFormat
 
-_HOW_MADE = re.compile(r"HOW\s+THE\s+IMR\s+FINAL\s+DETERMINATION\s+WAS\s+MADE", re.I)
-_SUMMARY = re.compile(r"^[ \t]*(?:CLINICAL\s+)?CASE\s+SUMMARY[ \t]*$", re.M | re.I)
-_DOCUMENTS = re.compile(r"^[ \t]*DOCUMENTS\s+REVIEWED[ \t]*:?[ \t]*$", re.M | re.I)
-ITEMS_HEADING = re.compile(
+_HOW_MADE = regex_cache.compile(r"HOW\s+THE\s+IMR\s+FINAL\s+DETERMINATION\s+WAS\s+MADE", re.I)
+_SUMMARY = regex_cache.compile(r"^[ \t]*(?:CLINICAL\s+)?CASE\s+SUMMARY[ \t]*$", re.M | re.I)
+_DOCUMENTS = regex_cache.compile(r"^[ \t]*DOCUMENTS\s+REVIEWED[ \t]*:?[ \t]*$", re.M | re.I)
+ITEMS_HEADING = regex_cache.compile(
     r"^[ \t]*IMR\s+(?:ISSUES,\s+DECISIONS\s+AND\s+RATIONALES|DECISION\(S\)\s+AND\s+RATIONALE\(S\))"
     r"[ \t]*$",
     re.M | re.I,

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from imr_llm import regex_cache
 from imr_llm.dates import HEADER_DATE_ORDER, parse_numeric_date
 
 HEADER_LABELS: dict[str, str] = {
@@ -39,7 +40,7 @@ _VALUE_PATTERNS = {
     "date": r"\b\d{1,2}/\d{1,2}/\d{2,4}\b",
     "priority": r"\b(?:Standard|Expedited|Regular|Urgent)\b",
 }
-_TOKEN = re.compile(
+_TOKEN = regex_cache.compile(
     "|".join(
         [f"(?P<label_{key}>{pattern})[ \\t]*:" for key, pattern in HEADER_LABELS.items()]
         + [f"(?P<value_{kind}>{pattern})" for kind, pattern in _VALUE_PATTERNS.items()]
@@ -48,7 +49,7 @@ _TOKEN = re.compile(
 )
 # `pdftotext -layout` and pdfplumber: "Application   11/03/2016" then "Received:" below it;
 # pdfminer, sometimes: "Application", the date and "Received:" on three lines.
-_SPLIT_APPLICATION_LABEL = re.compile(
+_SPLIT_APPLICATION_LABEL = regex_cache.compile(
     r"\bApplication\s+(?P<value>\d{1,2}/\d{1,2}/\d{2,4})[ \t]*\n(?P<gap>[ \t]*)"
     r"Received(?P<date>[ \t]+Date)?[ \t]*:",
     re.I,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from imr_llm import regex_cache
 from imr_llm.errors import LetterParseError
 from imr_llm.formats.common import (
     body_parts,
@@ -16,6 +17,7 @@ from imr_llm.formats.common import (
 )
 from imr_llm.formats.header import read_header
 from imr_llm.formats.parsed import ParsedLetter, RawItem
+from imr_llm.lazy_regex import lazy_compile
 from imr_llm.normalize import collapse_ws
 from imr_llm.schema import Decision
 
@@ -38,15 +40,19 @@ def _section(text: str, heading: str, stops: str) -> str:
     return text[match.end() : match.end() + end.start() if end else len(text)].strip()
 
 
+_ITEM_HEADING = lazy_compile(
+    r"^[ \t]*(?:ISSUE\s+)?(?P<n>\d{1,2})\s*[.):]\s*(?:Regarding\s+the\s+request\s+for\s+)?"
+    r"(?P<name>.+?):?[ \t]*$",
+    re.M | re.I,
+)
+
+
 def _item_sections(text: str, start: int) -> dict[int, tuple[str, str]]:
     """Numbered item sections ("1) Regarding the request for X:", "2. X", "ISSUE 2: X") that are
     followed by an item sub-heading: number -> (name, body)."""
-    heading = re.compile(
-        r"^[ \t]*(?:ISSUE\s+)?(?P<n>\d{1,2})\s*[.):]\s*(?:Regarding\s+the\s+request\s+for\s+)?"
-        r"(?P<name>.+?):?[ \t]*$",
-        re.M | re.I,
-    )
-    found = [m for m in heading.finditer(text, start) if is_subheading(text[m.end() :].lstrip())]
+    found = [
+        m for m in _ITEM_HEADING.finditer(text, start) if is_subheading(text[m.end() :].lstrip())
+    ]
     sections: dict[int, tuple[str, str]] = {}
     for i, match in enumerate(found):
         end = found[i + 1].start() if i + 1 < len(found) else len(text)
@@ -84,7 +90,7 @@ def _items(text: str, statements: list[_Statement], sections_from: int) -> list[
     return items
 
 
-_DETERMINED = re.compile(
+_DETERMINED = regex_cache.compile(
     r"(?P<n>\d{1,2})\s*[.)]\s*MAXIMUS\s+Federal\s+Services,?\s+Inc\.?\s+has\s+determined\s+the\s+"
     r"request\s+for\s+(?P<req>.+?)\s+(?:is|are)\s+(?P<not>not\s*)?medically\s+necessary"
     r"(?:\s+and\s+appropriate)?\.",
@@ -128,7 +134,7 @@ def parse_dwc2013(text: str) -> ParsedLetter:
     return parsed
 
 
-_ISSUE_LIST = re.compile(
+_ISSUE_LIST = regex_cache.compile(
     r"(?:^[ \t]*(?:\d{1,2}\s*[.)]\s*)?(?P<req>[^\n]+?)[ \t]*\n)(?:[ \t]*\n)*[ \t]*DETERMINATION\s*:\s*"
     r"(?P<word>UPHELD|OVERTURNED)",
     re.M | re.I,

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, model_validator
 
+from imr_llm import regex_cache
 from imr_llm.errors import LlmValidationError
 from imr_llm.explain.grounding import (
     outcome_problem,
@@ -124,11 +125,11 @@ def number_sentences(determination: Determination) -> dict[int, Numbered]:
 _CLAIMS: dict[str, re.Pattern[str]] = {
     # A reason never states the decision; one that claims the opposite is an injected or
     # confused answer.
-    "upheld": re.compile(
+    "upheld": regex_cache.compile(
         r"(?<!not )(?<!n't )(?<!never )\b(?:approved|overturned|authori[sz]ed|aprobad[oa]|revocad[oa])\b",
         re.I,
     ),
-    "overturned": re.compile(
+    "overturned": regex_cache.compile(
         r"\b(?:upheld|denial stands|not approved|no (?:fue )?aprobad[oa]|negaci[oó]n se mantiene)\b",
         re.I,
     ),

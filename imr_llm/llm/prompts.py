@@ -13,9 +13,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from imr_llm import regex_cache
 from imr_llm.errors import ImrError
 
-_HEADER = re.compile(r"\{#-?\s*id:\s*(?P<id>[\w-]+)\s+version:\s*(?P<version>\d+)", re.S)
+_HEADER = regex_cache.compile(r"\{#-?\s*id:\s*(?P<id>[\w-]+)\s+version:\s*(?P<version>\d+)", re.S)
 
 
 @dataclass(frozen=True)

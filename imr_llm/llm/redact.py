@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from imr_llm import regex_cache
+
 _FORM_WORDS = (
     r"Provider|Name|Date|Dates|Claim|Claims|Number|No|Priority|Case|IMR|Dear|Employer|Employee|"
     r"Application|Received|Treatment|Injury|UR|Denial|Phone|Email|Birth|Policy|Re|RE|ADJ|SSN|MD"
@@ -27,40 +29,46 @@ _NAME_WORD = rf"(?!(?:{_FORM_WORDS})\b)[A-Z][A-Za-z'’\-]+\.?"
 _NAME = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}}"
 _TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?"
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<!\w)(?:\+?1[ .-]?)?(?:\(\d{3}\)\s*|\d{3}[ .-])\d{3}[ .-]\d{4}(?!\d)")
-_SSN = re.compile(r"(?<![\w-])(?:\d{3}|[Xx*]{3})-(?:\d{2}|[Xx*]{2})-\d{4}(?![\w-])")
-_ADJ = re.compile(r"\bADJ\s*\d{5,}\b", re.I)
-_LABELLED = re.compile(
+_EMAIL = regex_cache.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = regex_cache.compile(
+    r"(?<!\w)(?:\+?1[ .-]?)?(?:\(\d{3}\)\s*|\d{3}[ .-])\d{3}[ .-]\d{4}(?!\d)"
+)
+_SSN = regex_cache.compile(r"(?<![\w-])(?:\d{3}|[Xx*]{3})-(?:\d{2}|[Xx*]{2})-\d{4}(?![\w-])")
+_ADJ = regex_cache.compile(r"\bADJ\s*\d{5,}\b", re.I)
+_LABELLED = regex_cache.compile(
     r"(?P<label>\b(?:Claims?\s*(?:Number|No\.?|#)|Claim\s+ID|Policy\s*(?:Number|No\.?)|"
     r"EAMS\s*(?:Number|No\.?)|WCAB\s*(?:Number|No\.?)|Social\s+Security\s*(?:Number|No\.?)|SSN)"
     r"\s*[:#]?[ \t]*)(?P<value>(?=[A-Z0-9\-/]*\d)[A-Z0-9][A-Z0-9\-/]*(?: [A-Z0-9\-/]*\d[A-Z0-9\-/]*)*)",
     re.I,
 )
-_BIRTH = re.compile(
+_BIRTH = regex_cache.compile(
     r"(?P<label>\b(?:Date\s+of\s+Birth|Birth\s*date|D\.?O\.?B\.?)\s*[:#]?[ \t]*)"
     r"(?P<value>\d{1,2}[/-]\d{1,2}[/-]\d{2,4}|[A-Z][a-z]+\.? \d{1,2},? \d{4})",
     re.I,
 )
-_NAME_LABEL = re.compile(
+_NAME_LABEL = regex_cache.compile(
     rf"(?P<label>\b(?:Employee|Injured\s+Worker|Claimant|Applicant|Patient|Member|Worker)"
     rf"(?:'s)?\s+Name\s*:[ \t]*|\b(?:Employee|Claimant|Applicant|Injured\s+Worker)\s*:[ \t]*)"
     rf"(?P<value>(?!\[){_NAME})"
 )
-_SALUTATION = re.compile(rf"(?P<label>\bDear[ \t]+(?:{_TITLE}[ \t]+)?)(?P<value>(?!\[){_NAME})")
-_TITLED = re.compile(rf"\b{_TITLE}[ \t]+(?P<value>(?!\[){_NAME_WORD}(?:[ \t]+{_NAME_WORD})?)")
-_STREET = re.compile(
+_SALUTATION = regex_cache.compile(
+    rf"(?P<label>\bDear[ \t]+(?:{_TITLE}[ \t]+)?)(?P<value>(?!\[){_NAME})"
+)
+_TITLED = regex_cache.compile(
+    rf"\b{_TITLE}[ \t]+(?P<value>(?!\[){_NAME_WORD}(?:[ \t]+{_NAME_WORD})?)"
+)
+_STREET = regex_cache.compile(
     r"^[ \t]*(?:\d{1,6}[A-Z]?[ \t]+(?:[NSEW]\.?[ \t]+)?[A-Za-z0-9.' \t]+?[ \t]+"
     r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Way|Court|Ct|Place|Pl|"
     r"Circle|Cir|Parkway|Pkwy|Highway|Hwy|Terrace|Ter|Trail)\.?\b[^\n]*|"
     r"P\.?\s*O\.?\s+Box[ \t]+\d+[^\n]*)$",
     re.I | re.M,
 )
-_CITY_LINE = re.compile(
+_CITY_LINE = regex_cache.compile(
     r"^[ \t]*[A-Z][A-Za-z .'\-]+,?[ \t]+[A-Z]{2}[ \t]+\d{5}(?:-\d{4})?[ \t]*$", re.M
 )
-_NAME_LINE = re.compile(rf"^[ \t]*(?:{_TITLE}[ \t]+)?(?P<value>{_NAME})[ \t]*$")
-_ORGANISATION = re.compile(
+_NAME_LINE = regex_cache.compile(rf"^[ \t]*(?:{_TITLE}[ \t]+)?(?P<value>{_NAME})[ \t]*$")
+_ORGANISATION = regex_cache.compile(
     r"\b(?:Inc|LLC|Services|Insurance|Company|Corp|Fund|Department|Division|MAXIMUS|Group|"
     r"Center|Medical|Clinic|Hospital|Management|Administrators?|Notice|Review)\b",
     re.I,
