@@ -13,6 +13,10 @@ e.g. `git archive <commit> | tar -x -C DIR`) in the same rounds, so a change is 
 side. The row "typer app, one argument" is the floor the libraries set: a two-line typer command
 (typer builds a pydantic TypeAdapter for each option it parses) that does nothing.
 
+The "runner" rows are the work below the command line: what `extract` and `summarize` do for one
+letter through `imr_llm.runner` (read, parse, explain, render to stdout), without the CLI; they
+are compared with `python -c "import pydantic, rich"` of the same round.
+
 Targets (issue 11): extract/summarize of one letter <= 150 ms median on a quiet machine and
 <= 1.3x the baseline; `imr-llm --help` <= 120 ms.
 """
@@ -32,6 +36,20 @@ from _common import LETTERS, PYTHON, ROOT, machine
 
 IMR_LLM = str(Path(PYTHON).with_name("imr-llm"))
 BASELINE = "python -c 'import pydantic, typer, rich'"
+BELOW_CLI = "python -c 'import pydantic, rich'"
+RUNNER = (
+    "import sys\n"
+    "from datetime import date\n"
+    "from imr_llm.runner import run_letters\n"
+    "task, path = sys.argv[1:3]\n"
+    "value = run_letters([path], task, engine='offline')[0].value\n"
+    "if task == 'extract':\n"
+    "    print(value.model_dump_json(indent=2))\n"
+    "else:\n"
+    "    from imr_llm.explain.output import render_explanation\n"
+    "    from imr_llm.explain.writer import as_of\n"
+    "    print(render_explanation(as_of(value, date.today()), 'text'))\n"
+)
 TYPER_FLOOR = (
     "import typer\n"
     "app = typer.Typer()\n"
@@ -42,6 +60,7 @@ TYPER_FLOOR = (
 )
 COMMANDS = {
     BASELINE: [PYTHON, "-c", "import pydantic, typer, rich"],
+    BELOW_CLI: [PYTHON, "-c", "import pydantic, rich"],
     "typer app, one argument": [PYTHON, "-c", TYPER_FLOOR, "letter.txt"],
     "imr-llm --help": [IMR_LLM, "--help"],
     "imr-llm extract CM16-0213037.txt": [IMR_LLM, "extract", str(LETTERS / "CM16-0213037.txt")],
@@ -64,6 +83,24 @@ COMMANDS = {
         str(LETTERS / "CM16-0213037.pdf"),
     ],
 }
+for _task in ("extract", "summarize"):
+    for _suffix in ("txt", "pdf"):
+        # -P: the runner from PYTHONPATH (--before), not from the current folder
+        COMMANDS[f"runner {_task} CM16-0213037.{_suffix}"] = [
+            PYTHON,
+            "-P",
+            "-c",
+            RUNNER,
+            _task,
+            str(LETTERS / f"CM16-0213037.{_suffix}"),
+        ]
+BASES = {BASELINE: BASELINE, BELOW_CLI: BELOW_CLI}
+"""Each row's yardstick: the runner rows against the bare pydantic + rich, the rest against
+pydantic + typer + rich."""
+
+
+def base_of(name: str) -> str:
+    return BELOW_CLI if name.removeprefix("before: ").startswith("runner") else BASELINE
 
 
 def timed(command: list[str], pythonpath: str | None = None) -> tuple[float, float]:
@@ -91,7 +128,7 @@ def main() -> None:
     runs = {name: (command, None) for name, command in COMMANDS.items()}
     if options.before:
         for name, command in COMMANDS.items():
-            if name.startswith("imr-llm"):
+            if name.startswith(("imr-llm", "runner")):
                 runs[f"before: {name}"] = (command, str(options.before.resolve()))
     for _ in range(options.warmup):
         for command, pythonpath in runs.values():
@@ -102,13 +139,16 @@ def main() -> None:
     cpu_ratios: dict[str, list[float]] = {name: [] for name in runs}
     load_before = os.getloadavg()[0]
     for _ in range(options.rounds):
-        base_wall, base_cpu = timed(COMMANDS[BASELINE])
-        walls[BASELINE].append(base_wall)
-        cpus[BASELINE].append(base_cpu)
+        base: dict[str, tuple[float, float]] = {}
+        for name in BASES:
+            base[name] = timed(COMMANDS[name])
+            walls[name].append(base[name][0])
+            cpus[name].append(base[name][1])
         for name, (command, pythonpath) in runs.items():
-            if name == BASELINE:
+            if name in BASES:
                 continue
             wall, cpu = timed(command, pythonpath)
+            base_wall, base_cpu = base[base_of(name)]
             walls[name].append(wall)
             cpus[name].append(cpu)
             wall_ratios[name].append(wall / base_wall)
@@ -122,16 +162,24 @@ def main() -> None:
         f"{options.rounds} alternating rounds; load average {load_before:.1f} at the start, "
         f"{load:.1f} at the end"
     )
-    print("| command | median wall | wall / baseline (median) | CPU / baseline (median) |")
-    print("| --- | ---: | ---: | ---: |")
+    print(
+        "| command | median wall | median CPU | yardstick | wall / yardstick (median) "
+        "| CPU / yardstick (median) |"
+    )
+    print("| --- | ---: | ---: | --- | ---: | ---: |")
     for name in runs:
         wall = statistics.median(walls[name]) * 1000
-        if name == BASELINE:
-            print(f"| `{name}` | {wall:.0f} ms | 1 | 1 |")
+        cpu = statistics.median(cpus[name]) * 1000
+        if name in BASES:
+            print(f"| `{name}` | {wall:.0f} ms | {cpu:.0f} ms | itself | 1 | 1 |")
             continue
         ratio = statistics.median(wall_ratios[name])
         cpu_ratio = statistics.median(cpu_ratios[name])
-        print(f"| `{name}` | {wall:.0f} ms | {ratio:.2f}x | {cpu_ratio:.2f}x |")
+        yardstick = "pydantic, rich" if base_of(name) == BELOW_CLI else "pydantic, typer, rich"
+        print(
+            f"| `{name}` | {wall:.0f} ms | {cpu:.0f} ms | {yardstick} | {ratio:.2f}x "
+            f"| {cpu_ratio:.2f}x |"
+        )
 
 
 if __name__ == "__main__":

@@ -137,7 +137,7 @@ def cache_path() -> str | None:
         base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
     if not base or base.startswith("~"):
         return None
-    tag = f"{sys.implementation.cache_tag}-{_sre.MAGIC}-{_sre.CODESIZE}"
+    tag = f"{sys.implementation.cache_tag}.{sys.version_info.micro}-{_sre.MAGIC}-{_sre.CODESIZE}"
     return os.path.join(base, "imr-llm", f"regex-{tag}.marshal")
 
 
