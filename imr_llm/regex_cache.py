@@ -21,6 +21,8 @@ from a letter: the file holds no letter content (a test checks that a letter's r
 pattern the modules had not declared at import).
 
 `IMR_LLM_REGEX_CACHE`: the cache file to use instead of the default, or `off`.
+
+May import: nothing of the project (the bottom layer: every parser module compiles through it).
 """
 
 from __future__ import annotations
