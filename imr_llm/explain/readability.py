@@ -87,6 +87,7 @@ def _syllables(word: str, lang: Lang) -> int:
     return len(_hyphenator(lang).positions(word)) + 1
 
 
+@lru_cache(maxsize=64)
 def _counts(text: str, lang: Lang) -> tuple[int, int, int]:
     """(words, sentences, syllables) of `text`, as textstat counts them."""
     words = _words(text)

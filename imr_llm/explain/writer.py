@@ -683,9 +683,13 @@ def _over(shown: float, every: float) -> float:
     return max(shown - WRITER_TARGET_GRADE, every - GRADE_LIMIT)
 
 
-def _over_now(explanation: Explanation) -> float:
-    grade = _grade_text(every_paragraph_text(explanation), explanation.lang)
-    return _over(_grade(explanation), grade)
+def _counts_now(explanation: Explanation) -> tuple[Counts, Counts]:
+    """The counts of `readable_text` and of `every_paragraph_text`."""
+    lang = explanation.lang
+    return (
+        text_counts(readable_text(explanation), lang),
+        text_counts(every_paragraph_text(explanation), lang),
+    )
 
 
 def _over_without(
@@ -705,14 +709,11 @@ def fit_reading_grade(explanation: Explanation, tiers: Tiers | None = None) -> E
     the one whose drop lowers the grade most (the fewest quotes dropped)."""
     tiers = tiers or [{} for _ in explanation.items]
     lang = explanation.lang
-    while _over_now(explanation) > 0:
+    while True:
+        base = _counts_now(explanation)
         order = droppable_quotes(explanation, tiers, keep_stand_alone=False)
-        if not order:
+        if _over(grade_of(base[0], lang), grade_of(base[1], lang)) <= 0 or not order:
             break
-        base = (
-            text_counts(readable_text(explanation), lang),
-            text_counts(every_paragraph_text(explanation), lang),
-        )
         lowest = [(i, q) for tier, i, q in order if tier == order[0][0]]
         after = [(_over_without(explanation, base, i, q), n) for n, (i, q) in enumerate(lowest)]
         enough = [n for over, n in after if over <= 0]
