@@ -30,6 +30,12 @@ def _read(path: Path) -> tuple[Determination, str]:
     return skeleton(prepared), prepared.text
 
 
+@cache
+def _explained(path: Path) -> Explanation:
+    """The English explanation of a letter (shared by the tests that read every letter)."""
+    return explain(*_read(path))
+
+
 def test_words_are_tokens_with_a_letter_or_digit() -> None:
     assert count_words("- Call I&A at 1-800-736-7401. [ ] (Upheld): - -") == 5
     assert word_budget(1) == 460
@@ -41,7 +47,7 @@ def test_every_real_letter_is_within_the_budget_and_keeps_every_reason() -> None
     over = []
     for path in REAL:
         determination, text = _read(path)
-        fitted = explain(determination, text)
+        fitted = _explained(path)
         if text_words(fitted) > word_budget(len(fitted.items)):
             over.append((path.stem, text_words(fitted), word_budget(len(fitted.items))))
         unfitted = write_explanation(determination, text)
@@ -141,3 +147,58 @@ def test_spanish_names_the_care_in_spanish_and_labels_english_words() -> None:
     rendered = to_text(spanish)
     assert "(en inglés)" in rendered
     assert "Physical therapy for" not in rendered
+
+
+def test_an_item_with_the_same_reasons_shows_only_its_own_quotes_in_every_format() -> None:
+    """Item 3 of CM16-0249536 (a second compounded cream) has item 2's plain reasons and one
+    finding of its own: it refers to item 2 and quotes only that finding."""
+    determination, text = _read(LETTERS / "CM16-0249536.txt")
+    explanation = explain(determination, text)
+    first, second = explanation.items[1], explanation.items[2]
+    assert second.same_reasons_as == 2 and second.reasons == first.reasons
+    own = [q for q in second.quotes if q not in first.quotes]
+    assert own, "the item's own finding is kept"
+    for name, rendered in every_format(explanation).items():
+        if name != "json":  # the JSON has the number: same_reasons_as
+            assert "the same reasons as item 2" in rendered, name
+        for quote in own:
+            assert flat(quote) in rendered, (name, quote)
+    item_text = to_text(explanation, width=None).split("3. ")[1].split("\n4. ")[0]
+    assert not any(q in item_text for q in first.quotes if q not in second.quotes)
+
+
+def test_reading_grade_holds_as_shown_and_with_every_paragraph_whole() -> None:
+    """The writer aims below the limit for the text a worker reads (a repeated paragraph shown
+    once) and stays within the limit even counting every item's whole paragraph, as the JSON
+    carries it."""
+    from imr_llm.explain import readable_text
+    from imr_llm.explain.readability import GRADE_LIMIT, reading_grade
+    from imr_llm.explain.writer import WRITER_TARGET_GRADE, every_paragraph_text
+
+    grouped = 0
+    for path in REAL:
+        explanation = _explained(path)
+        assert reading_grade(readable_text(explanation)) <= WRITER_TARGET_GRADE, path.stem
+        assert reading_grade(every_paragraph_text(explanation)) <= GRADE_LIMIT, path.stem
+        grouped += sum(1 for item in explanation.items if item.same_reasons_as)
+    assert grouped >= 10  # the two measures differ on these letters
+
+
+def test_repetition_is_cut_before_a_reviewers_finding() -> None:
+    """Where fitting the budget dropped one of the reviewer's sentences, no item still has a
+    next step that only restates a reason shown above it."""
+    opening = "A new request should show:"
+    cut = 0
+    for path in REAL:
+        determination, text = _read(path)
+        written = write_explanation(determination, text)
+        fitted = _explained(path)
+        dropped = sum(
+            len(set(w.quotes) - set(f.quotes))
+            for w, f in zip(written.items, fitted.items, strict=True)
+        )
+        budget_cut = dropped and text_words(written) > word_budget(len(written.items))
+        if budget_cut:
+            cut += 1
+            assert not any(i.what_you_can_do.startswith(opening) for i in fitted.items), path.stem
+    assert cut >= 3

@@ -18,6 +18,7 @@ from imr_llm.explain.page import to_html
 from imr_llm.explain.render import to_text
 from imr_llm.explain.titles import plain_title
 from imr_llm.explain.writer import as_of, readable_text
+from imr_llm.prepare import prepare, skeleton
 from imr_llm.schema import Case, Determination, RationaleSentence, Reason, Source, Treatment
 
 GUIDELINE = "MTUS guidelines recommend up to 10 visits of physical therapy over 8 weeks."
@@ -302,3 +303,13 @@ def test_cli_today_option_says_a_passed_deadline(tmp_path: Any) -> None:
     assert json.loads(early.stdout)["alerts"] == []
     bad = invoke_cli("summarize", letter, "--today", "2017-02-30")
     assert bad.returncode != 0 and "--today" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_the_opioid_notes_scope_sentence_is_not_shown_as_a_condition() -> None:
+    """ "This decision addresses the medical necessity of opioids ..." opens the letter's safety
+    note (shown, with the advice not to stop suddenly): it is not a condition of the reviewer."""
+    prepared = prepare(str(LETTERS / "CM17-0021126.txt"))
+    item = explain(skeleton(prepared), prepared.text).items[0]
+    assert item.safety
+    assert not any("This decision addresses" in c for c in item.conditions)
+    assert item.quotes, "the reviewer's finding is kept"

@@ -14,6 +14,7 @@ from imr_llm.explain.findings import easier, finding_quotes
 from imr_llm.explain.phrases import phrases
 from imr_llm.explain.render import to_text
 from imr_llm.explain.writer import (
+    Tiers,
     as_of,
     compose_item,
     drop_quote,
@@ -22,7 +23,7 @@ from imr_llm.explain.writer import (
     fit_reading_grade,
     glossary_for,
     group_shared_reasons,
-    stand_alone_quotes,
+    shown_quote_tiers,
     write_explanation,
 )
 from imr_llm.schema import Determination, Explanation, Lang
@@ -73,36 +74,53 @@ def _extra_approved_quotes(explanation: Explanation) -> list[tuple[int, str]]:
     return [(i, q) for _, i, q in sorted(extra)]
 
 
-def fit_word_budget(explanation: Explanation, stand_alone: list[set[str]]) -> Explanation:
-    """While the text is over the word budget, drop in this order: the quotes behind reasons a
-    plain sentence already says (longest first); the glossary's terms used only inside quotes;
-    next steps that only restate a shown reason; an approved item's quotes but its last.
-    A denial's reasons, dates and the advice stay. Then fit the reading grade again."""
-    budget = word_budget(len(explanation.items))
-    lang = explanation.lang
-    while (excess := text_words(explanation) - budget) > 0:
-        order = droppable_quotes(explanation, stand_alone, keep_stand_alone=True)
-        if not order:
-            break
-        for index, quote in order:  # as many as the excess needs, then measure again
-            explanation = drop_quote(explanation, index, quote)
-            excess -= count_words(quote) + QUOTE_LABEL_WORDS
-            if excess <= 0:
-                break
-    items = list(explanation.items)
-    explanation = explanation.model_copy(update={"glossary": glossary_for(items, lang)})
-    if text_words(explanation) > budget:
-        plain = glossary_for(items, lang, with_quotes=False)
-        explanation = explanation.model_copy(update={"glossary": plain})
+def _without_restated_fixes(explanation: Explanation, budget: int) -> Explanation:
+    """Next steps that only restate a shown reason left out, one by one, while over `budget`."""
     for index in _restated_fixes(explanation):
         if text_words(explanation) <= budget:
             break
         items = list(explanation.items)
-        items[index] = compose_item(items[index].model_copy(update={"what_you_can_do": ""}), lang)
+        update = {"what_you_can_do": ""}
+        items[index] = compose_item(items[index].model_copy(update=update), explanation.lang)
         explanation = explanation.model_copy(update={"items": items})
+    return explanation
+
+
+def fit_word_budget(explanation: Explanation, tiers: Tiers) -> Explanation:
+    """While the text is over the word budget, cut repetition first, then quotes: next steps
+    that only restate a shown reason; the glossary's terms used only inside quotes; the quotes
+    behind reasons a specific plain sentence already says, then those behind a generic one
+    (`droppable_quotes`), then findings that are a reason of an item with plain reasons too; an
+    approved item's quotes but its last. A denial's reasons, the findings of an item with no
+    plain reason, dates and the advice stay. Then fit the reading grade again."""
+    budget = word_budget(len(explanation.items))
+    lang = explanation.lang
+    explanation = _without_restated_fixes(explanation, budget)
+    with_quotes = text_words(explanation) <= budget
+    if not with_quotes:
+        plain = glossary_for(list(explanation.items), lang, with_quotes=False)
+        explanation = explanation.model_copy(update={"glossary": plain})
+    while (excess := text_words(explanation) - budget) > 0:
+        order = droppable_quotes(explanation, tiers, keep_stand_alone=True)
+        if not order:  # last: findings that are a reason of an item with plain reasons too
+            order = [
+                (tier, i, q)
+                for tier, i, q in droppable_quotes(explanation, tiers, keep_stand_alone=False)
+                if explanation.items[i].reasons
+            ]
+            if sum(count_words(q) + QUOTE_LABEL_WORDS for _, _, q in order) < excess:
+                break  # over the budget even without them: they stay
+        if not order:
+            break
+        for _, index, quote in order:  # as many as the excess needs, then measure again
+            explanation = drop_quote(explanation, index, quote)
+            excess -= count_words(quote) + QUOTE_LABEL_WORDS
+            if excess <= 0:
+                break
     while text_words(explanation) > budget and (extra := _extra_approved_quotes(explanation)):
         explanation = drop_quote(explanation, *extra[0])
-    return fit_reading_grade(explanation, stand_alone)
+    glossary = glossary_for(list(explanation.items), lang, with_quotes=with_quotes)
+    return fit_reading_grade(explanation.model_copy(update={"glossary": glossary}), tiers)
 
 
 def same_as_english(
@@ -128,7 +146,7 @@ def same_as_english(
     with_quotes = english.glossary == glossary_for(list(english.items), "en")
     glossary = glossary_for(items, lang, with_quotes=with_quotes)
     mirrored = written.model_copy(update={"items": items, "glossary": glossary})
-    return fit_reading_grade(mirrored, stand_alone_quotes(determination, lang))
+    return fit_reading_grade(mirrored, shown_quote_tiers(determination, lang))
 
 
 def explain(
@@ -141,7 +159,7 @@ def explain(
     word budget (fitted in English; another language shows the same content); with `today`,
     deadlines already passed are said plainly (see `as_of`)."""
     written = write_explanation(determination, letter_text, "en")
-    fitted = fit_word_budget(written, stand_alone_quotes(determination, "en"))
+    fitted = fit_word_budget(written, shown_quote_tiers(determination, "en"))
     if lang != "en":
         other = write_explanation(determination, letter_text, lang, fit_grade=False)
         fitted = same_as_english(determination, fitted, other)

@@ -101,24 +101,49 @@ def finding_quotes(treatment: Treatment) -> list[str]:
     return [q for q in texts if _short(shorten_lists(q))]
 
 
-def stand_alone_findings(treatment: Treatment) -> set[str]:
-    """Quoted sentences that are a reason themselves: dropping one would drop the reason."""
-    return {r.evidence for r in _quoted_reasons(treatment) if r.code == REVIEWER_FINDING}
+GENERIC_REASONS = frozenset(
+    {"criteria-not-met", "no-clear-reason", "meets-criteria", "doctor-explained"}
+)
+"""Reasons whose plain sentence names no specific thing ("you meet the guideline rules for
+this care"): the reviewer's sentence behind one is what says which rule or what was missing."""
+BEHIND_PLAIN, BEHIND_GENERIC, STAND_ALONE = 0, 1, 2
+"""How much a quote carries that no plain sentence says, least first (the order quotes are
+dropped to fit): the specifics behind a plain reason; the only specifics behind a generic plain
+reason; the reason itself."""
+
+
+def quote_tiers(treatment: Treatment) -> dict[str, int]:
+    """Each quoted sentence (as in the letter) and what it carries (BEHIND_PLAIN, ...)."""
+    tiers: dict[str, int] = {}
+    for reason in _quoted_reasons(treatment):
+        tier = (
+            STAND_ALONE
+            if reason.code == REVIEWER_FINDING
+            else BEHIND_GENERIC
+            if reason.code in GENERIC_REASONS
+            else BEHIND_PLAIN
+        )
+        tiers[reason.evidence] = max(tier, tiers.get(reason.evidence, BEHIND_PLAIN))
+    return tiers
 
 
 _TAPER = regex_cache.compile(r"\b(?:abrupt\w*|taper\w*|wean\w*|discontinu\w*)", re.I)
+_SCOPE = regex_cache.compile(r"^\s*This (?:medical necessity )?decision addresses\b", re.I)
+"""The opioid safety note's first sentence: what the decision covers, not a condition."""
 
 
 def condition_sentences(treatment: Treatment, safety_shown: bool) -> list[str]:
     """The reviewer's conditions (re-review, monitoring, taper, trial); when the item already
-    shows the advice not to stop a medicine suddenly, conditions about stopping are left out."""
+    shows the advice not to stop a medicine suddenly, the rest of that safety note (stopping,
+    tapering, what the decision covers) is left out."""
     texts = [r.evidence for r in treatment.reasons if r.code == REVIEWER_CONDITION]
     texts += [s.text for s in by_role(treatment, "condition")]
     notes = " ".join(treatment.safety_notes)
     return [
         t
         for t in dict.fromkeys(texts)
-        if not (notes and (t in notes or notes in t)) and not (safety_shown and _TAPER.search(t))
+        if not (notes and (t in notes or notes in t))
+        and not (safety_shown and (_TAPER.search(t) or _SCOPE.search(t)))
     ]
 
 

@@ -13,8 +13,8 @@ from markupsafe import Markup, escape
 
 from imr_llm.explain.facts import HELP_LINE
 from imr_llm.explain.phrases import phrases
-from imr_llm.explain.render import case_line, item_groups, shown_todo
-from imr_llm.explain.writer import format_date
+from imr_llm.explain.render import case_line, item_groups
+from imr_llm.explain.writer import format_date, own_quotes, shown_todo
 from imr_llm.schema import Explanation, ItemExplanation
 from imr_llm.templates import render_page
 
@@ -55,6 +55,8 @@ class _Card:
     todo: str
     grouped: str
     children: list[_Child]
+    own: ItemExplanation
+    """The item with only the quotes the item it has the same reasons as does not show."""
 
 
 def _cards(explanation: Explanation, p: dict[str, str]) -> list[_Card]:
@@ -71,6 +73,7 @@ def _cards(explanation: Explanation, p: dict[str, str]) -> list[_Card]:
                 todo=shown_todo(explanation, item),
                 grouped=p["grouped"].format(number=number),
                 children=[_Child(n, explanation.items[n - 1]) for n in children],
+                own=own_quotes(explanation.items, item),
             )
         )
     return cards

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from imr_llm import regex_cache
 from imr_llm.explain.hyphenation import hyphenator
@@ -90,6 +90,7 @@ def _syllables(word: str, lang: Lang) -> int:
     return len(_hyphenator(lang).positions(word)) + 1
 
 
+@lru_cache(maxsize=64)
 def _counts(text: str, lang: Lang) -> tuple[int, int, int]:
     """(words, sentences, syllables) of `text`, as textstat counts them."""
     words = _words(text)
@@ -97,20 +98,56 @@ def _counts(text: str, lang: Lang) -> tuple[int, int, int]:
     return len(words), _sentence_count(text), syllables
 
 
-def _per_word(text: str, lang: Lang) -> tuple[float, float, float] | None:
-    """(words per sentence, syllables per word, sentences per word), or None for no words."""
-    words, sentences, syllables = _counts(text, lang)
-    if not words or not sentences or not syllables:
+class Counts(NamedTuple):
+    """Words, sentences and syllables of a text: a text's pieces add up (nearly) to its counts,
+    so the grade without a piece can be estimated without counting the rest again."""
+
+    words: int
+    sentences: int
+    syllables: int
+
+    def __sub__(self, other: tuple[int, ...]) -> Counts:
+        words, sentences, syllables = other
+        return Counts(self.words - words, self.sentences - sentences, self.syllables - syllables)
+
+
+def text_counts(text: str, lang: Lang) -> Counts:
+    return Counts(*_counts(text, lang))
+
+
+def _rates(counts: tuple[int, int, int]) -> tuple[float, float, float] | None:
+    words, sentences, syllables = counts
+    if words <= 0 or sentences <= 0 or syllables <= 0:
         return None
     return words / sentences, syllables / words, sentences / words
 
 
-def reading_grade(text: str) -> float:
-    """Flesch-Kincaid grade, rounded to one decimal."""
-    rates = _per_word(text, "en")
+def _per_word(text: str, lang: Lang) -> tuple[float, float, float] | None:
+    """(words per sentence, syllables per word, sentences per word), or None for no words."""
+    return _rates(_counts(text, lang))
+
+
+def _fk(rates: tuple[float, float, float] | None) -> float:
     if rates is None:
         return 0.0
     return round(0.39 * rates[0] + 11.8 * rates[1] - 15.59, 1)
+
+
+def _crawford(rates: tuple[float, float, float] | None) -> float:
+    if rates is None:
+        return 0.0
+    sentences_per_100, syllables_per_100 = 100 * rates[2], 100 * rates[1]
+    return round(-0.205 * sentences_per_100 + 0.049 * syllables_per_100 - 3.407, 1)
+
+
+def grade_of(counts: Counts, lang: Lang) -> float:
+    """The reading grade (`reading_grade` or `spanish_reading_grade`) of a text's counts."""
+    return _crawford(_rates(counts)) if lang == "es" else _fk(_rates(counts))
+
+
+def reading_grade(text: str) -> float:
+    """Flesch-Kincaid grade, rounded to one decimal."""
+    return _fk(_per_word(text, "en"))
 
 
 def flesch_reading_ease(text: str) -> float:
@@ -123,11 +160,7 @@ def flesch_reading_ease(text: str) -> float:
 
 def spanish_reading_grade(text: str) -> float:
     """Crawford's grade (Spanish): school years needed to read the text."""
-    rates = _per_word(text, "es")
-    if rates is None:
-        return 0.0
-    sentences_per_100, syllables_per_100 = 100 * rates[2], 100 * rates[1]
-    return round(-0.205 * sentences_per_100 + 0.049 * syllables_per_100 - 3.407, 1)
+    return _crawford(_per_word(text, "es"))
 
 
 def spanish_reading_ease(text: str) -> float:

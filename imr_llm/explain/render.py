@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from imr_llm.explain.phrases import phrases
-from imr_llm.explain.writer import format_date, quote_lines
+from imr_llm.explain.writer import format_date, own_quotes, quote_lines, shown_todo
 from imr_llm.schema import Explanation, ItemExplanation
 
 
@@ -56,23 +56,6 @@ def _badge(item: ItemExplanation, p: dict[str, str]) -> str:
     return p[f"badge_{item.decision}"]
 
 
-def shown_todo(explanation: Explanation, item: ItemExplanation) -> str:
-    """The item's own next step as shown: empty when it says "the same reasons as item N" and
-    item N has the same step; "The same as item N." when an earlier item has it."""
-    todo = item.what_you_can_do
-    if not todo:
-        return ""
-    earlier = explanation.items[item.same_reasons_as - 1] if item.same_reasons_as else None
-    if earlier is not None and earlier.what_you_can_do == todo:
-        return ""
-    for number, other in enumerate(explanation.items, 1):
-        if other is item:
-            break
-        if other.what_you_can_do == todo and not other.goes_with:
-            return phrases(explanation.lang)["same_todo"].format(number=number)
-    return todo
-
-
 def _item_lines(explanation: Explanation, item: ItemExplanation) -> list[tuple[str, str]]:
     """The item's parts as (kind, text): kind is 'line', 'why', 'reason', 'quote' or 'todo'.
     An item with the same reasons and next step as an earlier one refers to it instead."""
@@ -82,6 +65,8 @@ def _item_lines(explanation: Explanation, item: ItemExplanation) -> list[tuple[s
     out += [("line", line) for line in [*item.safety, *item.context]]
     if item.same_reasons_as:
         out.append(("line", p["same_reasons"].format(number=item.same_reasons_as)))
+        shown = own_quotes(explanation.items, item)
+        out += [("quote", line) for line in quote_lines(shown, lang)]
     else:
         out.append(("why", p["why"]))
         out += [("reason", reason) for reason in item.reasons]

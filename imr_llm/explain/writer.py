@@ -16,12 +16,13 @@ from imr_llm.explain.findings import (
     MAX_QUOTE_WORDS,
     REVIEWER_CONDITION,
     REVIEWER_FINDING,
+    STAND_ALONE,
     condition_sentences,
     easier,
     finding_quotes,
     guideline_quotes,
     plain_condition,
-    stand_alone_findings,
+    quote_tiers,
 )
 from imr_llm.explain.glossary import build_glossary
 from imr_llm.explain.grounding import (
@@ -33,7 +34,7 @@ from imr_llm.explain.grounding import (
     spanish_reading_grade,
 )
 from imr_llm.explain.phrases import phrases
-from imr_llm.explain.readability import GRADE_LIMIT
+from imr_llm.explain.readability import GRADE_LIMIT, Counts, grade_of, text_counts
 from imr_llm.explain.titles import plain_title
 from imr_llm.explain.translations import MISSING, REASON_SUMMARIES
 from imr_llm.schema import (
@@ -352,16 +353,33 @@ def compose_item(item: ItemExplanation, lang: Lang) -> ItemExplanation:
 
 
 def group_shared_reasons(items: list[ItemExplanation]) -> list[ItemExplanation]:
-    """Mark each item whose reasons and quotes are the same as an earlier item's (and unmark
-    the others: quotes dropped to fit may make two items the same)."""
+    """Mark each item whose plain reasons are the same as an earlier item's (or, with no plain
+    reason, whose quotes are), and unmark the others: it says "the same reasons as item N" and
+    shows only the reviewer's sentences item N does not (`own_quotes`)."""
     out: list[ItemExplanation] = []
     seen: dict[tuple[str, tuple[str, ...], tuple[str, ...]], int] = {}
     for number, item in enumerate(items, 1):
-        key = (item.decision, tuple(item.reasons), tuple(item.quotes + item.guideline_quotes))
+        quotes = () if item.reasons else tuple(item.quotes + item.guideline_quotes)
+        key = (item.decision, tuple(item.reasons), quotes)
         same = seen.get(key) if (item.quotes or item.reasons) and not item.goes_with else None
         seen.setdefault(key, number)
         out.append(item.model_copy(update={"same_reasons_as": same}))
     return out
+
+
+def own_quotes(items: list[ItemExplanation], item: ItemExplanation) -> ItemExplanation:
+    """`item` with only the quotes that the item it has the same reasons as does not show."""
+    if not item.same_reasons_as:
+        return item
+    earlier = items[item.same_reasons_as - 1]
+    return item.model_copy(
+        update={
+            "quotes": [q for q in item.quotes if q not in earlier.quotes],
+            "guideline_quotes": [
+                q for q in item.guideline_quotes if q not in earlier.guideline_quotes
+            ],
+        }
+    )
 
 
 def _next_steps(determination: Determination, deadlines: list[Deadline], lang: Lang) -> list[str]:
@@ -456,18 +474,27 @@ def drop_quote(explanation: Explanation, index: int, quote: str) -> Explanation:
     return explanation.model_copy(update={"items": group_shared_reasons(items)})
 
 
+Tiers = list[dict[str, int]]
+"""Per item, each quote as shown and what it carries (`findings.quote_tiers`)."""
+
+
 def droppable_quotes(
-    explanation: Explanation, stand_alone: list[set[str]], keep_stand_alone: bool
-) -> list[tuple[int, str]]:
-    """(item index, quote) to drop next, in order: quotes behind a reason a plain sentence
-    already says, then (unless `keep_stand_alone`) those that are a reason themselves; in each
-    group first from the items with the most plain reasons, longest first."""
+    explanation: Explanation, tiers: Tiers, keep_stand_alone: bool
+) -> list[tuple[int, int, str]]:
+    """(tier, item index, quote) to drop next, in order: quotes behind a reason a specific plain
+    sentence already says, then those behind a generic plain sentence, then (unless
+    `keep_stand_alone`) those that are a reason themselves; in each tier first from the items
+    with the most plain reasons, longest first."""
     quoted = [
-        (q in stand_alone[i] if i < len(stand_alone) else False, -len(item.reasons), -len(q), i, q)
+        (tiers[i].get(q, 0) if i < len(tiers) else 0, -len(item.reasons), -len(q), i, q)
         for i, item in enumerate(explanation.items)
         for q in item.quotes
     ]
-    return [(i, q) for alone, _, _, i, q in sorted(quoted) if not (alone and keep_stand_alone)]
+    return [
+        (tier, i, q)
+        for tier, _, _, i, q in sorted(quoted)
+        if not (tier == STAND_ALONE and keep_stand_alone)
+    ]
 
 
 def glossary_for(
@@ -490,20 +517,64 @@ def glossary_for(
     )
 
 
+def shown_paragraph(explanation: Explanation, item: ItemExplanation) -> str:
+    """The item's paragraph as the text, Markdown and HTML formats show it: an item with the
+    same reasons as an earlier one shows only its own quotes (its references to the earlier
+    item, "the same reasons as item N", are labels, like the items' headings)."""
+    if not item.same_reasons_as:
+        return item.explanation
+    shown = own_quotes(explanation.items, item)
+    todo = shown_todo(explanation, item)
+    return " ".join(
+        part
+        for part in [
+            item.outcome,
+            *item.safety,
+            *item.context,
+            *quote_lines(shown, explanation.lang),
+            *item.conditions,
+            todo if todo == item.what_you_can_do else "",
+        ]
+        if part
+    )
+
+
+def shown_todo(explanation: Explanation, item: ItemExplanation) -> str:
+    """The item's own next step as shown: empty when it says "the same reasons as item N" and
+    item N has the same step; "The same as item N." when an earlier item has it."""
+    todo = item.what_you_can_do
+    if not todo:
+        return ""
+    earlier = explanation.items[item.same_reasons_as - 1] if item.same_reasons_as else None
+    if earlier is not None and earlier.what_you_can_do == todo:
+        return ""
+    for number, other in enumerate(explanation.items, 1):
+        if other is item:
+            break
+        if other.what_you_can_do == todo and not other.goes_with:
+            return phrases(explanation.lang)["same_todo"].format(number=number)
+    return todo
+
+
 def readable_text(explanation: Explanation) -> str:
-    """The prose a reader reads, for the reading-grade check (no headings, no labels)."""
+    """The prose a reader reads, for the reading-grade check (no headings, no labels; an item
+    with the same reasons as an earlier one as shown: `shown_paragraph`)."""
     parts = [explanation.headline, *explanation.alerts]
     for item in explanation.items:
-        parts.append(item.explanation)
+        parts.append(shown_paragraph(explanation, item))
     parts += explanation.next_steps + explanation.appeal_checklist
     parts += explanation.help + [g.meaning for g in explanation.glossary]
     parts.append(explanation.notice)
     return "\n".join(parts)
 
 
-def stand_alone_quotes(determination: Determination, lang: Lang) -> list[set[str]]:
-    """Per item, the quotes (as shown) that are a reason themselves: never dropped to fit."""
-    return [{easier(q, lang) for q in stand_alone_findings(t)} for t in determination.treatments]
+def shown_quote_tiers(determination: Determination, lang: Lang) -> Tiers:
+    """Per item, each quote as shown in `lang` and what it carries (`findings.quote_tiers`):
+    those that are a reason themselves are never dropped to fit the word budget."""
+    return [
+        {easier(q, lang): tier for q, tier in quote_tiers(t).items()}
+        for t in determination.treatments
+    ]
 
 
 def write_explanation(
@@ -545,7 +616,7 @@ def write_explanation(
     )
     if not fit_grade:
         return with_readability(explanation)
-    return fit_reading_grade(explanation, stand_alone_quotes(determination, lang))
+    return fit_reading_grade(explanation, shown_quote_tiers(determination, lang))
 
 
 def as_of(explanation: Explanation, today: date) -> Explanation:
@@ -575,9 +646,12 @@ def as_of(explanation: Explanation, today: date) -> Explanation:
     return with_readability(updated)
 
 
+def _grade_text(text: str, lang: Lang) -> float:
+    return spanish_reading_grade(text) if lang == "es" else reading_grade(text)
+
+
 def _grade(explanation: Explanation) -> float:
-    text = readable_text(explanation)
-    return spanish_reading_grade(text) if explanation.lang == "es" else reading_grade(text)
+    return _grade_text(readable_text(explanation), explanation.lang)
 
 
 def with_readability(explanation: Explanation) -> Explanation:
@@ -593,19 +667,60 @@ def reading_ease(explanation: Explanation) -> float:
     return spanish_reading_ease(text) if explanation.lang == "es" else flesch_reading_ease(text)
 
 
-def fit_reading_grade(
-    explanation: Explanation, stand_alone: list[set[str]] | None = None
-) -> Explanation:
-    """Drop the reviewer's quotes while the text reads above WRITER_TARGET_GRADE (order:
-    `droppable_quotes`; `stand_alone[i]` are item i's quotes that are a reason themselves)."""
-    alone = stand_alone or [set() for _ in explanation.items]
-    grade = _grade(explanation)
-    while grade > WRITER_TARGET_GRADE:
-        order = droppable_quotes(explanation, alone, keep_stand_alone=False)
-        if not order:
+def every_paragraph_text(explanation: Explanation) -> str:
+    """`readable_text` with every item's whole paragraph (as the JSON format carries it), an
+    item with the same reasons as an earlier one included."""
+    parts = [explanation.headline, *explanation.alerts]
+    parts += [item.explanation for item in explanation.items]
+    parts += explanation.next_steps + explanation.appeal_checklist
+    parts += explanation.help + [g.meaning for g in explanation.glossary]
+    parts.append(explanation.notice)
+    return "\n".join(parts)
+
+
+def _over(shown: float, every: float) -> float:
+    """How far the text reads above its limits: WRITER_TARGET_GRADE as shown, GRADE_LIMIT with
+    every paragraph whole (a repeated paragraph is shown once but carried in the JSON)."""
+    return max(shown - WRITER_TARGET_GRADE, every - GRADE_LIMIT)
+
+
+def _counts_now(explanation: Explanation) -> tuple[Counts, Counts]:
+    """The counts of `readable_text` and of `every_paragraph_text`."""
+    lang = explanation.lang
+    return (
+        text_counts(readable_text(explanation), lang),
+        text_counts(every_paragraph_text(explanation), lang),
+    )
+
+
+def _over_without(
+    explanation: Explanation, base: tuple[Counts, Counts], index: int, quote: str
+) -> float:
+    """`_over` once item `index`'s `quote` is dropped, estimated from the counts."""
+    item = explanation.items[index]
+    label = "quote" if item.quotes_are_findings else "quote_letter"
+    lang = explanation.lang
+    line = text_counts(phrases(lang)[label].format(quote=quote), lang)
+    return _over(grade_of(base[0] - line, lang), grade_of(base[1] - line, lang))
+
+
+def fit_reading_grade(explanation: Explanation, tiers: Tiers | None = None) -> Explanation:
+    """Drop the reviewer's quotes while the text reads above its limits (`_over`): from the
+    lowest tier of `droppable_quotes` left, the first quote whose drop alone is enough, else
+    the one whose drop lowers the grade most (the fewest quotes dropped)."""
+    tiers = tiers or [{} for _ in explanation.items]
+    lang = explanation.lang
+    while True:
+        base = _counts_now(explanation)
+        order = droppable_quotes(explanation, tiers, keep_stand_alone=False)
+        if _over(grade_of(base[0], lang), grade_of(base[1], lang)) <= 0 or not order:
             break
-        explanation = drop_quote(explanation, *order[0])
-        grade = _grade(explanation)
+        lowest = [(i, q) for tier, i, q in order if tier == order[0][0]]
+        after = [(_over_without(explanation, base, i, q), n) for n, (i, q) in enumerate(lowest)]
+        enough = [n for over, n in after if over <= 0]
+        chosen = enough[0] if enough else min(after)[1]
+        explanation = drop_quote(explanation, *lowest[chosen])
+    grade = _grade(explanation)
     items = group_shared_reasons(list(explanation.items))
     return explanation.model_copy(
         update={"items": items, "reading_grade": grade, "reading_ease": reading_ease(explanation)}
