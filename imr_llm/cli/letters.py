@@ -40,10 +40,10 @@ files_argument = click.argument(
 
 def _letters(files: list[str], pages: bool) -> list[str]:
     """The letters to read: with --pages, all the files as one letter."""
-    from imr_llm.ocr import PageFiles, is_image_name  # only for several files
-
     if len(files) < 2:
         return files
+    from imr_llm.ocr import PageFiles, is_image_name  # only for several files
+
     if pages:
         return [PageFiles(files)]
     if all(is_image_name(name) for name in files):
