@@ -62,6 +62,7 @@ def engine_option(
     default: Engine = Engine.auto,
     help: str = "auto = openai when an endpoint is configured, else offline.",
 ) -> Callable[[F], F]:
+    """--engine: which engine runs (default and help differ per command)."""
     return click.option("--engine", type=click.Choice(Engine), default=default, help=help)
 
 
@@ -201,6 +202,7 @@ class LetterProgress:
     """A progress bar on stderr with count, rate and ETA."""
 
     def __init__(self, total: int) -> None:
+        # rich: only when a bar is drawn (several letters, stderr a terminal)
         from rich.console import Console
         from rich.progress import (
             BarColumn,
