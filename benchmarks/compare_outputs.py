@@ -8,10 +8,11 @@ per call. Run it once on the old code and once on the new, then `compare` the tw
     python benchmarks/compare_outputs.py dump /tmp/after
     python benchmarks/compare_outputs.py compare /tmp/before /tmp/after
 
-The commands run in-process through typer's test runner (`imr_llm.cli:app`), so the dump of all
-letters takes seconds, not minutes. `compare` lists every file that differs; with
-`--ignore-readability` it also reports the files that differ only in the reading grade/ease
-numbers (and the largest change), which a different syllable counter may move.
+The commands run in-process through click's test runner (`imr_llm.cli:app`; typer's for an
+older checkout whose app is a typer app), so the dump of all letters takes seconds, not minutes.
+`compare` lists every file that differs; with `--ignore-readability` it also reports the files
+that differ only in the reading grade/ease numbers (and the largest change), which a different
+syllable counter may move.
 """
 
 from __future__ import annotations
@@ -51,10 +52,14 @@ def dump(folder: Path) -> None:
         if name.startswith(("OPENAI_", "IMR_LLM_")):
             del os.environ[name]
     os.chdir(ROOT)
-    from typer.testing import CliRunner
+    import click
 
     from imr_llm.cli import app
 
+    if isinstance(app, click.Command):
+        from click.testing import CliRunner
+    else:  # an older checkout: a typer app, with typer's own click
+        from typer.testing import CliRunner  # type: ignore[assignment]
     runner = CliRunner()
     folder.mkdir(parents=True, exist_ok=True)
     count = 0

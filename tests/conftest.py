@@ -131,11 +131,11 @@ def run_cli(
 def invoke_cli(
     *args: str, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """`imr-llm ARGS` in this process (typer's CliRunner): the same command, exit code, stdout
+    """`imr-llm ARGS` in this process (click's CliRunner): the same command, exit code, stdout
     and stderr as `run_cli`, without starting Python and importing the package again. No LLM
     settings are inherited. `run_cli` stays for what only a real process shows (the entry
     point, exit codes and one-line errors as a shell sees them, imports)."""
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from imr_llm.cli import app
 

@@ -1,11 +1,14 @@
 """The CLI on real letters: as a user runs it (a real process) for the entry point, the
-version and an exit code; in this process (typer's CliRunner) for the rest."""
+version and an exit code; in this process (click's CliRunner) for the rest."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
-from conftest import LETTERS, invoke_cli, run_cli
+import pytest
+from conftest import LETTERS, clean_env, invoke_cli, run_cli
 
 from imr_llm import __version__
 from imr_llm.schema import Determination, Explanation
@@ -57,3 +60,117 @@ def test_engine_openai_without_endpoint_is_a_usage_error() -> None:
     result = run_cli("extract", str(LETTERS / "CM16-0213037.txt"), "--engine", "openai")
     assert result.returncode == 2
     assert "OPENAI_BASE_URL" in result.stderr
+
+
+HELP_CALLS = [
+    ["--help"],
+    *([name, "--help"] for name in ("extract", "summarize", "batch", "stats", "serve", "cache")),
+    ["eval", "--help"],
+    ["eval", "compare", "--help"],
+    ["eval", "label", "--help"],
+    ["cache", "info", "--help"],
+    ["exit-codes"],
+    ["--version"],
+]
+
+
+def test_help_loads_neither_pydantic_nor_rich_nor_the_runner() -> None:
+    """Every `--help` (and `--version`, `exit-codes`) in one fresh process, then the modules it
+    loaded: the command line alone, nothing that parses, validates or draws."""
+    code = (
+        "import sys\n"
+        "from imr_llm.cli import app\n"
+        f"for args in {HELP_CALLS!r}:\n"
+        "    try:\n"
+        "        app(args, prog_name='imr-llm')\n"
+        "    except SystemExit as stop:\n"
+        "        assert stop.code == 0, (args, stop.code)\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=clean_env()
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.strip().splitlines()[-1].split())
+    assert "Usage: imr-llm eval label [OPTIONS] LETTER" in done.stdout
+    heavy = {"pydantic", "pydantic_core", "pydantic_settings", "rich", "typer", "imr_llm.runner"}
+    assert not heavy & loaded
+    assert not any(name.startswith(("imr_llm.schema", "imr_llm.settings")) for name in loaded)
+
+
+def test_help_lists_every_command_and_describes_the_arguments() -> None:
+    top = invoke_cli("--help")
+    assert top.returncode == 0
+    commands = top.stdout.split("Commands:")[1].split()
+    for name in ("extract", "summarize", "exit-codes", "stats", "batch", "serve", "cache", "eval"):
+        assert name in commands
+    extract = invoke_cli("extract", "--help").stdout
+    assert "or - for stdin" in extract  # the argument's own help
+    assert "--redact / --no-redact" in extract and "[env IMR_LLM_REDACT]" in extract
+    batch = invoke_cli("batch", "--help").stdout
+    assert "--resume / --no-resume" in batch and "[default: resume]" in batch
+    serve = invoke_cli("serve", "--help").stdout
+    assert "IMR_LLM_SERVE_PASSWORD" in serve
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("IMR_LLM_CONCURRENCY", "0"),
+        ("IMR_LLM_MODE", "xml"),
+        ("IMR_LLM_REDACT", "bogus"),
+        ("IMR_LLM_STRICT", "bogus"),
+        ("IMR_LLM_USE_CACHE", "bogus"),
+    ],
+)
+def test_a_flag_not_given_leaves_the_environment_in_charge(variable: str, value: str) -> None:
+    """The bad variable is read (and named) because the unset flag passes nothing over it."""
+    env = {"OPENAI_BASE_URL": "http://127.0.0.1:9", variable: value}
+    result = invoke_cli("extract", str(LETTERS / "CM16-0213037.txt"), env=env)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"imr-llm: error: bad value {value!r} for {variable} ")
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_flag_given_is_over_the_environment() -> None:
+    env = {"OPENAI_BASE_URL": "http://127.0.0.1:9", "IMR_LLM_CONCURRENCY": "3"}
+    result = invoke_cli("extract", str(LETTERS / "CM16-0213037.txt"), "--concurrency", "0", env=env)
+    assert result.returncode == 2
+    assert result.stderr.startswith("imr-llm: error: bad value 0 for --concurrency ")
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["extract"], "Missing argument 'FILES...'"),
+        (["extract", "a.txt", "--engine", "bad"], "'bad' is not one of 'auto', 'offline'"),
+        (["summarize", "a.txt", "--today", "2017-13-01"], "'--today'"),
+        (["batch", "a.txt", "-o", "out.jsonl", "--workers", "0"], "'--workers'"),
+        (["extract", "--unknown", "a.txt"], "No such option '--unknown'"),
+        (["cache", "bogus"], "No such command 'bogus'"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_short_message(args: list[str], words: str) -> None:
+    result = invoke_cli(*args)
+    assert result.returncode == 2
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize("args", [[], ["cache"]])
+def test_a_group_without_a_command_shows_its_help(args: list[str]) -> None:
+    result = invoke_cli(*args)
+    assert result.returncode == 2
+    assert "Commands:" in result.stderr + result.stdout
+
+
+def test_ctrl_c_exits_130_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    import imr_llm.runner
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(imr_llm.runner, "run_letters", interrupted)
+    result = invoke_cli("extract", str(LETTERS / "CM16-0213037.txt"))
+    assert result.returncode == 130
+    assert result.stdout == "" and "Traceback" not in result.stderr

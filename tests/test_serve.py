@@ -53,7 +53,7 @@ SUMMARIES = [("es", "json", True), ("en", "html", False), ("es", "md", True), ("
 def cli_outputs() -> dict[tuple[str, ...], str]:
     """What the CLI prints for the letters the API tests send, on stdin (so that its JSON has
     no path, like an upload's). In process, through the CLI's own code, to keep this fast."""
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from imr_llm.cli import app
 
@@ -139,7 +139,7 @@ def _scans() -> dict[str, bytes]:
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")
 @pytest.mark.parametrize("kind", ["tiff", "scanned pdf"])
 def test_a_scan_or_photo_upload_is_read_by_ocr_like_the_cli(server: Server, kind: str) -> None:
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from imr_llm.cli import app
 

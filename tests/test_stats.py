@@ -275,7 +275,7 @@ def test_markdown_escapes_pipes() -> None:
 
 def test_stats_without_html_does_not_import_matplotlib(results_file: Path) -> None:
     code = (
-        "import sys; from typer.testing import CliRunner; from imr_llm.cli import app; "
+        "import sys; from click.testing import CliRunner; from imr_llm.cli import app; "
         f"r = CliRunner().invoke(app, ['stats', {str(results_file)!r}]); "
         "print(r.exit_code, 'matplotlib' in sys.modules)"
     )

@@ -5,23 +5,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-import typer
+import click
 
 from imr_llm.cli.common import (
-    ConcurrencyOption,
+    PATH,
     Engine,
-    EngineOption,
     Language,
     LetterProgress,
-    ModelOption,
-    ModeOption,
-    NoCacheOption,
     OutputFormat,
     RunFlags,
     chosen_engine,
+    engine_option,
     fail,
+    llm_options,
     llm_settings,
     progress_bar,
 )
@@ -43,49 +41,73 @@ def _progress(inputs: list[str]) -> LetterProgress | None:
     return progress_bar(count_inputs(inputs))
 
 
+@click.command()
+@click.argument("inputs", nargs=-1, required=True, help="Letter files, folders and glob patterns.")
+@click.option(
+    "--out", "-o", type=PATH, required=True, help="Results: JSON Lines, appended to (resumable)."
+)
+@click.option(
+    "--errors", type=PATH, help="Failures, JSON Lines [default: errors.jsonl next to --out]."
+)
+@click.option("--csv", type=PATH, help="Also a CSV, one row per treatment (appended).")
+@click.option(
+    "--explanations",
+    type=PATH,
+    help="Also write each letter's explanation here, named after the letter.",
+)
+@click.option(
+    "--format",
+    "-f",
+    type=click.Choice(OutputFormat),
+    default=OutputFormat.text,
+    help="Format of --explanations.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(Language),
+    default=Language.en,
+    help="Language of --explanations.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Offline engine: processes [default: every core].",
+)
+@click.option(
+    "--chunksize",
+    type=click.IntRange(min=1),
+    default=DEFAULT_CHUNKSIZE,
+    help="Offline engine: letters per task sent to a process.",
+)
+@click.option(
+    "--resume/--no-resume",
+    default=True,
+    help="Skip letters already in --out (--no-resume: run and append all).",
+)
+@engine_option()
+@llm_options
+@click.option(
+    "--openai-batch",
+    is_flag=True,
+    help="LLM engine: use the OpenAI Batch API (half price, within a day); resumable.",
+)
 def batch(
-    inputs: Annotated[list[str], typer.Argument(help="Letter files, folders and glob patterns.")],
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Results: JSON Lines, appended to (resumable).")
-    ],
-    errors: Annotated[
-        Path | None,
-        typer.Option(help="Failures, JSON Lines [default: errors.jsonl next to --out]."),
-    ] = None,
-    csv: Annotated[
-        Path | None, typer.Option("--csv", help="Also a CSV, one row per treatment (appended).")
-    ] = None,
-    explanations: Annotated[
-        Path | None,
-        typer.Option(help="Also write each letter's explanation here, named after the letter."),
-    ] = None,
-    format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Format of --explanations.")
-    ] = OutputFormat.text,
-    lang: Annotated[Language, typer.Option(help="Language of --explanations.")] = Language.en,
-    workers: Annotated[
-        int | None,
-        typer.Option(min=1, help="Offline engine: processes [default: every core]."),
-    ] = None,
-    chunksize: Annotated[
-        int, typer.Option(min=1, help="Offline engine: letters per task sent to a process.")
-    ] = DEFAULT_CHUNKSIZE,
-    resume: Annotated[
-        bool,
-        typer.Option(help="Skip letters already in --out (--no-resume: run and append all)."),
-    ] = True,
-    engine: EngineOption = Engine.auto,
-    model: ModelOption = None,
-    mode: ModeOption = None,
-    concurrency: ConcurrencyOption = None,
-    no_cache: NoCacheOption = False,
-    openai_batch: Annotated[
-        bool,
-        typer.Option(
-            "--openai-batch",
-            help="LLM engine: use the OpenAI Batch API (half price, within a day); resumable.",
-        ),
-    ] = False,
+    inputs: tuple[str, ...],
+    out: Path,
+    errors: Path | None,
+    csv: Path | None,
+    explanations: Path | None,
+    format: OutputFormat,
+    lang: Language,
+    workers: int | None,
+    chunksize: int,
+    resume: bool,
+    engine: Engine,
+    model: str | None,
+    mode: str | None,
+    concurrency: int | None,
+    no_cache: bool,
+    openai_batch: bool,
 ) -> None:
     """Run many letters into one JSON Lines file (one determination a line, as `extract`
     prints it), in parallel, with a progress bar on a terminal.
@@ -119,7 +141,7 @@ def batch(
     )
     if openai_batch and chosen != "openai":
         fail(ImrError("--openai-batch needs the openai engine: set OPENAI_API_KEY"))
-    _run(BatchRun(config, chosen, settings), inputs)
+    _run(BatchRun(config, chosen, settings), list(inputs))
 
 
 def _run(run: BatchRun, inputs: list[str]) -> None:
@@ -131,16 +153,16 @@ def _run(run: BatchRun, inputs: list[str]) -> None:
         summary = run.run(inputs)
     except KeyboardInterrupt:
         _close(progress)
-        typer.echo(summary_line(run.summary, run.config, run.engine) + " (interrupted)", err=True)
-        raise typer.Exit(130) from None
+        click.echo(summary_line(run.summary, run.config, run.engine) + " (interrupted)", err=True)
+        raise click.exceptions.Exit(130) from None
     except Exception as error:
         _close(progress)
         fail(error)
     _close(progress)
     for note in summary.notes:
-        typer.echo(f"imr-llm: note: {note}", err=True)
-    typer.echo(summary_line(summary, run.config, run.engine), err=True)
-    raise typer.Exit(summary.exit_code)
+        click.echo(f"imr-llm: note: {note}", err=True)
+    click.echo(summary_line(summary, run.config, run.engine), err=True)
+    raise click.exceptions.Exit(summary.exit_code)
 
 
 def _close(progress: Any) -> None:

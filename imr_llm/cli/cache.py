@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import typer
+import click
 
-from imr_llm.cli.common import fail, llm_settings
+from imr_llm.cli.common import Group, fail, llm_settings
 from imr_llm.errors import ImrError
 
 if TYPE_CHECKING:
     from imr_llm.llm.cache import ResponseCache
 
-cache_app = typer.Typer(help="The LLM response cache.", no_args_is_help=True)
+
+@click.group("cache", cls=Group, no_args_is_help=True)
+def cache_group() -> None:
+    """The LLM response cache."""
 
 
 def _open_cache() -> ResponseCache:
@@ -25,19 +28,19 @@ def _open_cache() -> ResponseCache:
         fail(error)
 
 
-@cache_app.command("info")
+@cache_group.command("info")
 def cache_info() -> None:
     """Where the cache is, how many answers it holds, and its size."""
     cache = _open_cache()
     info = cache.info()
     cache.close()
-    typer.echo(f"{info['directory']}: {info['entries']} entries, {info['bytes']} bytes")
+    click.echo(f"{info['directory']}: {info['entries']} entries, {info['bytes']} bytes")
 
 
-@cache_app.command("clear")
+@cache_group.command("clear")
 def cache_clear() -> None:
     """Delete every cached answer."""
     cache = _open_cache()
     removed = cache.clear()
     cache.close()
-    typer.echo(f"removed {removed} entries from {cache.directory}")
+    click.echo(f"removed {removed} entries from {cache.directory}")

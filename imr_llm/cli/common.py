@@ -1,17 +1,18 @@
 """What every command module shares: option choices and declarations, the run flags, error
 output, writing output, the LLM settings and the engine choice, and the progress bar.
 
-Kept light (no heavy imports) so each command starts fast.
+Kept light (click and nothing heavy) so each command, and every `--help`, starts fast.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-import typer
+import click
 
 from imr_llm.engine_choice import choose_engine as choose
 from imr_llm.engine_choice import endpoint_configured
@@ -19,6 +20,8 @@ from imr_llm.errors import ImrError
 
 if TYPE_CHECKING:
     from imr_llm.settings import LlmSettings
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Engine(StrEnum):
@@ -39,42 +42,72 @@ class Language(StrEnum):
     es = "es"
 
 
-EngineOption = Annotated[
-    Engine, typer.Option(help="auto = openai when an endpoint is configured, else offline.")
-]
-ModelOption = Annotated[str | None, typer.Option(help="Model name [env IMR_LLM_MODEL].")]
-ModeOption = Annotated[
-    str | None, typer.Option(help="tools|json|json_schema|md_json [env IMR_LLM_MODE].")
-]
-ConcurrencyOption = Annotated[
-    int | None, typer.Option(help="Letters in flight at once [env IMR_LLM_CONCURRENCY].")
-]
-NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write cache.")]
-RedactOption = Annotated[
-    bool | None,
-    typer.Option(
+PATH = click.Path(path_type=Path)
+
+
+class Group(click.Group):
+    """A group of commands listed in the order added (not sorted); Ctrl-C exits 130, quietly."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise click.exceptions.Exit(130) from None
+
+
+def engine_option(
+    default: Engine = Engine.auto,
+    help: str = "auto = openai when an endpoint is configured, else offline.",
+) -> Callable[[F], F]:
+    """--engine: which engine runs (default and help differ per command)."""
+    return click.option("--engine", type=click.Choice(Engine), default=default, help=help)
+
+
+def options(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    """One decorator for several options, listed in the order given."""
+
+    def apply(function: F) -> F:
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+
+    return apply
+
+
+# The LLM settings a command takes (flags over the environment over the defaults).
+llm_options = options(
+    click.option("--model", help="Model name [env IMR_LLM_MODEL]."),
+    click.option("--mode", help="tools|json|json_schema|md_json [env IMR_LLM_MODE]."),
+    click.option(
+        "--concurrency", type=int, help="Letters in flight at once [env IMR_LLM_CONCURRENCY]."
+    ),
+    click.option("--no-cache", is_flag=True, help="Neither read nor write cache."),
+)
+output_option = click.option("-o", "--output", type=PATH, help="Write here.")
+# What `extract` and `summarize` share after the LLM settings.
+letter_options = options(
+    click.option(
         "--redact/--no-redact",
+        default=None,
         help="Mask names, addresses, claim/ADJ/SSN numbers, phones, e-mails and dates of birth "
         "before sending. Default: on for any endpoint not on this machine [env IMR_LLM_REDACT].",
-        show_default=False,
     ),
-]
-StrictOption = Annotated[
-    bool,
-    typer.Option(
+    click.option(
         "--strict",
+        is_flag=True,
         help="LLM engine: exit 7 when no item the model wrote passed its checks (default: those "
         "items keep the offline text, exit 0).",
     ),
-]
-PagesOption = Annotated[
-    bool,
-    typer.Option(
+    output_option,
+    click.option(
         "--pages",
+        is_flag=True,
         help="The files are the pages of ONE paper letter (photos or scans), in the order given.",
     ),
-]
-OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")]
+)
 
 
 class RunFlags:
@@ -100,8 +133,8 @@ def fail(error: BaseException) -> NoReturn:
     if RunFlags.debug:
         raise error
     message, code = error_message(error)
-    typer.echo(message, err=True)
-    raise typer.Exit(code)
+    click.echo(message, err=True)
+    raise click.exceptions.Exit(code)
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -161,7 +194,7 @@ def chosen_engine(engine: Engine, settings: LlmSettings | None) -> str:
     if chosen == "openai":
         _quiet_llm_loggers()
         where = settings.base_url or "api.openai.com"
-        typer.echo(f"imr-llm: engine openai, model {settings.model} at {where}", err=True)
+        click.echo(f"imr-llm: engine openai, model {settings.model} at {where}", err=True)
     return chosen
 
 
@@ -169,6 +202,7 @@ class LetterProgress:
     """A progress bar on stderr with count, rate and ETA."""
 
     def __init__(self, total: int) -> None:
+        # rich: only when a bar is drawn (several letters, stderr a terminal)
         from rich.console import Console
         from rich.progress import (
             BarColumn,

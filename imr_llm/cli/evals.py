@@ -4,57 +4,66 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
 
-import typer
+import click
 
 from imr_llm.cli.common import (
-    ConcurrencyOption,
+    PATH,
     Engine,
-    EngineOption,
-    ModelOption,
-    ModeOption,
-    NoCacheOption,
-    OutputOption,
+    Group,
+    engine_option,
     fail,
+    llm_options,
     llm_settings,
+    output_option,
     progress_bar,
     write_output,
 )
 from imr_llm.errors import EvalRegressionError, ImrError
-
-eval_app = typer.Typer(
-    help="Score an engine against the hand-labeled gold letters; compare runs; draft labels.",
-    invoke_without_command=True,
-)
 
 
 def _percent(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.1f}%"
 
 
-@eval_app.callback()
-def eval_run(
-    context: typer.Context,
-    engine: EngineOption = Engine.offline,
-    model: ModelOption = None,
-    mode: ModeOption = None,
-    concurrency: ConcurrencyOption = None,
-    no_cache: NoCacheOption = False,
-    gold: Annotated[Path, typer.Option(help="Folder of gold files.")] = Path("evals/gold"),
-    letters: Annotated[Path, typer.Option(help="Folder of the letters.")] = Path("evals/letters"),
-    out: Annotated[Path | None, typer.Option(help="Write the run file (JSON) here.")] = None,
-    markdown: Annotated[Path | None, typer.Option("--md", help="Write a Markdown report.")] = None,
-    html_report: Annotated[
-        Path | None, typer.Option("--html", help="Write a self-contained HTML report.")
-    ] = None,
-    baseline: Annotated[Path | None, typer.Option(help="A run file to compare with.")] = None,
-    fail_on_regression: Annotated[
-        bool, typer.Option(help="Exit 8 when a field scores below the baseline.")
-    ] = False,
-    tolerance: Annotated[float, typer.Option(help="Allowed fall per field (0.01 = 1 point).")] = (
-        0.0
-    ),
+@click.group(
+    "eval",
+    cls=Group,
+    invoke_without_command=True,
+    help="Score an engine against the hand-labeled gold letters; compare runs; draft labels.",
+)
+@engine_option(Engine.offline)
+@llm_options
+@click.option("--gold", type=PATH, default=Path("evals/gold"), help="Folder of gold files.")
+@click.option("--letters", type=PATH, default=Path("evals/letters"), help="Folder of the letters.")
+@click.option("--out", type=PATH, help="Write the run file (JSON) here.")
+@click.option("--md", "markdown", type=PATH, help="Write a Markdown report.")
+@click.option("--html", "html_report", type=PATH, help="Write a self-contained HTML report.")
+@click.option("--baseline", type=PATH, help="A run file to compare with.")
+@click.option(
+    "--fail-on-regression/--no-fail-on-regression",
+    default=False,
+    help="Exit 8 when a field scores below the baseline.",
+)
+@click.option(
+    "--tolerance", type=float, default=0.0, help="Allowed fall per field (0.01 = 1 point)."
+)
+@click.pass_context
+def eval_group(
+    context: click.Context,
+    engine: Engine,
+    model: str | None,
+    mode: str | None,
+    concurrency: int | None,
+    no_cache: bool,
+    gold: Path,
+    letters: Path,
+    out: Path | None,
+    markdown: Path | None,
+    html_report: Path | None,
+    baseline: Path | None,
+    fail_on_regression: bool,
+    tolerance: float,
 ) -> None:
     """Run ENGINE over the gold set and print the score of every field."""
     if context.invoked_subcommand is not None:
@@ -81,7 +90,7 @@ def eval_run(
             progress.close()
     report.print_table(run)
     for failure in run["run"]["failures"]:
-        typer.echo(f"imr-llm: eval: {failure['letter']} failed: {failure['error']}", err=True)
+        click.echo(f"imr-llm: eval: {failure['letter']} failed: {failure['error']}", err=True)
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
         write_output(json.dumps(run, indent=1, sort_keys=True), out)
@@ -92,7 +101,7 @@ def eval_run(
     if reference is not None:
         fallen = compare.regressions(reference, run, tolerance)
         for change in fallen:
-            typer.echo(
+            click.echo(
                 f"imr-llm: regression: {change.field} {_percent(change.before)} -> "
                 f"{_percent(change.after)}",
                 err=True,
@@ -105,16 +114,15 @@ def eval_run(
                 )
             )
     if run["run"]["failures"]:
-        raise typer.Exit(3)
+        raise click.exceptions.Exit(3)
 
 
-@eval_app.command("compare")
-def eval_compare(
-    before: Annotated[Path, typer.Argument(help="Run file A (e.g. the baseline).")],
-    after: Annotated[Path, typer.Argument(help="Run file B.")],
-    fail_on_regression: Annotated[bool, typer.Option()] = False,
-    tolerance: Annotated[float, typer.Option()] = 0.0,
-) -> None:
+@eval_group.command("compare")
+@click.argument("before", type=PATH, help="Run file A (e.g. the baseline).")
+@click.argument("after", type=PATH, help="Run file B.")
+@click.option("--fail-on-regression/--no-fail-on-regression", default=False)
+@click.option("--tolerance", type=float, default=0.0)
+def eval_compare(before: Path, after: Path, fail_on_regression: bool, tolerance: float) -> None:
     """Compare two run files side by side, per field and per letter."""
     from imr_llm.evals import compare, report  # the eval harness: only for this command
 
@@ -122,7 +130,7 @@ def eval_compare(
         a, b = compare.load_run(before), compare.load_run(after)
     except ImrError as error:
         fail(error)
-    typer.echo(report.compare_markdown(compare.field_changes(a, b), compare.letter_changes(a, b)))
+    click.echo(report.compare_markdown(compare.field_changes(a, b), compare.letter_changes(a, b)))
     fallen = compare.regressions(a, b, tolerance)
     if fallen and fail_on_regression:
         fail(
@@ -130,11 +138,10 @@ def eval_compare(
         )
 
 
-@eval_app.command("label")
-def eval_label(
-    letter: Annotated[Path, typer.Argument(help="The letter to draft a gold file for.")],
-    output: OutputOption = None,
-) -> None:
+@eval_group.command("label")
+@click.argument("letter", type=PATH, help="The letter to draft a gold file for.")
+@output_option
+def eval_label(letter: Path, output: Path | None) -> None:
     """Write a DRAFT gold file for a person to correct (marked unchecked until they do)."""
     from imr_llm.evals.label import draft_gold  # the parsers: only for this command
 
@@ -143,7 +150,7 @@ def eval_label(
     except Exception as error:
         fail(error)
     write_output(json.dumps(draft, indent=2), output)
-    typer.echo(
+    click.echo(
         "imr-llm: wrote an UNCHECKED draft: correct every field by reading the letter, then set "
         '"checked": true',
         err=True,

@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import typer
+import click
 
 from imr_llm.cli.common import (
-    ConcurrencyOption,
     Engine,
-    EngineOption,
     Language,
-    ModelOption,
-    ModeOption,
-    NoCacheOption,
     OutputFormat,
-    OutputOption,
-    PagesOption,
-    RedactOption,
     RunFlags,
-    StrictOption,
     chosen_engine,
+    engine_option,
     error_message,
     fail,
+    letter_options,
+    llm_options,
     progress_bar,
     settings_for,
     write_output,
@@ -34,25 +29,25 @@ if TYPE_CHECKING:
     from imr_llm.schema import Lang
     from imr_llm.settings import LlmSettings
 
-FilesArgument = Annotated[
-    list[str],
-    typer.Argument(
-        help="Letters (.txt, .pdf, scans or photos: .tif, .png, .jpg; a folder of one letter's "
-        "page photos), or - for stdin."
-    ),
-]
+files_argument = click.argument(
+    "files",
+    nargs=-1,
+    required=True,
+    help="Letters (.txt, .pdf, scans or photos: .tif, .png, .jpg; a folder of one letter's page "
+    "photos), or - for stdin.",
+)
 
 
 def _letters(files: list[str], pages: bool) -> list[str]:
     """The letters to read: with --pages, all the files as one letter."""
-    from imr_llm.ocr import PageFiles, is_image_name  # only for several files
-
     if len(files) < 2:
         return files
+    from imr_llm.ocr import PageFiles, is_image_name  # only for several files
+
     if pages:
         return [PageFiles(files)]
     if all(is_image_name(name) for name in files):
-        typer.echo(
+        click.echo(
             "imr-llm: note: each image is read as a letter of its own; if they are the pages of "
             "one letter, add --pages (or put them in one folder and pass the folder)",
             err=True,
@@ -91,7 +86,7 @@ def _run(
         if RunFlags.debug:
             raise result.error  # type: ignore[misc]
         message, _ = error_message(result.error)  # type: ignore[arg-type]
-        typer.echo(f"{message} [{result.path}]", err=True)
+        click.echo(f"{message} [{result.path}]", err=True)
     if RunFlags.verbose:
         _report_usage(results)
     return results
@@ -110,7 +105,7 @@ def _report_usage(results: list[Any]) -> None:
     costs = [e.cost_usd for e in engines if e.cost_usd is not None]
     hits = sum(1 for e in engines if e.cache_hit)
     cost = f"${sum(costs):.4f}" if costs else "unknown (model not in the price table)"
-    typer.echo(
+    click.echo(
         f"imr-llm: engine {engines[0].name}; {requests} requests, {tokens} tokens, cost {cost}, "
         f"{hits} of {len(engines)} letters from cache",
         err=True,
@@ -119,30 +114,35 @@ def _report_usage(results: list[Any]) -> None:
         engine = result.value.engine if result.value is not None else None
         for record in engine.items if engine is not None else []:
             why = f": {record.why}" if record.why else ""
-            typer.echo(f"imr-llm: {result.path} item {record.item}: {record.by}{why}", err=True)
+            click.echo(f"imr-llm: {result.path} item {record.item}: {record.by}{why}", err=True)
 
 
 def _finish(results: list[Any], files: list[str]) -> None:
     failures = [r for r in results if r.error is not None]
     if failures:
-        typer.echo(f"imr-llm: {len(failures)} of {len(files)} letters failed", err=True)
-        raise typer.Exit(error_message(failures[0].error)[1])
+        click.echo(f"imr-llm: {len(failures)} of {len(files)} letters failed", err=True)
+        raise click.exceptions.Exit(error_message(failures[0].error)[1])
 
 
+@click.command()
+@files_argument
+@engine_option()
+@llm_options
+@letter_options
 def extract(
-    files: FilesArgument,
-    engine: EngineOption = Engine.auto,
-    model: ModelOption = None,
-    mode: ModeOption = None,
-    concurrency: ConcurrencyOption = None,
-    no_cache: NoCacheOption = False,
-    redact: RedactOption = None,
-    strict: StrictOption = False,
-    output: OutputOption = None,
-    pages: PagesOption = False,
+    files: tuple[str, ...],
+    engine: Engine,
+    model: str | None,
+    mode: str | None,
+    concurrency: int | None,
+    no_cache: bool,
+    redact: bool | None,
+    strict: bool,
+    output: Path | None,
+    pages: bool,
 ) -> None:
     """Extract each letter's typed determination as JSON (JSON Lines for several files)."""
-    files = _letters(files, pages)
+    names = _letters(list(files), pages)
     settings = settings_for(
         engine,
         model=model,
@@ -152,34 +152,45 @@ def extract(
         redact=redact,
         strict=strict or None,
     )
-    results = _run(files, "extract", engine, settings)
-    indent = 2 if len(files) == 1 else None
+    results = _run(names, "extract", engine, settings)
+    indent = 2 if len(names) == 1 else None
     lines = [r.value.model_dump_json(indent=indent) for r in results if r.value is not None]
     if lines:
         write_output("\n".join(lines), output)
-    _finish(results, files)
+    _finish(results, names)
 
 
+@click.command()
+@files_argument
+@click.option("-f", "--format", type=click.Choice(OutputFormat), default=OutputFormat.text)
+@click.option(
+    "--lang", type=click.Choice(Language), default=Language.en, help="Language of the explanation."
+)
+@engine_option()
+@llm_options
+@letter_options
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Check deadlines against this date [today].",
+)
 def summarize(
-    files: FilesArgument,
-    format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
-    lang: Annotated[Language, typer.Option(help="Language of the explanation.")] = Language.en,
-    engine: EngineOption = Engine.auto,
-    model: ModelOption = None,
-    mode: ModeOption = None,
-    concurrency: ConcurrencyOption = None,
-    no_cache: NoCacheOption = False,
-    redact: RedactOption = None,
-    strict: StrictOption = False,
-    output: OutputOption = None,
-    pages: PagesOption = False,
-    today: Annotated[
-        datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="Check deadlines against this date [today]."),
-    ] = None,
+    files: tuple[str, ...],
+    format: OutputFormat,
+    lang: Language,
+    engine: Engine,
+    model: str | None,
+    mode: str | None,
+    concurrency: int | None,
+    no_cache: bool,
+    redact: bool | None,
+    strict: bool,
+    output: Path | None,
+    pages: bool,
+    today: datetime | None,
 ) -> None:
     """Explain letters in plain language: each decision, why, and what you can do next."""
-    files = _letters(files, pages)
+    names = _letters(list(files), pages)
     settings = settings_for(
         engine,
         model=model,
@@ -189,7 +200,7 @@ def summarize(
         redact=redact,
         strict=strict or None,
     )
-    results = _run(files, "summarize", engine, settings, lang.value)
+    results = _run(names, "summarize", engine, settings, lang.value)
     from imr_llm.explain.output import render_explanation  # after the letters are run
     from imr_llm.explain.writer import as_of
 
@@ -198,10 +209,10 @@ def summarize(
         if result.value is None:
             continue
         value = as_of(result.value, today.date() if today else date.today())
-        if format is OutputFormat.json and len(files) > 1:
+        if format is OutputFormat.json and len(names) > 1:
             rendered.append(value.model_dump_json())  # JSON Lines
         else:
             rendered.append(render_explanation(value, format.value))
     if rendered:
         write_output(("\n" if format is OutputFormat.json else "\n\n").join(rendered), output)
-    _finish(results, files)
+    _finish(results, names)

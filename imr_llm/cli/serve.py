@@ -2,33 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import click
 
-import typer
-
-from imr_llm.cli.common import Engine, chosen_engine, fail, settings_for
+from imr_llm.cli.common import Engine, chosen_engine, engine_option, fail, settings_for
 from imr_llm.errors import ImrError
 
 
+@click.command()
+@click.option("--host", default="127.0.0.1", help="Address to listen on (0.0.0.0: the network).")
+@click.option("--port", type=int, default=8000, help="Port to listen on.")
+@click.option("--workers", type=int, default=1, help="Server processes.")
+@engine_option(Engine.offline, "offline, or openai (letters then go to the endpoint).")
+@click.option(
+    "--password",
+    envvar="IMR_LLM_SERVE_PASSWORD",
+    show_envvar=True,
+    help="Require this shared password (HTTP Basic); prefer the variable, unseen by ps.",
+)
+@click.option("--letters-at-once", type=int, default=2, help="Letters read at once per process.")
+@click.option("--queue", type=int, default=64, help="Letters that may wait; more get 503.")
+@click.option("--timeout", type=float, default=60.0, help="Seconds allowed per request.")
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: the network).")] = (
-        "127.0.0.1"
-    ),
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Server processes.")] = 1,
-    engine: Annotated[
-        Engine, typer.Option(help="offline, or openai (letters then go to the endpoint).")
-    ] = Engine.offline,
-    password: Annotated[
-        str | None,
-        typer.Option(
-            envvar="IMR_LLM_SERVE_PASSWORD",
-            help="Require this shared password (HTTP Basic); prefer the variable, unseen by ps.",
-        ),
-    ] = None,
-    letters_at_once: Annotated[int, typer.Option(help="Letters read at once per process.")] = 2,
-    queue: Annotated[int, typer.Option(help="Letters that may wait; more get 503.")] = 64,
-    timeout: Annotated[float, typer.Option(help="Seconds allowed per request.")] = 60.0,
+    host: str,
+    port: int,
+    workers: int,
+    engine: Engine,
+    password: str | None,
+    letters_at_once: int,
+    queue: int,
+    timeout: float,
 ) -> None:
     """Start a private web page and JSON API that explain a letter (needs imr-llm[serve])."""
     from imr_llm.serve.app import ServeConfig  # starlette: only when the server starts

@@ -4,31 +4,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
 
-import typer
+import click
 
-from imr_llm.cli.common import fail
+from imr_llm.cli.common import PATH, fail
 from imr_llm.errors import ImrError
 
 
-def stats_command(
-    results: Annotated[
-        Path,
-        typer.Argument(
-            help="JSON Lines of Determinations, as written by `imr-llm extract a.txt b.txt` or "
-            "`imr-llm batch`.",
-            show_default=False,
-        ),
-    ],
-    html: Annotated[
-        Path | None,
-        typer.Option("--html", help="Also write a self-contained HTML page with charts here."),
-    ] = None,
-    markdown: Annotated[
-        Path | None, typer.Option("--md", help="Also write the tables as Markdown here.")
-    ] = None,
-) -> None:
+@click.command("stats")
+@click.argument(
+    "results",
+    type=PATH,
+    help="JSON Lines of Determinations, as written by `imr-llm extract a.txt b.txt` or "
+    "`imr-llm batch`.",
+)
+@click.option("--html", type=PATH, help="Also write a self-contained HTML page with charts here.")
+@click.option("--md", "markdown", type=PATH, help="Also write the tables as Markdown here.")
+def stats_command(results: Path, html: Path | None, markdown: Path | None) -> None:
     """Counts and uphold/overturn rates by category, guideline source, specialty and year.
 
     Counts cases, not files: a letter given twice (same case number and decisions) and
@@ -39,10 +31,10 @@ def stats_command(
         summary = stats.read_results(results)
         message = stats.skipped_message(summary.source)
         if message:
-            typer.echo(message, err=True)
+            click.echo(message, err=True)
         left_out = stats.left_out_message(summary)
         if left_out:
-            typer.echo(left_out, err=True)
+            click.echo(left_out, err=True)
         stats.render_table(summary)
         if markdown is not None:
             stats.write_text(markdown, stats.render_markdown(summary))
