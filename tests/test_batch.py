@@ -1,8 +1,8 @@
 """`imr-llm batch`: many letters, in parallel, resumable, failures recorded and skipped past.
 
-The whole-folder run, the exit codes, kill and resume, and the LLM engine's run use the CLI as a
-real process, the way a user runs it; the checks of what a batch writes run the same command in
-this process (batch_in_process).
+The whole-folder run, the exit codes, and kill and resume use the CLI as a real process, the way
+a user runs it; the checks of what a batch writes (and the LLM engine's run against the fake
+server) run the same command in this process (batch_in_process).
 """
 
 from __future__ import annotations
@@ -65,11 +65,13 @@ def batch(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.Co
     )
 
 
-def batch_in_process(*args: str | Path) -> subprocess.CompletedProcess[str]:
+def batch_in_process(
+    *args: str | Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """`imr-llm batch ARGS` run in this process (conftest.invoke_cli): the same output files,
-    stderr and exit code, without starting Python and importing the package again. For what
-    a batch writes; exit codes, kill and resume keep the real process of `batch`."""
-    return invoke_cli("batch", *map(str, args))
+    stderr and exit code, without starting Python and importing the package (and the LLM
+    client) again. For what a batch writes; exit codes, kill and resume keep the real process."""
+    return invoke_cli("batch", *map(str, args), env=env)
 
 
 def summary(result: subprocess.CompletedProcess[str]) -> dict[str, int]:
@@ -627,7 +629,7 @@ def test_llm_engine_runs_letters_concurrently_records_faults_and_resumes(
     server.responder = gauge.respond
     env = clean_env(OPENAI_BASE_URL=server.base_url, IMR_LLM_CACHE_DIR=str(tmp_path / "cache"))
     out = tmp_path / "r.jsonl"
-    result = batch(*letters, "--out", out, "--concurrency", "4", env=env)
+    result = batch_in_process(*letters, "--out", out, "--concurrency", "4", env=env)
     assert result.returncode == BATCH_LETTERS_FAILED, result.stderr
     assert "engine openai" in result.stderr
     assert summary(result) == {"done": 11, "skipped": 0, "failed": 1}
@@ -641,12 +643,12 @@ def test_llm_engine_runs_letters_concurrently_records_faults_and_resumes(
     assert "HTTP 400" in failure["error"]
 
     before = server.request_count
-    again = batch(*letters, "--out", out, "--concurrency", "4", env=env)
+    again = batch_in_process(*letters, "--out", out, "--concurrency", "4", env=env)
     assert summary(again) == {"done": 0, "skipped": 11, "failed": 1}
     assert server.request_count - before == 1  # only the failed letter asked again
 
     before = server.request_count
-    cached = batch(*letters, "--out", tmp_path / "fresh.jsonl", env=env)
+    cached = batch_in_process(*letters, "--out", tmp_path / "fresh.jsonl", env=env)
     assert summary(cached) == {"done": 11, "skipped": 0, "failed": 1}
     assert "0 requests, 11 of 11 letters from cache" in cached.stderr
     assert server.request_count - before == 1
