@@ -164,6 +164,7 @@ class LlamaServer:
 
     def start(self, ready_seconds: float = 600) -> LlamaServer:
         env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
+        env.pop("OMP_THREAD_LIMIT", None)  # conftest's one-thread limit is for tesseract only
         self.process = subprocess.Popen(
             [sys.executable, __file__, str(self.model), str(self.port), self.alias],
             env=env,

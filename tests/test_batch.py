@@ -1,6 +1,8 @@
 """`imr-llm batch`: many letters, in parallel, resumable, failures recorded and skipped past.
 
-Most tests run the CLI as a real process, the way a user runs it.
+The whole-folder run, the exit codes, and kill and resume use the CLI as a real process, the way
+a user runs it; the checks of what a batch writes (and the LLM engine's run against the fake
+server) run the same command in this process (batch_in_process).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LETTERS, ROOT
+from conftest import LETTERS, ROOT, invoke_cli
 from fake_openai_server import FakeOpenAIServer, Reply
 from llm_responder import respond
 
@@ -61,6 +63,15 @@ def batch(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.Co
         env=env or clean_env(),
         cwd=ROOT,
     )
+
+
+def batch_in_process(
+    *args: str | Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`imr-llm batch ARGS` run in this process (conftest.invoke_cli): the same output files,
+    stderr and exit code, without starting Python and importing the package (and the LLM
+    client) again. For what a batch writes; exit codes, kill and resume keep the real process."""
+    return invoke_cli("batch", *map(str, args), env=env)
 
 
 def summary(result: subprocess.CompletedProcess[str]) -> dict[str, int]:
@@ -114,8 +125,10 @@ def test_every_letter_txt_and_pdf_in_one_run_each_case_written_once(tmp_path: Pa
 
 def test_a_repeat_in_a_later_run_is_also_written_once(tmp_path: Path) -> None:
     out = tmp_path / "results.jsonl"
-    assert batch(TWO_ITEMS, "--out", out, "--workers", "1").returncode == 0
-    again = batch(TWO_ITEMS.with_suffix(".pdf"), ONE_ITEM, "--out", out, "--workers", "1")
+    assert batch_in_process(TWO_ITEMS, "--out", out, "--workers", "1").returncode == 0
+    again = batch_in_process(
+        TWO_ITEMS.with_suffix(".pdf"), ONE_ITEM, "--out", out, "--workers", "1"
+    )
     assert again.returncode == 0, again.stderr
     assert summary(again) == {"done": 1, "skipped": 0, "failed": 0}
     assert [json.loads(line)["source"]["path"] for line in lines(out)] == [
@@ -167,7 +180,7 @@ def test_folders_globs_and_files(tmp_path: Path) -> None:
     (tree / "notes.md").write_text("not a letter")  # folders and globs take .txt/.pdf only
     (tmp_path / "globbed" / "g.csv").write_text("a,b")
     out = tmp_path / "out" / "results.jsonl"  # missing folders are made
-    result = batch(
+    result = batch_in_process(
         tree,
         tmp_path / "globbed" / "*",
         tmp_path / "single.txt",
@@ -237,7 +250,7 @@ def test_bad_files_are_recorded_with_their_reason_and_the_good_ones_land(tmp_pat
     for good in (TWO_ITEMS, ONE_ITEM, LETTERS / "CM16-0248698.pdf"):
         (folder / good.name).write_bytes(good.read_bytes())
     out, errors_file = tmp_path / "results.jsonl", tmp_path / "failures" / "bad.jsonl"
-    result = batch(folder, "--out", out, "--errors", errors_file, "--workers", "2")
+    result = batch_in_process(folder, "--out", out, "--errors", errors_file, "--workers", "2")
     assert result.returncode == BATCH_LETTERS_FAILED
     assert summary(result) == {"done": 3, "skipped": 0, "failed": 5}
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
@@ -261,7 +274,7 @@ def test_bad_files_are_recorded_with_their_reason_and_the_good_ones_land(tmp_pat
         assert (record["type"], record["exit_code"]) == (kind.__name__, kind.exit_code)
         assert words in record["error"] and "\n" not in record["error"]
 
-    again = batch(folder, "--out", out, "--errors", errors_file)  # failures are retried
+    again = batch_in_process(folder, "--out", out, "--errors", errors_file)  # failures are retried
     assert summary(again) == {"done": 0, "skipped": 3, "failed": 5}
     assert len(errors(errors_file)) == 5  # this run's failures, not the sum of every run
     assert len(lines(out)) == 3
@@ -408,13 +421,16 @@ def test_a_resumed_run_skips_a_finished_paper_letter_without_ocr(tmp_path: Path)
 def test_csv_rows_of_a_letter_missing_from_the_output_are_cut_on_resume(tmp_path: Path) -> None:
     out, table = tmp_path / "r.jsonl", tmp_path / "items.csv"
     assert (
-        batch(TWO_ITEMS, ONE_ITEM, "--out", out, "--csv", table, "--workers", "1").returncode == 0
+        batch_in_process(
+            TWO_ITEMS, ONE_ITEM, "--out", out, "--csv", table, "--workers", "1"
+        ).returncode
+        == 0
     )
     first_line, second_line = lines(out)
     rows = table.read_text(encoding="utf-8").splitlines()
     assert len(rows) == 1 + 2 + 1  # header, two items, one item
     out.write_text(first_line + "\n", encoding="utf-8")  # killed: the second letter's line lost
-    result = batch(TWO_ITEMS, ONE_ITEM, "--out", out, "--csv", table, "--workers", "1")
+    result = batch_in_process(TWO_ITEMS, ONE_ITEM, "--out", out, "--csv", table, "--workers", "1")
     assert result.returncode == 0, result.stderr
     assert "removed 1 row(s) of letters that are not in the output yet" in result.stderr
     assert summary(result) == {"done": 1, "skipped": 1, "failed": 0}
@@ -425,28 +441,28 @@ def test_csv_rows_of_a_letter_missing_from_the_output_are_cut_on_resume(tmp_path
 def test_half_written_last_line_is_cut_and_no_other_line_is_lost(tmp_path: Path) -> None:
     letters = [TWO_ITEMS, ONE_ITEM, LETTERS / "CM16-0219557.txt"]
     full = tmp_path / "full.jsonl"
-    assert batch(*letters, "--out", full).returncode == 0
+    assert batch_in_process(*letters, "--out", full).returncode == 0
     first, second, third = lines(full)
 
     out = tmp_path / "results.jsonl"
     out.write_text(f"{first}\n{second}\n{third[: len(third) // 2]}", encoding="utf-8")
-    result = batch(*letters, "--out", out)
+    result = batch_in_process(*letters, "--out", out)
     assert result.returncode == 0, result.stderr
     assert "cut off a half-written last line" in result.stderr
     assert summary(result) == {"done": 1, "skipped": 2, "failed": 0}
     assert sorted(lines(out)) == sorted([first, second, third])
 
     out.write_text(f"{first}\n{second}", encoding="utf-8")  # whole, only the newline missing
-    result = batch(*letters, "--out", out)
+    result = batch_in_process(*letters, "--out", out)
     assert summary(result) == {"done": 1, "skipped": 2, "failed": 0}
     assert sorted(lines(out)) == sorted([first, second, third])
 
 
 def test_repeats_in_one_run_are_written_once_and_no_resume_appends_all(tmp_path: Path) -> None:
     out = tmp_path / "results.jsonl"
-    result = batch(TWO_ITEMS, TWO_ITEMS, ONE_ITEM, "--out", out, "--workers", "1")
+    result = batch_in_process(TWO_ITEMS, TWO_ITEMS, ONE_ITEM, "--out", out, "--workers", "1")
     assert summary(result) == {"done": 2, "skipped": 1, "failed": 0}
-    result = batch(TWO_ITEMS, ONE_ITEM, "--out", out, "--no-resume")
+    result = batch_in_process(TWO_ITEMS, ONE_ITEM, "--out", out, "--no-resume")
     assert summary(result) == {"done": 2, "skipped": 0, "failed": 0}
     assert len(lines(out)) == 4
 
@@ -460,7 +476,7 @@ def test_csv_and_explanations(tmp_path: Path, output_format: str) -> None:
     other.write_bytes((LETTERS / "CM16-0219557.pdf").read_bytes())
     letters = [TWO_ITEMS, other, ONE_ITEM, LETTERS / "CM16-0248698.pdf"]
     out, table, folder = tmp_path / "r.jsonl", tmp_path / "items.csv", tmp_path / "explained"
-    result = batch(
+    result = batch_in_process(
         *letters,
         "--out",
         out,
@@ -517,7 +533,7 @@ def test_csv_and_explanations(tmp_path: Path, output_format: str) -> None:
 
 def test_spanish_explanations(tmp_path: Path) -> None:
     folder = tmp_path / "explained"
-    result = batch(
+    result = batch_in_process(
         ONE_ITEM,
         "--out",
         tmp_path / "r.jsonl",
@@ -613,7 +629,7 @@ def test_llm_engine_runs_letters_concurrently_records_faults_and_resumes(
     server.responder = gauge.respond
     env = clean_env(OPENAI_BASE_URL=server.base_url, IMR_LLM_CACHE_DIR=str(tmp_path / "cache"))
     out = tmp_path / "r.jsonl"
-    result = batch(*letters, "--out", out, "--concurrency", "4", env=env)
+    result = batch_in_process(*letters, "--out", out, "--concurrency", "4", env=env)
     assert result.returncode == BATCH_LETTERS_FAILED, result.stderr
     assert "engine openai" in result.stderr
     assert summary(result) == {"done": 11, "skipped": 0, "failed": 1}
@@ -627,12 +643,12 @@ def test_llm_engine_runs_letters_concurrently_records_faults_and_resumes(
     assert "HTTP 400" in failure["error"]
 
     before = server.request_count
-    again = batch(*letters, "--out", out, "--concurrency", "4", env=env)
+    again = batch_in_process(*letters, "--out", out, "--concurrency", "4", env=env)
     assert summary(again) == {"done": 0, "skipped": 11, "failed": 1}
     assert server.request_count - before == 1  # only the failed letter asked again
 
     before = server.request_count
-    cached = batch(*letters, "--out", tmp_path / "fresh.jsonl", env=env)
+    cached = batch_in_process(*letters, "--out", tmp_path / "fresh.jsonl", env=env)
     assert summary(cached) == {"done": 11, "skipped": 0, "failed": 1}
     assert "0 requests, 11 of 11 letters from cache" in cached.stderr
     assert server.request_count - before == 1

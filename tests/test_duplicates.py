@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import LETTERS, real_letter_stems, run_cli
+from conftest import LETTERS, invoke_cli, real_letter_stems
 
 from imr_llm.diagnoses import split_diagnoses
 from imr_llm.duplicates import FirstSeen, is_synthetic, key_of_line, letter_key
@@ -67,11 +67,11 @@ def test_stats_counts_cases_not_files_and_leaves_synthetic_letters_out() -> None
 def test_stats_cli_on_a_batch_of_the_whole_folder_counts_the_gold_items(tmp_path: Path) -> None:
     results = tmp_path / "all.jsonl"
     paths = [str(p) for p in sorted(LETTERS.iterdir()) if p.suffix in {".txt", ".pdf"}]
-    done = run_cli("extract", "--engine", "offline", *paths)
+    done = invoke_cli("extract", "--engine", "offline", *paths)
     assert done.returncode == 0, done.stderr
     results.write_text(done.stdout, encoding="utf-8")
     assert len(results.read_text().splitlines()) == len(paths)  # every file, repeats included
-    shown = run_cli("stats", str(results), "--md", str(tmp_path / "s.md"))
+    shown = invoke_cli("stats", str(results), "--md", str(tmp_path / "s.md"))
     assert shown.returncode == 0, shown.stderr
     assert "counted 66 cases" in shown.stderr and "left out 64 duplicate" in shown.stderr
     markdown = (tmp_path / "s.md").read_text(encoding="utf-8")

@@ -16,7 +16,6 @@ from conftest import (
     chromium,
     invoke_cli,
     require_chromium,
-    run_cli,
 )
 from fake_openai_server import FakeOpenAIServer
 from llm_responder import respond
@@ -123,7 +122,7 @@ def test_a_dropped_field_is_a_named_regression(offline_run: dict[str, Any], tmp_
 
 def test_cli_eval_with_baseline_and_reports(tmp_path: Path) -> None:
     out, html, md = tmp_path / "run.json", tmp_path / "report.html", tmp_path / "report.md"
-    result = run_cli(
+    result = invoke_cli(
         "eval",
         "--engine",
         "offline",

@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import pytest
 from conftest import LETTERS, load_gold, real_letter_stems, synthetic_letter_stems
 
 from imr_llm.citations import distinct_sources
+from imr_llm.letter import PreparedLetter
 from imr_llm.prepare import prepare
 from imr_llm.runner import extract
 from imr_llm.schema import Determination
 
 REAL = real_letter_stems()
 PDFS = [s for s in REAL if (LETTERS / f"{s}.pdf").exists()]
+
+
+@cache
+def _extracted(name: str) -> Determination:
+    """The offline determination of one letter file, made once per test process and shared by
+    the tests that check it (they only read it)."""
+    return extract(str(LETTERS / name))
+
+
+@cache
+def _prepared(name: str) -> PreparedLetter:
+    return prepare(str(LETTERS / name))
 
 
 def _collapse(text: str) -> str:
@@ -44,18 +58,18 @@ def _check_against_gold(result: Determination, stem: str) -> None:
 
 @pytest.mark.parametrize("stem", REAL)
 def test_real_letter_text_matches_gold(stem: str) -> None:
-    _check_against_gold(extract(str(LETTERS / f"{stem}.txt")), stem)
+    _check_against_gold(_extracted(f"{stem}.txt"), stem)
 
 
 @pytest.mark.parametrize("stem", PDFS)
 def test_real_letter_pdf_matches_gold(stem: str) -> None:
-    _check_against_gold(extract(str(LETTERS / f"{stem}.pdf")), stem)
+    _check_against_gold(_extracted(f"{stem}.pdf"), stem)
 
 
 @pytest.mark.parametrize("stem", PDFS)
 def test_pdf_and_text_give_the_same_determination(stem: str) -> None:
-    from_text = extract(str(LETTERS / f"{stem}.txt"))
-    from_pdf = extract(str(LETTERS / f"{stem}.pdf"))
+    from_text = _extracted(f"{stem}.txt")
+    from_pdf = _extracted(f"{stem}.pdf")
     assert from_pdf.case == from_text.case
     assert from_pdf.reviewer == from_text.reviewer
     assert [(t.request, t.decision, t.category) for t in from_pdf.treatments] == [
@@ -65,9 +79,9 @@ def test_pdf_and_text_give_the_same_determination(stem: str) -> None:
 
 @pytest.mark.parametrize("stem", REAL)
 def test_item_count_equals_guideline_blocks_and_decisions_match_item_lines(stem: str) -> None:
-    prepared = prepare(str(LETTERS / f"{stem}.txt"))
+    prepared = _prepared(f"{stem}.txt")
     blocks = re.findall(r"^\s*Claims Administrator guideline\s*:", prepared.text, re.M)
-    result = extract(str(LETTERS / f"{stem}.txt"))
+    result = _extracted(f"{stem}.txt")
     assert len(result.treatments) == len(blocks)
     for treatment in result.treatments:
         word = re.search(r"(Upheld|Overturned)\s*$", treatment.decision_evidence)
@@ -78,8 +92,8 @@ def test_item_count_equals_guideline_blocks_and_decisions_match_item_lines(stem:
 @pytest.mark.parametrize("stem", REAL)
 def test_guideline_sources_and_evidence_spans(stem: str) -> None:
     gold = load_gold(stem)
-    prepared = prepare(str(LETTERS / f"{stem}.txt"))
-    result = extract(str(LETTERS / f"{stem}.txt"))
+    prepared = _prepared(f"{stem}.txt")
+    result = _extracted(f"{stem}.txt")
     for got, want in zip(result.treatments, gold["treatments"], strict=True):
         assert (
             distinct_sources(got.claims_administrator_guidelines)

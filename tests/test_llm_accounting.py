@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LETTERS, clean_env, run_cli
+from conftest import LETTERS, clean_env, invoke_cli
 from fake_openai_server import FakeOpenAIServer, Reply
 from llm_responder import answer, reply_with, respond
 
@@ -57,7 +57,7 @@ def test_a_failed_letter_counts_in_the_totals_and_shows_the_whole_error(
         IMR_LLM_REASKS="2",
     )
     # --strict: a letter none of whose items passed fails (exit 7) instead of falling back
-    done = run_cli(
+    done = invoke_cli(
         "--verbose", "extract", str(GOOD), str(BAD), "--engine", "openai", "--strict", env=env
     )
     assert done.returncode == 7, done.stderr
@@ -65,7 +65,7 @@ def test_a_failed_letter_counts_in_the_totals_and_shows_the_whole_error(
     requests, tokens = _totals(done.stderr)
     assert requests == server.request_count
     assert tokens > 0
-    good_only = run_cli(
+    good_only = invoke_cli(
         "--verbose", "extract", str(GOOD), "--engine", "openai", "--no-cache", env=env
     )
     assert tokens > _totals(good_only.stderr)[1]

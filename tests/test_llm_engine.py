@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LETTERS, clean_env, load_gold, run_cli
+from conftest import LETTERS, clean_env, invoke_cli, load_gold
 from fake_openai_server import FakeOpenAIServer, Reply
 from llm_responder import answer, reply_with, respond
 
@@ -353,7 +353,7 @@ def test_api_key_never_in_logs_cache_or_output(
 
 
 def _cli(args: list[str], env_extra: dict[str, str]) -> Any:
-    return run_cli(*args, env=clean_env(**env_extra))
+    return invoke_cli(*args, env=clean_env(**env_extra))
 
 
 def test_cli_summarize_pdf_against_the_server(server: FakeOpenAIServer, tmp_path: Path) -> None:

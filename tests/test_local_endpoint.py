@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import LETTERS, clean_env, run_cli
+from conftest import LETTERS, clean_env, invoke_cli
 from fake_openai_server import FakeOpenAIServer, Reply
 from llm_responder import respond
 
@@ -26,6 +26,7 @@ LETTER = LETTERS / "CM16-0213037.txt"
 
 @pytest.fixture
 def server() -> Iterator[FakeOpenAIServer]:
+    server_kind.cache_clear()  # the CLI runs in this process: a new server is asked anew
     with FakeOpenAIServer(responder=respond) as running:
         yield running
 
@@ -90,7 +91,7 @@ def test_auto_mode_sends_a_json_schema_request_to_a_local_server(
     server: FakeOpenAIServer, tmp_path: Path
 ) -> None:
     env = clean_env(OPENAI_BASE_URL=server.base_url, IMR_LLM_CACHE_DIR=str(tmp_path / "c"))
-    done = run_cli("extract", str(LETTER), "--engine", "openai", env=env)
+    done = invoke_cli("extract", str(LETTER), "--engine", "openai", env=env)
     assert done.returncode == 0, done.stderr
     body = server.chat_requests[0].json
     assert body["response_format"]["type"] == "json_schema"
@@ -102,7 +103,7 @@ def test_a_refused_mode_is_named_with_the_servers_words(
 ) -> None:
     server.responder = lambda request: Reply.error(400, "tool_choice param requires a string value")
     env = clean_env(OPENAI_BASE_URL=server.base_url, IMR_LLM_CACHE_DIR=str(tmp_path / "c"))
-    done = run_cli("extract", str(LETTER), "--engine", "openai", "--mode", "tools", env=env)
+    done = invoke_cli("extract", str(LETTER), "--engine", "openai", "--mode", "tools", env=env)
     assert done.returncode == 6
     assert "HTTP 400" in done.stderr
     assert "tool_choice param requires a string value" in done.stderr

@@ -14,6 +14,7 @@ import pytest
 from conftest import LETTERS, clean_env, load_gold, run_cli
 
 from imr_llm.errors import InputError, LetterParseError
+from imr_llm.explain.output import render_explanation
 from imr_llm.letter import Letter
 from imr_llm.ocr import INSTALL_HINT, OCR_WARNING, join_split_labels, page_images_in
 from imr_llm.prepare import OCR_RETAKE, prepared_from
@@ -61,8 +62,10 @@ def test_photographed_pages_read_back_to_the_same_items_and_decisions(
     assert OCR_WARNING in explanation.warnings  # the worker is told to check the paper
     assert explanation.read_by_ocr and "picture of the paper" in explanation.alerts[0]
     assert from_text.source.text_from == "text"
-    text = run_cli("summarize", "--pages", *files)  # said first in the text a worker reads
-    assert text.returncode == 0 and "picture of the paper" in text.stdout.split("WHAT WAS")[0]
+    # Said first in the text a worker reads: the CLI's text format of this same explanation
+    # (what `summarize --pages` without --format prints, without reading the pages again).
+    text = render_explanation(explanation, "text")
+    assert "picture of the paper" in text.split("WHAT WAS")[0]
 
 
 def test_a_folder_of_pages_is_read_in_page_order(tmp_path: Path) -> None:

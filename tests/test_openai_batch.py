@@ -146,7 +146,7 @@ def test_a_killed_run_resumes_the_same_batch(server: FakeOpenAIServer, tmp_path:
 
 
 def test_cli_batch_with_openai_batch(server: FakeOpenAIServer, tmp_path: Path) -> None:
-    from conftest import clean_env, run_cli
+    from conftest import clean_env, invoke_cli
 
     server.script_batches(BatchPlan(statuses=("validating", "expired"), complete_first_n=1))
     out = tmp_path / "results.jsonl"
@@ -156,7 +156,7 @@ def test_cli_batch_with_openai_batch(server: FakeOpenAIServer, tmp_path: Path) -
         IMR_LLM_CACHE_DIR=str(tmp_path / "cache"),
         IMR_LLM_BATCH_POLL="0.01",
     )
-    result = run_cli(
+    result = invoke_cli(
         "batch", *letters, "--out", str(out), "--engine", "openai", "--openai-batch", env=env
     )
     assert result.returncode == 0, result.stderr
@@ -164,7 +164,7 @@ def test_cli_batch_with_openai_batch(server: FakeOpenAIServer, tmp_path: Path) -
     assert len(lines) == 3
     assert "1 answers by batch, 2 finished with ordinary calls" in result.stderr
     assert server.request_count == 2  # the two the expired batch left undone
-    again = run_cli(
+    again = invoke_cli(
         "batch", *letters, "--out", str(out), "--engine", "openai", "--openai-batch", env=env
     )
     assert again.returncode == 0

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import clean_env, run_cli
+from conftest import clean_env, invoke_cli
 from fake_openai_server import FakeOpenAIServer
 from llm_responder import respond
 
@@ -134,7 +134,7 @@ def test_forced_redaction_keeps_identifiers_out_of_requests_cache_and_output(
     letter = str(_with_identifiers_in_the_rationale(stem, tmp_path))
     outputs = []
     for args in (["summarize", "--format", "json"], ["summarize"], ["extract"]):
-        done = run_cli(*args, letter, "--engine", "openai", "--redact", env=env)
+        done = invoke_cli(*args, letter, "--engine", "openai", "--redact", env=env)
         assert done.returncode == 0, done.stderr
         outputs.append(done.stdout + done.stderr)
     bodies = [r.body for r in server.requests]
@@ -158,6 +158,6 @@ def test_without_redaction_a_loopback_server_gets_the_letter_as_it_is(
 ) -> None:
     env = clean_env(OPENAI_BASE_URL=server.base_url, IMR_LLM_CACHE_DIR=str(tmp_path / "c"))
     letter = _with_identifiers_in_the_rationale("SYN-OWN-02", tmp_path)
-    done = run_cli("extract", str(letter), "--engine", "openai", env=env)
+    done = invoke_cli("extract", str(letter), "--engine", "openai", env=env)
     assert done.returncode == 0, done.stderr
     assert "Okonkwo was seen again" in server.chat_requests[0].body

@@ -144,7 +144,9 @@ def test_a_scan_or_photo_upload_is_read_by_ocr_like_the_cli(server: Server, kind
     from imr_llm.cli import app
 
     data = _scans()[kind]
-    response = post(f"{server.url}/api/extract", files={"file": ("scan", data)})
+    # OCR of two pages takes one core for a while, more on a busy machine: wait up to the
+    # server's own time limit (the module's server has 900 s) rather than 60 s
+    response = post(f"{server.url}/api/extract", files={"file": ("scan", data)}, timeout=900)
     assert response.status_code == 200, response.text
     cli = CliRunner().invoke(app, ["extract", "--engine", "offline", "-"], input=data)
     assert cli.exit_code == 0, cli.output
