@@ -71,6 +71,7 @@ _CONCLUSION = re.compile(
     r"seen\s+as\s+|found\s+(?:to\s+be\s+)?)*"
     r"(?:medically\s+(?:necessary|appropriate|reasonable|indicated)|certified|non-?certified)|"
     r"\bnot-medically\s+necessary|\b(?:is|are)\s+not\s+clinically\s+(?:indicated|necessary)\b|"
+    r"\b(?:does|do)\s+not\s+appear\s+(?:to\s+be\s+)?medically\s+necessary|"
     r"\bmedical\s+necessity\s+(?:and\s+\w+\s+)?(?:(?:has|have)\s+not\s+been\s+established)|"
     r"\bmedical\s+necessity\s+(?:for|of)\s+[^.]{0,60}?\b(?:is|has|was|"
     r"have)\s+(?:not\s+)?(?:been\s+)?(?:established|met|demonstrated|substantiated)\b|"

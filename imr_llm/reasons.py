@@ -330,7 +330,7 @@ RULES: tuple[ReasonRule, ...] = (
     _rule(
         "not-recommended",
         ("recommend", "supported", "indicated"),
-        r"(?:is|are|was|were)\s+not\s+recommended|does\s+not\s+recommend|do\s+not\s+recommend|"
+        r"(?:is|are|was|were)\s+[\"']?not\s+recommended|does\s+not\s+recommend|do\s+not\s+recommend|"
         r"not\s+(?:supported|indicated)\s+by\s+(?:the\s+)?guidelines",
         "The treatment guidelines do not recommend this in a case like yours.",
         negated=False,
@@ -412,7 +412,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
 )
 
-MAX_REASONS = 4
+MAX_REASONS = 5
 
 
 _SPACES = re.compile(r"\s+")
@@ -462,10 +462,19 @@ _NEGATION_AFTER = re.compile(
 )
 
 
+# "facet injections are 'not recommended' in ... any radicular pain syndrome" says what a guideline
+# supports, not that the records lack the radicular findings.
+_GUIDELINE_VERDICT = re.compile(
+    r"\bnot\W{0,2}\s*(?:be\s+)?(?:recommended|indicated|supported|advised|warranted)\b|"
+    r"\bdo(?:es)?\s+not\s+(?:recommend|support|advise)\b",
+    re.I,
+)
+
+
 def negated_in_scope(sentence: str, start: int, end: int) -> bool:
     """True when a negation governs the concept at sentence[start:end]: before it in the same
     clause (within 90 characters), or right after it ("improvement was not documented")."""
-    before = sentence[max(0, start - 90) : start]
+    before = _GUIDELINE_VERDICT.sub(" ", sentence[max(0, start - 90) : start])
     breaks = list(_CLAUSE_BREAK.finditer(before))
     if breaks:
         before = before[breaks[-1].end() :]
@@ -502,7 +511,7 @@ NOT_FOR_NEW_CARE: frozenset[Category] = frozenset({"surgery", "imaging/diagnosti
 _GIVES_REASON = re.compile(
     r"\b(?:without|absence|absent|lack(?:s|ing)?|no|not|none|neither|nor|unclear|uncertain|"
     r"insufficient|inadequate|exceed\w*|surpass\w*|beyond|fail(?:s|ed)?|normal|unremarkable|"
-    r"intact|negative)\b|n't\b",
+    r"intact|negative|undermin\w*|contraindicat\w*)\b|\b(?:argu|militat)\w*\s+against\b|n't\b",
     re.I,
 )
 
@@ -594,10 +603,13 @@ def _grounds(sentence: RationaleSentence) -> str:
     return _BACK_REFERENCE.sub(" ", grounds)
 
 
-# "No, the request ...", "In the absence of such evidence, ...": no grounds of their own.
+# "No, the request ...", "In the absence of such evidence, ...", "... because they are not met
+# ...": no grounds of their own.
 _BACK_REFERENCE = re.compile(
-    r"^\s*no,|\b(?:in\s+the\s+absence\s+of|without|given|because\s+of|based\s+on|in\s+light\s+of)"
-    r"\s+(?:such|this|these|that|those|the\s+above|all\s+of\s+the\s+above)\b(?:\s+\w+)?",
+    r"^\s*no,|\b(?:in\s+the\s+absence\s+of|without|given|because\s+of|based\s+on|in\s+light\s+of|"
+    r"contingent\s+(?:up)?on)\s+(?:such|this|these|that|those|the\s+above|all\s+of\s+the\s+above)\b"
+    r"(?:\s+\w+)?|\b(?:because|as|since)\s+(?:they|these|those|it|this|that)\s+(?:are|is|were|was|"
+    r"have|has)\s+not\s+(?:been\s+)?\w+",
     re.I,
 )
 
@@ -617,7 +629,8 @@ _VERDICT = re.compile(
     r"therefore\s+|also\s+|seen\s+as\s+|found\s+(?:to\s+be\s+)?)*(?:medically\s+(?:necessary|"
     r"appropriate|reasonable|indicated)|certified|non-?certified|supported|recommended|"
     r"indicated|warranted|appropriate|reasonable)(?:\s+and\s+(?:medically\s+)?appropriate)?|"
-    r"\bnot-medically\s+necessary|\bmedical\s+necessity\s+(?:has|have|is|was)\s+not\s+"
+    r"\bnot-medically\s+necessary|\b(?:does|do)\s+not\s+appear\s+(?:to\s+be\s+)?medically\s+"
+    r"necessary|\bmedical\s+necessity\s+(?:has|have|is|was)\s+not\s+"
     r"(?:been\s+)?\w+|^(?:therefore|thus|as\s+such|hence|consequently|accordingly)\b",
     re.I,
 )
