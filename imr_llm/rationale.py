@@ -338,12 +338,18 @@ def anatomy(rationale: str, text: str, rationale_start: int) -> list[RationaleSe
 
 
 def read_rationale(
-    rationale: str, rationale_start: int, text: str, decision: Decision, category: Category
+    rationale: str,
+    rationale_start: int,
+    text: str,
+    decision: Decision,
+    category: Category,
+    request: str = "",
 ) -> dict[str, Any]:
-    """Every Treatment field read from one item's rationale: sentences with roles, reasons,
-    what was missing, the kind of denial and its details, and safety notes."""
+    """Every Treatment field read from one item's rationale (`request` is the item's name):
+    sentences with roles, reasons, what was missing, the kind of denial and its details, and
+    safety notes."""
     sentences = anatomy(rationale, text, rationale_start)
-    reasons, missing = find_reasons(sentences, decision, category)
+    reasons, missing = find_reasons(sentences, decision, category, request)
     denial = read_denial(sentences, upheld=decision == "upheld")
     return {
         "sentences": sentences,

@@ -81,6 +81,16 @@ RULES: tuple[ReasonRule, ...] = (
         in_conclusion=True,
     ),
     _rule(
+        "part-already-approved",
+        ("authoriz", "approv", "certif"),
+        r"\b(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:previously\s+|already\s+)?"
+        r"(?:authorized|approved|certified)\s+(?:for\s+)?(?:a|an|\d+|one|two|three|four|five|six|"
+        r"eight|ten|twelve)\b",
+        "Part of this care was already approved for you. The reviewer did not approve more yet.",
+        negated=False,
+        unless=r"\bclaims\s+administrator\b",
+    ),
+    _rule(
         "no-functional-improvement",
         ("function", "improv", "objective", "increase", "outcome", "result", "response"),
         r"functional\s+(?:improvement|benefit|gain|restoration|response)|improve(?:ment|d)?\s+"
@@ -535,15 +545,27 @@ def _fire(rule: ReasonRule, sentence: str, low: str, decision: Decision) -> bool
 
 
 def find_reasons(
-    sentences: list[RationaleSentence], decision: Decision, category: Category = "other"
+    sentences: list[RationaleSentence],
+    decision: Decision,
+    category: Category = "other",
+    request: str = "",
 ) -> tuple[list[Reason], list[str]]:
     """The reasons (and, for denials, what was missing) the reviewer states about this case.
 
     A rule fires only on a finding or conclusion sentence. Where no rule fits, the reason is the
-    reviewer's own finding sentence (code "reviewer-finding"), quoted, never a stock sentence."""
+    reviewer's own finding sentence (code "reviewer-finding"), quoted, never a stock sentence.
+    A sentence that only says the requested care (`request`, the item's name) is new to the
+    worker states no reason for a denial; one that only counts care given before states none
+    for an approval."""
     reasons: list[Reason] = []
     missing: list[str] = []
-    own = [s for s in sentences if s.role in REASON_ROLES]
+    own = [
+        s
+        for s in sentences
+        if s.role in REASON_ROLES
+        and not (decision == "upheld" and only_new_care(s.text, request))
+        and not (decision == "overturned" and s.role == "finding" and only_counts_care(s.text))
+    ]
     findings = [s for s in sentences if s.role == "finding"]
     prior = _prior_care(findings)
     grounds = [(s, g, g.lower()) for s in own for g in (_grounds(s),)]
@@ -561,6 +583,8 @@ def find_reasons(
             if sentence.role == "conclusion" and rule.code not in CONCLUSION_RULES:
                 continue
             if rule.code == "surgery-denied" and not goes_with_denied_care(sentence.text):
+                continue
+            if rule.code == "part-already-approved" and not _more_depends(sentence, sentences):
                 continue
             if _REPORTED.search(sentence.text):
                 continue
@@ -582,6 +606,78 @@ def find_reasons(
             break
         reasons.append(_reason(REVIEWER_FINDING, sentence.text, sentence))
     return reasons, missing
+
+
+def _more_depends(sentence: RationaleSentence, sentences: list[RationaleSentence]) -> bool:
+    """Whether the reviewer's next sentence makes more care depend on how this care goes ("The
+    patient was authorized a one month rental. Medical necessity for additional treatment is
+    contingent upon re-assessment findings."): then the approval is part of this request, not a
+    count of care given before."""
+    after = [s for s in sentences if s.id == sentence.id + 1]
+    return (
+        bool(after) and after[0].role == "condition" and bool(_MORE_DEPENDS.search(after[0].text))
+    )
+
+
+_MORE_DEPENDS = re.compile(
+    r"\b(?:additional|further|more|continued|ongoing)\b[^.]{0,80}\b(?:contingent|depend\w*|based)\b",
+    re.I,
+)
+
+
+# "The medical records do not document previous use of Tramadol.": when Tramadol is what was
+# requested, the care is new to the worker; that is no reason to deny it, nor a sign that it
+# did not help.
+_NO_PRIOR_USE = re.compile(
+    r"\b(?:no|not|without|never)\b[^.;]{0,60}?\b(?:previous|prior|past|earlier)\s+(?:use|usage|"
+    r"trials?|treatment)\s+(?:of|with)\s+(?P<what>[^.;,]{2,60})",
+    re.I,
+)
+_THIS_CARE = re.compile(
+    r"^(?:this|the|said)\s+(?:requested\s+)?(?:medication|medicine|drug|treatment|device|"
+    r"therapy)\b",
+    re.I,
+)
+_NAME_WORD = re.compile(r"[a-z]{4,}")
+
+
+def only_new_care(sentence: str, request: str) -> bool:
+    """Whether the sentence's only point is that the requested care was not used before."""
+    match = _NO_PRIOR_USE.search(sentence)
+    if match is None or _NEGATION.search(sentence[match.end() :]):
+        return False
+    what = match.group("what")
+    named = set(_NAME_WORD.findall(request.lower())) - _GENERIC_NAME_WORDS
+    return bool(_THIS_CARE.match(what)) or bool(named & set(_NAME_WORD.findall(what.lower())))
+
+
+# Words of a request's name that do not name the care itself.
+_GENERIC_NAME_TEXT = (
+    "with without times week weeks month months session sessions visit visits left right "
+    "bilateral lumbar cervical thoracic spine knee shoulder additional retrospective quantity "
+    "unknown refill refills tablets"
+)
+_GENERIC_NAME_WORDS = frozenset(_GENERIC_NAME_TEXT.split())
+
+
+# "Medical records document 8 prior therapy sessions.": a count of care given before, which by
+# itself is no reason to approve more.
+_BARE_COUNT = re.compile(
+    r"^[^,;]{0,80}\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:\w+\s+)"
+    r"{0,2}(?:sessions|visits|treatments|injections)(?:\s+(?:of|to)\s+[\w\s-]{0,40})?(?:\s+"
+    r"(?:to\s+date|so\s+far|thus\s+far|previously|in\s+the\s+past))?\.?$",
+    re.I,
+)
+_WEIGHS = re.compile(
+    r"\b(?:only|helping|help(?:ed|s)?|improv\w*|benefit\w*|progress\w*|gains?|guidelines?|"
+    r"recommend\w*|within|fewer|less|because|since|but|however)\b",
+    re.I,
+)
+
+
+def only_counts_care(sentence: str) -> bool:
+    """Whether the sentence only counts the sessions or visits already given."""
+    return bool(_BARE_COUNT.search(sentence)) and not _WEIGHS.search(sentence)
 
 
 # A conclusion gives grounds of its own: "... is not medically necessary as there is no ...".

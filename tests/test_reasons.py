@@ -391,3 +391,105 @@ def test_one_analysed_finding_outweighs_the_case_summary() -> None:
     assert [s.role for s in sentences][:4] == ["finding", "finding", "guideline", "finding"]
     reasons, _ = find_reasons(sentences, "upheld", "imaging/diagnostic")
     assert [r.evidence for r in reasons] == [sentences[3].text]
+
+
+# Sentences of real letters that tempted the rules into a false reason (each fired before).
+TEMPTING = [
+    # "Not recommended in ... any radicular pain syndrome" is what a guideline says; the same
+    # sentence says the worker HAS radicular symptoms, so "no nerve findings" would be false.
+    ("CM16-0219557", 0, "no-nerve-findings", "carried a primary operating diagnosis of lumbar"),
+    # A count of sessions given before is no reason to approve more.
+    ("CM17-0010885", 1, None, "Medical records document 8 prior therapy sessions."),
+    # "No previous use of Tramadol" (the drug requested) is not "Tramadol did not help".
+    ("CM17-0017734", 0, None, "The medical records do not document previous use of Tramadol."),
+    # "Contingent upon these factors and because they are not met": it points back, no ground.
+    ("000_8a9ae033211fa24a", 0, None, "because they are not met the treatment is determined"),
+]
+
+
+@pytest.mark.parametrize(("stem", "index", "code", "words"), TEMPTING)
+def test_tempting_sentences_give_no_false_reason(
+    stem: str, index: int, code: str | None, words: str
+) -> None:
+    item = _item(stem, index)
+    assert any(words in s.text for s in item.sentences)  # the letter still reads the same
+    for reason in item.reasons:
+        if words in reason.evidence:
+            assert code is not None and reason.code != code, (reason.code, reason.evidence)
+
+
+def test_no_previous_use_of_the_requested_drug_is_no_reason() -> None:
+    sentences = _sentences(
+        "The medical records do not document previous use of Tramadol.",
+        "In this case, there is no documented evidence that first-line medications or treatment "
+        "were attempted prior to prescribing an opioid.",
+    )
+    reasons, _ = find_reasons(sentences, "upheld", "opioid", "Tramadol 50mg #60")
+    said = [r.evidence for r in reasons]
+    assert said == [sentences[1].text], said
+    assert not any(
+        r.code in {"no-functional-improvement", "pain-relief-undocumented"} for r in reasons
+    )
+    # The same words about another drug (first-line care not tried) stay a reason.
+    other = _sentences("The medical records do not document previous use of Tramadol.")
+    reasons, _ = find_reasons(other, "upheld", "pharmaceutical", "Lidoderm patches")
+    assert [r.evidence for r in reasons] == [other[0].text]
+
+
+def test_a_bare_count_of_sessions_is_no_reason_to_approve() -> None:
+    sentences = _sentences(
+        "Medical records document 8 prior therapy sessions.",
+        'The treating physician notes therapy is "helping with pain."',
+    )
+    reasons, _ = find_reasons(sentences, "overturned", "physical therapy")
+    assert [r.evidence for r in reasons] == [sentences[1].text]
+    # For a denial the same count may matter (over the guideline's limit): not filtered there.
+    assert sentences[0].role == "finding"
+
+
+def test_a_guideline_verdict_is_not_a_negated_finding() -> None:
+    sentence = (
+        'The guideline notes that facet joint injections are "not recommended" in the treatment '
+        'of "any radicular pain syndrome," here, the applicant has lumbar radicular symptoms.'
+    )
+    at = sentence.index("radicular")
+    assert not negated_in_scope(sentence, at, at + len("radicular"))
+    plain = "There are no radicular findings on exam."
+    at = plain.index("radicular")
+    assert negated_in_scope(plain, at, at + len("radicular"))
+
+
+def test_part_already_approved_needs_the_reviewers_condition_on_more() -> None:
+    approved = "The patient was authorized a one month rental."
+    condition = (
+        "Medical necessity for additional treatment is contingent upon re-assessment findings."
+    )
+    sentences = _sentences(approved, condition)
+    assert sentences[1].role == "condition"
+    reasons, _ = find_reasons(sentences, "upheld", "DME")
+    assert ("part-already-approved", approved) in [(r.code, r.evidence) for r in reasons]
+    # Approval of care given before, counted in the records, is no part of this request.
+    counted = _sentences(
+        "Submitted medical records document the patient was approved for 8 therapy sessions on "
+        "10-19-16.",
+        "There is no documentation of the results of those sessions.",
+    )
+    reasons, _ = find_reasons(counted, "upheld", "physical therapy")
+    assert "part-already-approved" not in [r.code for r in reasons]
+
+
+def test_undermined_and_argued_against_state_a_reason() -> None:
+    text = (
+        "The applicant's superimposed radicular symptoms, moreover, undermined any theory of "
+        "facetogenic pain here."
+    )
+    reasons, _ = find_reasons(_sentences(text), "upheld", "injection")
+    assert [r.evidence for r in reasons] == [text]
+
+
+def test_does_not_appear_medically_necessary_is_a_conclusion_without_grounds() -> None:
+    sentences = _sentences(
+        "This request does not satisfy MTUS guidelines, and does not appear medically necessary."
+    )
+    assert sentences[0].role == "conclusion"
+    assert find_reasons(sentences, "upheld", "imaging/diagnostic") == ([], [])
