@@ -152,7 +152,8 @@ _RECITAL = re.compile(
     re.I,
 )
 _STRONG_CASE = re.compile(
-    r"\b(?:would|will)\s+(?:exceed|surpass)\b|\bin\s+this\s+(?:case|instance)|\bhere\b|\bin\s+the\s+case\s+of\s+this|\bthis\s+(?:patient|"
+    r"\b(?:given|since|because|as)\s+(?:that\s+)?[^.]{0,120},\s+(?:the|this)\s+request\s+(?:is|was|"
+    r"would\s+be)\s+not\b|\b(?:would|will)\s+(?:exceed|surpass)\b|\bin\s+this\s+(?:case|instance)|\bhere\b|\bin\s+the\s+case\s+of\s+this|\bthis\s+(?:patient|"
     r"injured\s+worker|claimant|applicant|individual|IW|employee)|\bthe\s+(?:injured\s+worker|"
     r"claimant|applicant|IW|employee)|\b(?:medical\s+)?records?\b|\bdocument(?:ation|ed|s)\b|"
     r"\bprogress\s+(?:notes?|reports?)|\boffice\s+visit|\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b|"

@@ -91,6 +91,16 @@ RULES: tuple[ReasonRule, ...] = (
         unless=r"\bclaims\s+administrator\b",
     ),
     _rule(
+        "plan-to-stop",
+        ("stop", "discontinu", "wean", "taper"),
+        r"\b(?:was|were|is|are)\s+(?:planned\s+|going\s+)?to\s+(?:stop|discontinue|be\s+"
+        r"(?:stopped|discontinued|weaned|tapered))\b|\bplan\w*\s+(?:\w+\s+){0,3}to\s+(?:stop|"
+        r"discontinue|wean|taper)\b",
+        "Your records showed a plan to stop or cut down this medicine.",
+        negated=False,
+        unless=_UNCERTAIN,
+    ),
+    _rule(
         "no-functional-improvement",
         ("function", "improv", "objective", "increase", "outcome", "result", "response"),
         r"functional\s+(?:improvement|benefit|gain|restoration|response)|improve(?:ment|d)?\s+"
@@ -106,7 +116,8 @@ RULES: tuple[ReasonRule, ...] = (
         ("session", "visit", "treatment"),
         r"(?:number|how\s+many|total|quantity|amount)\s+(?:of\s+)?(?:the\s+)?(?:prior|previous|"
         r"past|completed|earlier)?\s*(?:\w+\s+)?(?:sessions|visits|treatments)\s+(?:\w+\s+){0,4}"
-        r"(?:completed|attended|to\s+date|already|previously|prior)|(?:prior|previous|past)\s+"
+        r"(?:completed|attended|(?:has|have|had)\s+(?:had|received|undergone)|to\s+date|already|"
+        r"previously|prior)\b|(?:prior|previous|past)\s+"
         r"(?:\w+\s+){0,2}(?:sessions|visits)",
         "Your records did not say how many sessions you already had.",
         missing="how many sessions you already had and how they went",
@@ -277,7 +288,9 @@ RULES: tuple[ReasonRule, ...] = (
         ("home",),
         r"(?:transition\w*|continu\w*|independent|self[\s-]+directed|fade|progress\w*)\s+"
         r"(?:\w+\s+){0,4}home\s+(?:exercise|program)|home\s+exercise\s+program\s+"
-        r"(?:is|would\s+be|should\s+be)\s+(?:sufficient|appropriate|adequate)",
+        r"(?:is|would\s+be|should\s+be)\s+(?:sufficient|appropriate|adequate)|home\s+exercise\s+"
+        r"program\s+to\s+continue|(?:taught|instructed\s+in|educated\s+(?:on|in))\s+(?:a\s+|an\s+)?"
+        r"home\s+exercise",
         "The guidelines expect you to keep up your exercises at home.",
         missing="why home exercise is not enough",
         negated=False,
@@ -288,7 +301,9 @@ RULES: tuple[ReasonRule, ...] = (
         r"(?:no|lack\s+of|without|absence\s+of)\s+(?:\w+\s+){0,2}(?:(?:physical\s+)?exam(?:ination)?|"
         r"clinical|objective)\s+findings|(?:exam(?:ination)?|clinical|objective)\s+findings\s+"
         r"(?:\w+\s+){0,3}(?:were|are|have|has)\s+not\s+(?:been\s+)?(?:documented|provided|noted)|"
-        r"no\s+(?:documented\s+)?(?:physical\s+)?exam(?:ination)?\s+(?:was|were|has|of|to)\b",
+        r"no\s+(?:documented\s+)?(?:physical\s+)?exam(?:ination)?\s+(?:was|were|has|of|to)\b|"
+        r"(?:abnormal|positive|significant|objective)\s+findings\s+(?:on|in)\s+(?:the\s+)?"
+        r"(?:physical\s+)?exam(?:ination)?\b",
         "Your records did not include exam findings that support this request.",
         missing="exam findings that support the request",
     ),

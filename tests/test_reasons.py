@@ -493,3 +493,55 @@ def test_does_not_appear_medically_necessary_is_a_conclusion_without_grounds() -
     )
     assert sentences[0].role == "conclusion"
     assert find_reasons(sentences, "upheld", "imaging/diagnostic") == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        ("prior-sessions-unknown", "It is unclear how many sessions she has had."),
+        ("home-exercise", "She should have also been taught a home exercise program to continue."),
+        (
+            "no-exam-findings",
+            "A clinic note on 11/16/16 did not outline abnormal findings on exam and requested an "
+            "MRI.",
+        ),
+        ("plan-to-stop", "The documentation indicated the patient was to stop this medication."),
+    ],
+)
+def test_reviewer_phrasings_state_their_reason(code: str, text: str) -> None:
+    given = _sentences("The patient has had previous physical therapy sessions.", text)
+    reasons, _ = find_reasons(given, "upheld", "physical therapy")
+    assert (code, text) in [(r.code, r.evidence) for r in reasons]
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        # Said of the sessions asked for, not of care given before.
+        ("prior-sessions-unknown", "The request does not say how many sessions would be had."),
+        # The reviewer's own advice, not a finding that home exercise is expected.
+        ("home-exercise", "There is no home exercise program documented."),
+        # A normal exam is a finding, but not one of missing exam findings.
+        ("no-exam-findings", "Abnormal findings on exam were documented on 11/16/16."),
+        # "Not a recommendation to stop" and a wondering "whether" state no plan to stop.
+        ("plan-to-stop", "It is unclear whether the patient was to stop this medication."),
+        ("plan-to-stop", "There is no plan documented for the patient."),
+    ],
+)
+def test_tempting_phrasings_do_not_fire(code: str, text: str) -> None:
+    given = _sentences("The patient has had previous physical therapy sessions.", text)
+    reasons, _ = find_reasons(given, "upheld", "physical therapy")
+    assert (code, text) not in [(r.code, r.evidence) for r in reasons]
+
+
+def test_a_guideline_applied_to_this_request_is_a_finding() -> None:
+    text = (
+        "However, given that guidelines specifically do not recommend shockwave therapy for the "
+        "low back, the request is not supported."
+    )
+    assert sentence_role(text) == "finding"
+    assert sentence_role("The guidelines do not recommend shockwave therapy for the low back.") == (
+        "guideline"
+    )
+    reasons, _ = find_reasons(_sentences(text), "upheld", "physical therapy")
+    assert [(r.code, r.evidence) for r in reasons] == [("not-recommended", text)]
