@@ -99,7 +99,7 @@ _CONDITION = re.compile(
     r"\bre-?(?:review|evaluat|assess|examin)\w*|\bmonitoring\b|\b(?:be|is|are)\s+monitored\b|\btaper\w*|\bwean\w*|"
     r"\btrial\s+(?:period|basis)|\b(?:abruptly|discontinu\w+\s+(?:abrupt|sudden))|"
     r"\bif\b[^.]{0,120}\bnot\s+(?:followed|met|documented)|\bshould\s+not\s+be\s+interpreted|"
-    r"\b(?:is|are)\s+advised\s+to|\bCURES\b(?![^.]{0,40}\b(?:was|were|is|are)\s+not\b)|"
+    r"\b(?:is|are)\s+advised\s+to|(?<!\bno\s)(?<!\bwithout\s)\bCURES\b(?![^.]{0,40}\b(?:was|were|is|are)\s+not\b)|"
     r"\bcontingent\s+(?:up)?on\b|\bthis\s+decision\s+addresses\b|\bit\s+is\s+recommended\s+that\s+"
     r"the\s+(?:patient|injured\s+worker|claimant|applicant)\b|\bfurther\s+(?:\w+\s+){0,3}(?:would|will|should)\s+"
     r"(?:require|depend|be\s+based)|\bcontinued\s+(?:\w+\s+){0,3}(?:would|will|should)\s+"

@@ -67,6 +67,38 @@ def _rule(
 _UNCERTAIN = r"\bif\b|\bwhether\b|not\s+possible|(?:cannot|unable\s+to|difficult\s+to)\s+(?:be\s+)?determine|unclear\s+(?:if|whether)"
 
 
+# The safety checks guidelines ask for with opioids, each with what a worker would call it.
+_CHECK_NAMES: tuple[tuple[str, str], ...] = (
+    (r"urine\s+drug|drug\s+(?:screen|test)|\bUDS\b|toxicology", "a urine drug test"),
+    (r"\bCURES\b", "a check of the state drug history database (CURES)"),
+    (
+        r"(?:opioid|pain|narcotic|medication)\s+(?:agreement|contract)",
+        "a signed pain medicine agreement",
+    ),
+    (
+        r"(?:opioid|addiction|abuse|misuse)\s+risk|risk\s+(?:assessment|screening)|aberrant|"
+        r"4\s*A's|four\s+A's",
+        "a check for signs of misuse",
+    ),
+    (
+        r"(?:assessment|monitoring|documentation)\s+of\s+(?:\w+\s+){0,3}side\s+effects",
+        "a check for side effects",
+    ),
+)
+_CHECKS = "|".join(words for words, _ in _CHECK_NAMES)
+_CHECK_PATTERNS = tuple((lazy_compile(words, re.I), name) for words, name in _CHECK_NAMES)
+
+
+def missing_checks(sentence: str) -> list[str]:
+    """The safety checks the sentence says were not done or not documented, in plain words."""
+    found: list[str] = []
+    for pattern, name in _CHECK_PATTERNS:
+        for match in pattern.finditer(sentence):
+            if name not in found and negated_in_scope(sentence, match.start(), match.end()):
+                found.append(name)
+    return found
+
+
 # Order matters: the more specific kinds first. At most a few fire per item.
 RULES: tuple[ReasonRule, ...] = (
     _rule(
@@ -121,6 +153,19 @@ RULES: tuple[ReasonRule, ...] = (
         r"(?:\w+\s+){0,2}(?:sessions|visits)",
         "Your records did not say how many sessions you already had.",
         missing="how many sessions you already had and how they went",
+    ),
+    _rule(
+        "high-opioid-dose",
+        ("morphine", "med", "mme"),
+        r"(?:morphine[\s-]+equivalen\w*|\bMED\b|\bMME\b)[^.;]{0,60}?\b(?:exceed\w*|greater\s+than|"
+        r"above|over|more\s+than|higher\s+than|in\s+excess\s+of)\s+(?:the\s+)?(?:recommended\s+|"
+        r"maximum\s+)?(?:of\s+)?\d+|\b(?:exceed\w*|greater\s+than|above|more\s+than|higher\s+than|"
+        r"in\s+excess\s+of)\s+(?:the\s+)?(?:recommended\s+|maximum\s+)?(?:\d+\s*(?:mg)?\s*(?:/\s*day\s*)?)?"
+        r"(?:morphine[\s-]+equivalen\w*|\bMED\b|\bMME\b)",
+        "Your opioid dose is higher than the guidelines advise.",
+        missing="why a dose this high is needed, or a plan to lower it",
+        negated=False,
+        unless=_UNCERTAIN,
     ),
     _rule(
         "exceeds-guideline",
@@ -184,7 +229,8 @@ RULES: tuple[ReasonRule, ...] = (
     _rule(
         "oral-medication-tolerated",
         ("oral", "intoleran", "tolerate", "take", "swallow"),
-        r"(?:intoleran\w*|unable\s+to\s+tolerate|cannot\s+(?:take|tolerate)|inability\s+to\s+"
+        r"(?:intoleran\w*|(?:unable|not\s+able)\s+to\s+tolerate|cannot\s+(?:take|tolerate)|"
+        r"inability\s+to\s+"
         r"(?:take|tolerate)|difficulty\s+swallowing)\s+(?:\w+\s+){0,3}(?:oral|pills?|tablets?)"
         r"|oral\s+(?:medications?|formulation|form)",
         "Your records did not show that you cannot take this kind of medicine as a pill.",
@@ -210,10 +256,9 @@ RULES: tuple[ReasonRule, ...] = (
             "aberrant",
             "a's",
             "side effect",
+            "risk",
         ),
-        r"urine\s+drug|drug\s+screen|\bUDS\b|\bCURES\b|opioid\s+(?:agreement|contract)|"
-        r"pain\s+(?:agreement|contract)|aberrant|4\s*A's|four\s+A's|(?:assessment|monitoring|"
-        r"documentation)\s+of\s+(?:\w+\s+){0,3}side\s+effects",
+        _CHECKS,
         "Your records did not show the safety checks the guidelines ask for with this medicine.",
         missing="the safety checks done while you take this medicine",
     ),
@@ -331,7 +376,8 @@ RULES: tuple[ReasonRule, ...] = (
     _rule(
         "criteria-not-met",
         ("criteria", "indication", "requirement"),
-        r"criteria|indications?\b|requirements",
+        # "indication" in the sense of a reason for the care, not "no indication (sign) that".
+        r"criteria|requirements|indications?\s+(?:for|to)\b|\bnot\s+(?:an?\s+)?indications?\b",
         "Your records did not show that you meet the guideline rules for this care.",
         missing="that you meet the guideline rules for this care",
     ),
@@ -529,6 +575,23 @@ _NOT_TRIED_BEFORE = re.compile(
 NEEDS_PRIOR_CARE = frozenset(
     {"no-functional-improvement", "pain-relief-undocumented", "prior-sessions-unknown"}
 )
+# Reasons about taking a medicine: never for a urine drug test or any other care.
+MEDICINE_ONLY = frozenset({"opioid-monitoring", "high-opioid-dose"})
+MEDICINES: frozenset[Category] = frozenset({"opioid", "pharmaceutical"})
+
+
+def _summary(rule: ReasonRule, sentence: str) -> str:
+    """The rule's plain sentence; for missing safety checks, the checks the letter names."""
+    if rule.code == "opioid-monitoring":
+        checks = missing_checks(sentence)
+        if checks:
+            listed = checks[0] if len(checks) == 1 else ", ".join(checks[:-1]) + " or " + checks[-1]
+            return (
+                f"Your records did not show {listed}. Guidelines ask for this with this medicine."
+            )
+    return rule.summary
+
+
 # Reasons that say the care has been helping: never for care not yet given.
 NOT_FOR_NEW_CARE: frozenset[Category] = frozenset({"surgery", "imaging/diagnostic"})
 
@@ -594,6 +657,8 @@ def find_reasons(
             continue
         if rule.code == "improvement-shown" and (category in NOT_FOR_NEW_CARE or not prior):
             continue
+        if rule.code in MEDICINE_ONLY and category not in MEDICINES:
+            continue
         for sentence, words, low in grounds:
             if sentence.role == "conclusion" and rule.code not in CONCLUSION_RULES:
                 continue
@@ -608,7 +673,7 @@ def find_reasons(
             if _fire(rule, words, low, decision):
                 # One sentence states one reason: the first (most specific) rule that fits it.
                 if not any(sentence.id in r.sentence_ids for r in reasons):
-                    reasons.append(_reason(rule.code, rule.summary, sentence))
+                    reasons.append(_reason(rule.code, _summary(rule, sentence.text), sentence))
                 if rule.missing:
                     missing.append(rule.missing)
                 break
@@ -763,9 +828,21 @@ def _reason(code: str, summary: str, sentence: RationaleSentence) -> Reason:
 
 
 CONCLUSION_RULES = frozenset(
-    {"surgery-denied", "exceeds-guideline", "amount-not-specified", "body-part-not-specified"}
+    {
+        "surgery-denied",
+        "exceeds-guideline",
+        "amount-not-specified",
+        "body-part-not-specified",
+        # "Given the lack of clear evidence to support failure of first-line, non-opioid
+        # treatments, ... the request for Tramadol is not considered medically necessary."
+        "first-line-not-tried",
+        "conservative-care-not-tried",
+        "red-flags",
+        "no-functional-improvement",
+    }
 )
-"""Rules that may fire on a conclusion's grounds; the others state findings, not verdicts."""
+"""Rules that may fire on a conclusion's grounds (the verdict taken out, so a negation must
+stand in the grounds themselves); the others state findings, not verdicts."""
 
 
 def _key_findings(

@@ -545,3 +545,58 @@ def test_a_guideline_applied_to_this_request_is_a_finding() -> None:
     )
     reasons, _ = find_reasons(_sentences(text), "upheld", "physical therapy")
     assert [(r.code, r.evidence) for r in reasons] == [("not-recommended", text)]
+
+
+def test_missing_safety_checks_are_named() -> None:
+    text = (
+        "There is no urine drug screen in the records and no CURES report was reviewed, though a "
+        "pain agreement was signed."
+    )
+    reasons, _ = find_reasons(_sentences(text), "upheld", "opioid")
+    (reason,) = [r for r in reasons if r.code == "opioid-monitoring"]
+    assert "urine drug test" in reason.summary
+    assert "CURES" in reason.summary
+    assert "agreement" not in reason.summary  # the letter says it was signed
+
+
+def test_safety_checks_of_a_medicine_are_no_reason_to_deny_a_drug_test() -> None:
+    text = "There was no indication for a urine drug screen as no CURES report was reviewed."
+    reasons, _ = find_reasons(_sentences(text), "upheld", "imaging/diagnostic")
+    assert "opioid-monitoring" not in [r.code for r in reasons]
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("The patient's current MED is 180 mg/day, which exceeds the recommended 120 mg.", True),
+        ("The patient takes a dose greater than 120 morphine equivalents a day.", True),
+        ("The patient's MED is 60 mg a day.", False),
+        ("It is unclear whether the MED exceeds 120 mg a day.", False),
+    ],
+)
+def test_a_high_opioid_dose_is_a_reason(text: str, fires: bool) -> None:
+    reasons, _ = find_reasons(_sentences(text), "upheld", "opioid")
+    assert ("high-opioid-dose" in [r.code for r in reasons]) is fires, reasons
+
+
+def test_a_conclusion_gives_first_line_grounds() -> None:
+    text = (
+        "Given the lack of clear evidence to support failure of first-line, non-opioid "
+        "treatments, and the chronic risk of continued treatment, the request for Tramadol is "
+        "not considered medically necessary."
+    )
+    sentences = _sentences(text)
+    assert sentences[0].role == "conclusion"
+    reasons, _ = find_reasons(sentences, "upheld", "opioid", "Tramadol 50mg #60")
+    assert [(r.code, r.evidence) for r in reasons] == [("first-line-not-tried", text)]
+
+
+def test_no_indication_that_is_not_a_guideline_criterion() -> None:
+    # "indication" as in "sign": the plain "guideline rules" sentence would not say this.
+    text = "There is no indication the patient is on a high dose of NSAIDs to warrant treatment."
+    reasons, _ = find_reasons(_sentences(text), "upheld", "pharmaceutical")
+    assert "criteria-not-met" not in [r.code for r in reasons]
+    assert [r.evidence for r in reasons] == [text]  # the reviewer's own words instead
+    oral = "There is no indication the patient is not able to tolerate medication in pill form."
+    reasons, _ = find_reasons(_sentences(oral), "upheld", "pharmaceutical")
+    assert [r.code for r in reasons] == ["oral-medication-tolerated"]
