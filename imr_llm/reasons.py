@@ -323,8 +323,12 @@ RULES: tuple[ReasonRule, ...] = (
     _rule(
         "repeat-not-justified",
         ("repeat", "already", "previously"),
-        r"\brepeat\w*|(?:already|previously)\s+(?:had|undergone|completed|performed|done|"
-        r"obtained|received)",
+        # A repeat of the care asked for ("why a repeat study is being requested"), not
+        # "Repeat x-rays were not performed" before an MRI.
+        r"(?:why|reason|indication|rationale|need)\s+(?:\w+\s+){0,6}?(?:a\s+|the\s+)?repeat\w*|"
+        r"\brepeat\w*\s+(?:\w+\s+){0,3}(?:is|are|was|were|would\s+be)\s+(?:being\s+)?(?:requested|"
+        r"necessary|needed|indicated|warranted|justified)|(?:already|previously)\s+(?:had|"
+        r"undergone|completed|performed|done|obtained|received)",
         "You already had this before, and the records did not show a reason to repeat it.",
         missing="what has changed since the last time",
     ),
@@ -384,8 +388,10 @@ RULES: tuple[ReasonRule, ...] = (
     _rule(
         "no-clear-reason",
         ("rationale", "reason", "indication", "necessity", "clinical"),
-        r"(?:rationale|reason|indication|clinical\s+(?:need|indication))\s+"
-        r"(?:\w+\s+){0,3}(?:for|was|is|has|were|to\s+support)|no\s+(?:clear\s+)?"
+        # "indication" only as a reason for the care, not "no indication (sign) that ...".
+        r"(?:rationale|reason|clinical\s+(?:need|indication))\s+"
+        r"(?:\w+\s+){0,3}(?:for|was|is|has|were|to\s+support)|\bindications?\s+(?:is\s+|was\s+)?"
+        r"for\b|no\s+(?:clear\s+)?"
         r"(?:rationale|indication)\s+(?:for|to\s+support|as\s+to\s+why|why)\b",
         "Your records did not give a clear medical reason for this request.",
         missing="a clear medical reason for this request",
@@ -457,6 +463,8 @@ RULES: tuple[ReasonRule, ...] = (
         "Your records showed that this care has been helping you.",
         negated=False,
         decisions=("overturned",),
+        # "... may be prescribed when there is documented functional improvement" is a rule.
+        unless=_UNCERTAIN + r"|\b(?:when|once|unless|until|may|should)\b",
     ),
     _rule(
         "meets-criteria",

@@ -15,7 +15,7 @@ from imr_llm.denials import read_denial
 from imr_llm.prepare import prepare, skeleton
 from imr_llm.rationale import sentence_role
 from imr_llm.reasons import REVIEWER_FINDING, find_reasons, negated_in_scope
-from imr_llm.schema import Determination, RationaleSentence, Treatment
+from imr_llm.schema import Category, Decision, Determination, RationaleSentence, Treatment
 
 REAL = real_letter_stems()
 
@@ -600,3 +600,44 @@ def test_no_indication_that_is_not_a_guideline_criterion() -> None:
     oral = "There is no indication the patient is not able to tolerate medication in pill form."
     reasons, _ = find_reasons(_sentences(oral), "upheld", "pharmaceutical")
     assert [r.code for r in reasons] == ["oral-medication-tolerated"]
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "category", "decision"),
+    [
+        # Before an MRI: x-rays not repeated is not "you already had this MRI".
+        (
+            "repeat-not-justified",
+            "Repeat x-rays were not performed.",
+            "imaging/diagnostic",
+            "upheld",
+        ),
+        # A rule for later care, not a finding that this care has helped.
+        (
+            "improvement-shown",
+            "A subsequent course may be prescribed when there is documented functional "
+            "improvement.",
+            "physical therapy",
+            "overturned",
+        ),
+        # "No indication (sign) that" is not "no medical reason given".
+        (
+            "no-clear-reason",
+            "There is no indication that the patient has a history of bleeding.",
+            "imaging/diagnostic",
+            "upheld",
+        ),
+    ],
+)
+def test_stock_sentences_the_letter_contradicts_do_not_fire(
+    code: str, text: str, category: Category, decision: Decision
+) -> None:
+    given = _sentences("The patient has had 6 sessions of physical therapy to date.", text)
+    reasons, _ = find_reasons(given, decision, category)
+    assert code not in [r.code for r in reasons], reasons
+
+
+def test_a_repeat_asked_for_without_a_reason_fires() -> None:
+    text = "It is unclear as to why a repeat study is being requested."
+    reasons, _ = find_reasons(_sentences(text), "upheld", "imaging/diagnostic")
+    assert [r.code for r in reasons] == ["repeat-not-justified"]
