@@ -17,7 +17,8 @@ from imr_llm.schema import Category, Decision, RationaleSentence, Reason, Senten
 
 _NEGATION = re.compile(
     r"\b(?:no|not|lack(?:s|ing)?|without|absence|absent|none|neither|nor|fail(?:s|ed)?\s+to|"
-    r"unclear|insufficient|missing|never|unable|no\s+mention|does\s+not\s+reveal)\b|n't\b",
+    r"unclear|insufficient|missing|never|unable|no\s+mention|does\s+not\s+reveal|undermin\w*|"
+    r"(?:argu|militat)\w*\s+against)\b|n't\b",
     re.I,
 )
 
@@ -139,8 +140,7 @@ RULES: tuple[ReasonRule, ...] = (
         r"(?:in\s+)?(?:function|activities)|increase(?:d)?\s+in\s+function|objective\s+"
         r"(?:improvement|benefit|gains?)|(?:outcome|results?|response)\s+(?:of|from|to)\s+"
         r"(?:the\s+)?(?:prior|previous|earlier|past|completed|authorized)",
-        "Your records did not show that the treatment you already had helped you do more in "
-        "daily life.",
+        "Your records did not show that earlier treatment helped you do more in daily life.",
         missing="measured proof that earlier treatment helped you do more",
     ),
     _rule(
@@ -257,6 +257,8 @@ RULES: tuple[ReasonRule, ...] = (
             "a's",
             "side effect",
             "risk",
+            "drug",
+            "toxicology",
         ),
         _CHECKS,
         "Your records did not show the safety checks the guidelines ask for with this medicine.",
@@ -340,7 +342,7 @@ RULES: tuple[ReasonRule, ...] = (
         r"(?:is|would\s+be|should\s+be)\s+(?:sufficient|appropriate|adequate)|home\s+exercise\s+"
         r"program\s+to\s+continue|(?:taught|instructed\s+in|educated\s+(?:on|in))\s+(?:a\s+|an\s+)?"
         r"home\s+exercise",
-        "The guidelines expect you to keep up your exercises at home.",
+        "You are expected to keep exercising at home.",
         missing="why home exercise is not enough",
         negated=False,
     ),
@@ -393,7 +395,7 @@ RULES: tuple[ReasonRule, ...] = (
         r"(?:\w+\s+){0,3}(?:for|was|is|has|were|to\s+support)|\bindications?\s+(?:is\s+|was\s+)?"
         r"for\b|no\s+(?:clear\s+)?"
         r"(?:rationale|indication)\s+(?:for|to\s+support|as\s+to\s+why|why)\b",
-        "Your records did not give a clear medical reason for this request.",
+        "Your records gave no clear medical reason for this request.",
         missing="a clear medical reason for this request",
     ),
     _rule(
@@ -533,7 +535,7 @@ _CLAUSE_BREAK = re.compile(
     r"\b(?:but|however|although|whereas|while)\b|\bwhich\b"
 )
 _NEGATION_AFTER = re.compile(
-    r"^[^.;:]{0,40}?\b(?:(?:is|are|was|were|has|have|had)\s+(?:also\s+)?(?:not|never)|"
+    r"^[^.;:]{0,40}?\b(?:(?:is|are|was|were|has|have|had)\s+(?:also\s+)?(?:not|never|neither)|"
     r"not\s+(?:been\s+)?(?:documented|noted|shown|demonstrated|established|provided|evident|"
     r"present|reported)|(?:is|are|was|were)\s+(?:lacking|absent|missing|unclear|unknown|"
     r"insufficient)|(?:cannot|could\s+not)\s+be)\b",
