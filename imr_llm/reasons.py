@@ -134,6 +134,15 @@ RULES: tuple[ReasonRule, ...] = (
         unless=_UNCERTAIN,
     ),
     _rule(
+        "improving-already",
+        ("improving",),
+        r"\b(?:is|was|are|were|has\s+been|have\s+been)\s+(?:steadily\s+|gradually\s+|slowly\s+)?"
+        r"improving\b",
+        "Your records showed you were getting better with the care you already had.",
+        negated=False,
+        unless=_UNCERTAIN + r"|\b(?:not|no\s+longer|never|stopped|when|once|until|may|should)\b",
+    ),
+    _rule(
         "no-functional-improvement",
         ("function", "improv", "objective", "increase", "outcome", "result", "response"),
         r"functional\s+(?:improvement|benefit|gain|restoration|response)|improve(?:ment|d)?\s+"
@@ -545,7 +554,7 @@ _NEGATION_AFTER = re.compile(
 
 # "facet injections are 'not recommended' in ... any radicular pain syndrome" says what a guideline
 # supports, not that the records lack the radicular findings.
-_GUIDELINE_VERDICT = re.compile(
+_GUIDELINE_VERDICT = lazy_compile(
     r"\bnot\W{0,2}\s*(?:be\s+)?(?:recommended|indicated|supported|advised|warranted)\b|"
     r"\bdo(?:es)?\s+not\s+(?:recommend|support|advise)\b",
     re.I,
@@ -709,7 +718,7 @@ def _more_depends(sentence: RationaleSentence, sentences: list[RationaleSentence
     )
 
 
-_MORE_DEPENDS = re.compile(
+_MORE_DEPENDS = lazy_compile(
     r"\b(?:additional|further|more|continued|ongoing)\b[^.]{0,80}\b(?:contingent|depend\w*|based)\b",
     re.I,
 )
@@ -718,17 +727,17 @@ _MORE_DEPENDS = re.compile(
 # "The medical records do not document previous use of Tramadol.": when Tramadol is what was
 # requested, the care is new to the worker; that is no reason to deny it, nor a sign that it
 # did not help.
-_NO_PRIOR_USE = re.compile(
+_NO_PRIOR_USE = lazy_compile(
     r"\b(?:no|not|without|never)\b[^.;]{0,60}?\b(?:previous|prior|past|earlier)\s+(?:use|usage|"
     r"trials?|treatment)\s+(?:of|with)\s+(?P<what>[^.;,]{2,60})",
     re.I,
 )
-_THIS_CARE = re.compile(
+_THIS_CARE = lazy_compile(
     r"^(?:this|the|said)\s+(?:requested\s+)?(?:medication|medicine|drug|treatment|device|"
     r"therapy)\b",
     re.I,
 )
-_NAME_WORD = re.compile(r"[a-z]{4,}")
+_NAME_WORD = lazy_compile(r"[a-z]{4,}")
 
 
 def only_new_care(sentence: str, request: str) -> bool:
@@ -752,13 +761,13 @@ _GENERIC_NAME_WORDS = frozenset(_GENERIC_NAME_TEXT.split())
 
 # "Medical records document 8 prior therapy sessions.": a count of care given before, which by
 # itself is no reason to approve more.
-_BARE_COUNT = re.compile(
+_BARE_COUNT = lazy_compile(
     r"^[^,;]{0,80}\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:\w+\s+)"
     r"{0,2}(?:sessions|visits|treatments|injections)(?:\s+(?:of|to)\s+[\w\s-]{0,40})?(?:\s+"
     r"(?:to\s+date|so\s+far|thus\s+far|previously|in\s+the\s+past))?\.?$",
     re.I,
 )
-_WEIGHS = re.compile(
+_WEIGHS = lazy_compile(
     r"\b(?:only|helping|help(?:ed|s)?|improv\w*|benefit\w*|progress\w*|gains?|guidelines?|"
     r"recommend\w*|within|fewer|less|because|since|but|however)\b",
     re.I,

@@ -641,3 +641,18 @@ def test_a_repeat_asked_for_without_a_reason_fires() -> None:
     text = "It is unclear as to why a repeat study is being requested."
     reasons, _ = find_reasons(_sentences(text), "upheld", "imaging/diagnostic")
     assert [r.code for r in reasons] == ["repeat-not-justified"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("The injured worker has had 2 weeks of physical therapy and is improving.", True),
+        ("The patient was gradually improving with home exercise.", True),
+        ("The patient is not improving despite therapy.", False),
+        ("The patient was no longer improving after 6 sessions.", False),
+        ("It is unclear whether the patient is improving.", False),
+    ],
+)
+def test_getting_better_already_is_a_reason_only_when_said(text: str, fires: bool) -> None:
+    reasons, _ = find_reasons(_sentences(text), "upheld", "imaging/diagnostic")
+    assert ("improving-already" in [r.code for r in reasons]) is fires, reasons

@@ -69,6 +69,8 @@ REASON_SUMMARIES: dict[str, dict[str, str]] = {
         "aprobó más.",
         "plan-to-stop": "Sus expedientes muestran un plan para dejar o bajar esta medicina.",
         "high-opioid-dose": "Su dosis de opioide es más alta de lo que aconsejan las guías.",
+        "improving-already": "Sus expedientes muestran que usted estaba mejorando con el cuidado "
+        "que ya recibía.",
     }
 }
 
