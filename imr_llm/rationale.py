@@ -72,6 +72,7 @@ _CONCLUSION = regex_cache.compile(
     r"seen\s+as\s+|found\s+(?:to\s+be\s+)?)*"
     r"(?:medically\s+(?:necessary|appropriate|reasonable|indicated)|certified|non-?certified)|"
     r"\bnot-medically\s+necessary|\b(?:is|are)\s+not\s+clinically\s+(?:indicated|necessary)\b|"
+    r"\b(?:does|do)\s+not\s+appear\s+(?:to\s+be\s+)?medically\s+necessary|"
     r"\bmedical\s+necessity\s+(?:and\s+\w+\s+)?(?:(?:has|have)\s+not\s+been\s+established)|"
     r"\bmedical\s+necessity\s+(?:for|of)\s+[^.]{0,60}?\b(?:is|has|was|"
     r"have)\s+(?:not\s+)?(?:been\s+)?(?:established|met|demonstrated|substantiated)\b|"
@@ -99,7 +100,7 @@ _CONDITION = regex_cache.compile(
     r"\bre-?(?:review|evaluat|assess|examin)\w*|\bmonitoring\b|\b(?:be|is|are)\s+monitored\b|\btaper\w*|\bwean\w*|"
     r"\btrial\s+(?:period|basis)|\b(?:abruptly|discontinu\w+\s+(?:abrupt|sudden))|"
     r"\bif\b[^.]{0,120}\bnot\s+(?:followed|met|documented)|\bshould\s+not\s+be\s+interpreted|"
-    r"\b(?:is|are)\s+advised\s+to|\bCURES\b(?![^.]{0,40}\b(?:was|were|is|are)\s+not\b)|"
+    r"\b(?:is|are)\s+advised\s+to|(?<!\bno\s)(?<!\bwithout\s)\bCURES\b(?![^.]{0,40}\b(?:was|were|is|are)\s+not\b)|"
     r"\bcontingent\s+(?:up)?on\b|\bthis\s+decision\s+addresses\b|\bit\s+is\s+recommended\s+that\s+"
     r"the\s+(?:patient|injured\s+worker|claimant|applicant)\b|\bfurther\s+(?:\w+\s+){0,3}(?:would|will|should)\s+"
     r"(?:require|depend|be\s+based)|\bcontinued\s+(?:\w+\s+){0,3}(?:would|will|should)\s+"
@@ -152,7 +153,8 @@ _RECITAL = regex_cache.compile(
     re.I,
 )
 _STRONG_CASE = regex_cache.compile(
-    r"\b(?:would|will)\s+(?:exceed|surpass)\b|\bin\s+this\s+(?:case|instance)|\bhere\b|\bin\s+the\s+case\s+of\s+this|\bthis\s+(?:patient|"
+    r"\b(?:given|since|because|as)\s+(?:that\s+)?[^.]{0,120},\s+(?:the|this)\s+request\s+(?:is|was|"
+    r"would\s+be)\s+not\b|\b(?:would|will)\s+(?:exceed|surpass)\b|\bin\s+this\s+(?:case|instance)|\bhere\b|\bin\s+the\s+case\s+of\s+this|\bthis\s+(?:patient|"
     r"injured\s+worker|claimant|applicant|individual|IW|employee)|\bthe\s+(?:injured\s+worker|"
     r"claimant|applicant|IW|employee)|\b(?:medical\s+)?records?\b|\bdocument(?:ation|ed|s)\b|"
     r"\bprogress\s+(?:notes?|reports?)|\boffice\s+visit|\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b|"
@@ -338,12 +340,18 @@ def anatomy(rationale: str, text: str, rationale_start: int) -> list[RationaleSe
 
 
 def read_rationale(
-    rationale: str, rationale_start: int, text: str, decision: Decision, category: Category
+    rationale: str,
+    rationale_start: int,
+    text: str,
+    decision: Decision,
+    category: Category,
+    request: str = "",
 ) -> dict[str, Any]:
-    """Every Treatment field read from one item's rationale: sentences with roles, reasons,
-    what was missing, the kind of denial and its details, and safety notes."""
+    """Every Treatment field read from one item's rationale (`request` is the item's name):
+    sentences with roles, reasons, what was missing, the kind of denial and its details, and
+    safety notes."""
     sentences = anatomy(rationale, text, rationale_start)
-    reasons, missing = find_reasons(sentences, decision, category)
+    reasons, missing = find_reasons(sentences, decision, category, request)
     denial = read_denial(sentences, upheld=decision == "upheld")
     return {
         "sentences": sentences,

@@ -18,7 +18,8 @@ from imr_llm.schema import Category, Decision, RationaleSentence, Reason, Senten
 
 _NEGATION = regex_cache.compile(
     r"\b(?:no|not|lack(?:s|ing)?|without|absence|absent|none|neither|nor|fail(?:s|ed)?\s+to|"
-    r"unclear|insufficient|missing|never|unable|no\s+mention|does\s+not\s+reveal)\b|n't\b",
+    r"unclear|insufficient|missing|never|unable|no\s+mention|does\s+not\s+reveal|undermin\w*|"
+    r"(?:argu|militat)\w*\s+against)\b|n't\b",
     re.I,
 )
 
@@ -68,6 +69,38 @@ def _rule(
 _UNCERTAIN = r"\bif\b|\bwhether\b|not\s+possible|(?:cannot|unable\s+to|difficult\s+to)\s+(?:be\s+)?determine|unclear\s+(?:if|whether)"
 
 
+# The safety checks guidelines ask for with opioids, each with what a worker would call it.
+_CHECK_NAMES: tuple[tuple[str, str], ...] = (
+    (r"urine\s+drug|drug\s+(?:screen|test)|\bUDS\b|toxicology", "a urine drug test"),
+    (r"\bCURES\b", "a check of the state drug history database (CURES)"),
+    (
+        r"(?:opioid|pain|narcotic|medication)\s+(?:agreement|contract)",
+        "a signed pain medicine agreement",
+    ),
+    (
+        r"(?:opioid|addiction|abuse|misuse)\s+risk|risk\s+(?:assessment|screening)|aberrant|"
+        r"4\s*A's|four\s+A's",
+        "a check for signs of misuse",
+    ),
+    (
+        r"(?:assessment|monitoring|documentation)\s+of\s+(?:\w+\s+){0,3}side\s+effects",
+        "a check for side effects",
+    ),
+)
+_CHECKS = "|".join(words for words, _ in _CHECK_NAMES)
+_CHECK_PATTERNS = tuple((lazy_compile(words, re.I), name) for words, name in _CHECK_NAMES)
+
+
+def missing_checks(sentence: str) -> list[str]:
+    """The safety checks the sentence says were not done or not documented, in plain words."""
+    found: list[str] = []
+    for pattern, name in _CHECK_PATTERNS:
+        for match in pattern.finditer(sentence):
+            if name not in found and negated_in_scope(sentence, match.start(), match.end()):
+                found.append(name)
+    return found
+
+
 # Order matters: the more specific kinds first. At most a few fire per item.
 RULES: tuple[ReasonRule, ...] = (
     _rule(
@@ -82,14 +115,42 @@ RULES: tuple[ReasonRule, ...] = (
         in_conclusion=True,
     ),
     _rule(
+        "part-already-approved",
+        ("authoriz", "approv", "certif"),
+        r"\b(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:previously\s+|already\s+)?"
+        r"(?:authorized|approved|certified)\s+(?:for\s+)?(?:a|an|\d+|one|two|three|four|five|six|"
+        r"eight|ten|twelve)\b",
+        "Part of this care was already approved for you. The reviewer did not approve more yet.",
+        negated=False,
+        unless=r"\bclaims\s+administrator\b",
+    ),
+    _rule(
+        "plan-to-stop",
+        ("stop", "discontinu", "wean", "taper"),
+        r"\b(?:was|were|is|are)\s+(?:planned\s+|going\s+)?to\s+(?:stop|discontinue|be\s+"
+        r"(?:stopped|discontinued|weaned|tapered))\b|\bplan\w*\s+(?:\w+\s+){0,3}to\s+(?:stop|"
+        r"discontinue|wean|taper)\b",
+        "Your records showed a plan to stop or cut down this medicine.",
+        negated=False,
+        unless=_UNCERTAIN,
+    ),
+    _rule(
+        "improving-already",
+        ("improving",),
+        r"\b(?:is|was|are|were|has\s+been|have\s+been)\s+(?:steadily\s+|gradually\s+|slowly\s+)?"
+        r"improving\b",
+        "Your records showed you were getting better with the care you already had.",
+        negated=False,
+        unless=_UNCERTAIN + r"|\b(?:not|no\s+longer|never|stopped|when|once|until|may|should)\b",
+    ),
+    _rule(
         "no-functional-improvement",
         ("function", "improv", "objective", "increase", "outcome", "result", "response"),
         r"functional\s+(?:improvement|benefit|gain|restoration|response)|improve(?:ment|d)?\s+"
         r"(?:in\s+)?(?:function|activities)|increase(?:d)?\s+in\s+function|objective\s+"
         r"(?:improvement|benefit|gains?)|(?:outcome|results?|response)\s+(?:of|from|to)\s+"
         r"(?:the\s+)?(?:prior|previous|earlier|past|completed|authorized)",
-        "Your records did not show that the treatment you already had helped you do more in "
-        "daily life.",
+        "Your records did not show that earlier treatment helped you do more in daily life.",
         missing="measured proof that earlier treatment helped you do more",
     ),
     _rule(
@@ -97,10 +158,24 @@ RULES: tuple[ReasonRule, ...] = (
         ("session", "visit", "treatment"),
         r"(?:number|how\s+many|total|quantity|amount)\s+(?:of\s+)?(?:the\s+)?(?:prior|previous|"
         r"past|completed|earlier)?\s*(?:\w+\s+)?(?:sessions|visits|treatments)\s+(?:\w+\s+){0,4}"
-        r"(?:completed|attended|to\s+date|already|previously|prior)|(?:prior|previous|past)\s+"
+        r"(?:completed|attended|(?:has|have|had)\s+(?:had|received|undergone)|to\s+date|already|"
+        r"previously|prior)\b|(?:prior|previous|past)\s+"
         r"(?:\w+\s+){0,2}(?:sessions|visits)",
         "Your records did not say how many sessions you already had.",
         missing="how many sessions you already had and how they went",
+    ),
+    _rule(
+        "high-opioid-dose",
+        ("morphine", "med", "mme"),
+        r"(?:morphine[\s-]+equivalen\w*|\bMED\b|\bMME\b)[^.;]{0,60}?\b(?:exceed\w*|greater\s+than|"
+        r"above|over|more\s+than|higher\s+than|in\s+excess\s+of)\s+(?:the\s+)?(?:recommended\s+|"
+        r"maximum\s+)?(?:of\s+)?\d+|\b(?:exceed\w*|greater\s+than|above|more\s+than|higher\s+than|"
+        r"in\s+excess\s+of)\s+(?:the\s+)?(?:recommended\s+|maximum\s+)?(?:\d+\s*(?:mg)?\s*(?:/\s*day\s*)?)?"
+        r"(?:morphine[\s-]+equivalen\w*|\bMED\b|\bMME\b)",
+        "Your opioid dose is higher than the guidelines advise.",
+        missing="why a dose this high is needed, or a plan to lower it",
+        negated=False,
+        unless=_UNCERTAIN,
     ),
     _rule(
         "exceeds-guideline",
@@ -164,7 +239,8 @@ RULES: tuple[ReasonRule, ...] = (
     _rule(
         "oral-medication-tolerated",
         ("oral", "intoleran", "tolerate", "take", "swallow"),
-        r"(?:intoleran\w*|unable\s+to\s+tolerate|cannot\s+(?:take|tolerate)|inability\s+to\s+"
+        r"(?:intoleran\w*|(?:unable|not\s+able)\s+to\s+tolerate|cannot\s+(?:take|tolerate)|"
+        r"inability\s+to\s+"
         r"(?:take|tolerate)|difficulty\s+swallowing)\s+(?:\w+\s+){0,3}(?:oral|pills?|tablets?)"
         r"|oral\s+(?:medications?|formulation|form)",
         "Your records did not show that you cannot take this kind of medicine as a pill.",
@@ -190,10 +266,11 @@ RULES: tuple[ReasonRule, ...] = (
             "aberrant",
             "a's",
             "side effect",
+            "risk",
+            "drug",
+            "toxicology",
         ),
-        r"urine\s+drug|drug\s+screen|\bUDS\b|\bCURES\b|opioid\s+(?:agreement|contract)|"
-        r"pain\s+(?:agreement|contract)|aberrant|4\s*A's|four\s+A's|(?:assessment|monitoring|"
-        r"documentation)\s+of\s+(?:\w+\s+){0,3}side\s+effects",
+        _CHECKS,
         "Your records did not show the safety checks the guidelines ask for with this medicine.",
         missing="the safety checks done while you take this medicine",
     ),
@@ -258,8 +335,12 @@ RULES: tuple[ReasonRule, ...] = (
     _rule(
         "repeat-not-justified",
         ("repeat", "already", "previously"),
-        r"\brepeat\w*|(?:already|previously)\s+(?:had|undergone|completed|performed|done|"
-        r"obtained|received)",
+        # A repeat of the care asked for ("why a repeat study is being requested"), not
+        # "Repeat x-rays were not performed" before an MRI.
+        r"(?:why|reason|indication|rationale|need)\s+(?:\w+\s+){0,6}?(?:a\s+|the\s+)?repeat\w*|"
+        r"\brepeat\w*\s+(?:\w+\s+){0,3}(?:is|are|was|were|would\s+be)\s+(?:being\s+)?(?:requested|"
+        r"necessary|needed|indicated|warranted|justified)|(?:already|previously)\s+(?:had|"
+        r"undergone|completed|performed|done|obtained|received)",
         "You already had this before, and the records did not show a reason to repeat it.",
         missing="what has changed since the last time",
     ),
@@ -268,8 +349,10 @@ RULES: tuple[ReasonRule, ...] = (
         ("home",),
         r"(?:transition\w*|continu\w*|independent|self[\s-]+directed|fade|progress\w*)\s+"
         r"(?:\w+\s+){0,4}home\s+(?:exercise|program)|home\s+exercise\s+program\s+"
-        r"(?:is|would\s+be|should\s+be)\s+(?:sufficient|appropriate|adequate)",
-        "The guidelines expect you to keep up your exercises at home.",
+        r"(?:is|would\s+be|should\s+be)\s+(?:sufficient|appropriate|adequate)|home\s+exercise\s+"
+        r"program\s+to\s+continue|(?:taught|instructed\s+in|educated\s+(?:on|in))\s+(?:a\s+|an\s+)?"
+        r"home\s+exercise",
+        "You are expected to keep exercising at home.",
         missing="why home exercise is not enough",
         negated=False,
     ),
@@ -279,7 +362,9 @@ RULES: tuple[ReasonRule, ...] = (
         r"(?:no|lack\s+of|without|absence\s+of)\s+(?:\w+\s+){0,2}(?:(?:physical\s+)?exam(?:ination)?|"
         r"clinical|objective)\s+findings|(?:exam(?:ination)?|clinical|objective)\s+findings\s+"
         r"(?:\w+\s+){0,3}(?:were|are|have|has)\s+not\s+(?:been\s+)?(?:documented|provided|noted)|"
-        r"no\s+(?:documented\s+)?(?:physical\s+)?exam(?:ination)?\s+(?:was|were|has|of|to)\b",
+        r"no\s+(?:documented\s+)?(?:physical\s+)?exam(?:ination)?\s+(?:was|were|has|of|to)\b|"
+        r"(?:abnormal|positive|significant|objective)\s+findings\s+(?:on|in)\s+(?:the\s+)?"
+        r"(?:physical\s+)?exam(?:ination)?\b",
         "Your records did not include exam findings that support this request.",
         missing="exam findings that support the request",
     ),
@@ -307,17 +392,20 @@ RULES: tuple[ReasonRule, ...] = (
     _rule(
         "criteria-not-met",
         ("criteria", "indication", "requirement"),
-        r"criteria|indications?\b|requirements",
+        # "indication" in the sense of a reason for the care, not "no indication (sign) that".
+        r"criteria|requirements|indications?\s+(?:for|to)\b|\bnot\s+(?:an?\s+)?indications?\b",
         "Your records did not show that you meet the guideline rules for this care.",
         missing="that you meet the guideline rules for this care",
     ),
     _rule(
         "no-clear-reason",
         ("rationale", "reason", "indication", "necessity", "clinical"),
-        r"(?:rationale|reason|indication|clinical\s+(?:need|indication))\s+"
-        r"(?:\w+\s+){0,3}(?:for|was|is|has|were|to\s+support)|no\s+(?:clear\s+)?"
+        # "indication" only as a reason for the care, not "no indication (sign) that ...".
+        r"(?:rationale|reason|clinical\s+(?:need|indication))\s+"
+        r"(?:\w+\s+){0,3}(?:for|was|is|has|were|to\s+support)|\bindications?\s+(?:is\s+|was\s+)?"
+        r"for\b|no\s+(?:clear\s+)?"
         r"(?:rationale|indication)\s+(?:for|to\s+support|as\s+to\s+why|why)\b",
-        "Your records did not give a clear medical reason for this request.",
+        "Your records gave no clear medical reason for this request.",
         missing="a clear medical reason for this request",
     ),
     _rule(
@@ -331,7 +419,7 @@ RULES: tuple[ReasonRule, ...] = (
     _rule(
         "not-recommended",
         ("recommend", "supported", "indicated"),
-        r"(?:is|are|was|were)\s+not\s+recommended|does\s+not\s+recommend|do\s+not\s+recommend|"
+        r"(?:is|are|was|were)\s+[\"']?not\s+recommended|does\s+not\s+recommend|do\s+not\s+recommend|"
         r"not\s+(?:supported|indicated)\s+by\s+(?:the\s+)?guidelines",
         "The treatment guidelines do not recommend this in a case like yours.",
         negated=False,
@@ -387,6 +475,8 @@ RULES: tuple[ReasonRule, ...] = (
         "Your records showed that this care has been helping you.",
         negated=False,
         decisions=("overturned",),
+        # "... may be prescribed when there is documented functional improvement" is a rule.
+        unless=_UNCERTAIN + r"|\b(?:when|once|unless|until|may|should)\b",
     ),
     _rule(
         "meets-criteria",
@@ -413,7 +503,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
 )
 
-MAX_REASONS = 4
+MAX_REASONS = 5
 
 
 _SPACES = regex_cache.compile(r"\s+")
@@ -455,7 +545,7 @@ _CLAUSE_BREAK = regex_cache.compile(
     r"\b(?:but|however|although|whereas|while)\b|\bwhich\b"
 )
 _NEGATION_AFTER = regex_cache.compile(
-    r"^[^.;:]{0,40}?\b(?:(?:is|are|was|were|has|have|had)\s+(?:also\s+)?(?:not|never)|"
+    r"^[^.;:]{0,40}?\b(?:(?:is|are|was|were|has|have|had)\s+(?:also\s+)?(?:not|never|neither)|"
     r"not\s+(?:been\s+)?(?:documented|noted|shown|demonstrated|established|provided|evident|"
     r"present|reported)|(?:is|are|was|were)\s+(?:lacking|absent|missing|unclear|unknown|"
     r"insufficient)|(?:cannot|could\s+not)\s+be)\b",
@@ -463,10 +553,19 @@ _NEGATION_AFTER = regex_cache.compile(
 )
 
 
+# "facet injections are 'not recommended' in ... any radicular pain syndrome" says what a guideline
+# supports, not that the records lack the radicular findings.
+_GUIDELINE_VERDICT = lazy_compile(
+    r"\bnot\W{0,2}\s*(?:be\s+)?(?:recommended|indicated|supported|advised|warranted)\b|"
+    r"\bdo(?:es)?\s+not\s+(?:recommend|support|advise)\b",
+    re.I,
+)
+
+
 def negated_in_scope(sentence: str, start: int, end: int) -> bool:
     """True when a negation governs the concept at sentence[start:end]: before it in the same
     clause (within 90 characters), or right after it ("improvement was not documented")."""
-    before = sentence[max(0, start - 90) : start]
+    before = _GUIDELINE_VERDICT.sub(" ", sentence[max(0, start - 90) : start])
     breaks = list(_CLAUSE_BREAK.finditer(before))
     if breaks:
         before = before[breaks[-1].end() :]
@@ -496,6 +595,23 @@ _NOT_TRIED_BEFORE = regex_cache.compile(
 NEEDS_PRIOR_CARE = frozenset(
     {"no-functional-improvement", "pain-relief-undocumented", "prior-sessions-unknown"}
 )
+# Reasons about taking a medicine: never for a urine drug test or any other care.
+MEDICINE_ONLY = frozenset({"opioid-monitoring", "high-opioid-dose"})
+MEDICINES: frozenset[Category] = frozenset({"opioid", "pharmaceutical"})
+
+
+def _summary(rule: ReasonRule, sentence: str) -> str:
+    """The rule's plain sentence; for missing safety checks, the checks the letter names."""
+    if rule.code == "opioid-monitoring":
+        checks = missing_checks(sentence)
+        if checks:
+            listed = checks[0] if len(checks) == 1 else ", ".join(checks[:-1]) + " or " + checks[-1]
+            return (
+                f"Your records did not show {listed}. Guidelines ask for this with this medicine."
+            )
+    return rule.summary
+
+
 # Reasons that say the care has been helping: never for care not yet given.
 NOT_FOR_NEW_CARE: frozenset[Category] = frozenset({"surgery", "imaging/diagnostic"})
 
@@ -503,7 +619,7 @@ NOT_FOR_NEW_CARE: frozenset[Category] = frozenset({"surgery", "imaging/diagnosti
 _GIVES_REASON = regex_cache.compile(
     r"\b(?:without|absence|absent|lack(?:s|ing)?|no|not|none|neither|nor|unclear|uncertain|"
     r"insufficient|inadequate|exceed\w*|surpass\w*|beyond|fail(?:s|ed)?|normal|unremarkable|"
-    r"intact|negative)\b|n't\b",
+    r"intact|negative|undermin\w*|contraindicat\w*)\b|\b(?:argu|militat)\w*\s+against\b|n't\b",
     re.I,
 )
 
@@ -527,15 +643,27 @@ def _fire(rule: ReasonRule, sentence: str, low: str, decision: Decision) -> bool
 
 
 def find_reasons(
-    sentences: list[RationaleSentence], decision: Decision, category: Category = "other"
+    sentences: list[RationaleSentence],
+    decision: Decision,
+    category: Category = "other",
+    request: str = "",
 ) -> tuple[list[Reason], list[str]]:
     """The reasons (and, for denials, what was missing) the reviewer states about this case.
 
     A rule fires only on a finding or conclusion sentence. Where no rule fits, the reason is the
-    reviewer's own finding sentence (code "reviewer-finding"), quoted, never a stock sentence."""
+    reviewer's own finding sentence (code "reviewer-finding"), quoted, never a stock sentence.
+    A sentence that only says the requested care (`request`, the item's name) is new to the
+    worker states no reason for a denial; one that only counts care given before states none
+    for an approval."""
     reasons: list[Reason] = []
     missing: list[str] = []
-    own = [s for s in sentences if s.role in REASON_ROLES]
+    own = [
+        s
+        for s in sentences
+        if s.role in REASON_ROLES
+        and not (decision == "upheld" and only_new_care(s.text, request))
+        and not (decision == "overturned" and s.role == "finding" and only_counts_care(s.text))
+    ]
     findings = [s for s in sentences if s.role == "finding"]
     prior = _prior_care(findings)
     grounds = [(s, g, g.lower()) for s in own for g in (_grounds(s),)]
@@ -549,10 +677,14 @@ def find_reasons(
             continue
         if rule.code == "improvement-shown" and (category in NOT_FOR_NEW_CARE or not prior):
             continue
+        if rule.code in MEDICINE_ONLY and category not in MEDICINES:
+            continue
         for sentence, words, low in grounds:
             if sentence.role == "conclusion" and rule.code not in CONCLUSION_RULES:
                 continue
             if rule.code == "surgery-denied" and not goes_with_denied_care(sentence.text):
+                continue
+            if rule.code == "part-already-approved" and not _more_depends(sentence, sentences):
                 continue
             if _REPORTED.search(sentence.text):
                 continue
@@ -561,7 +693,7 @@ def find_reasons(
             if _fire(rule, words, low, decision):
                 # One sentence states one reason: the first (most specific) rule that fits it.
                 if not any(sentence.id in r.sentence_ids for r in reasons):
-                    reasons.append(_reason(rule.code, rule.summary, sentence))
+                    reasons.append(_reason(rule.code, _summary(rule, sentence.text), sentence))
                 if rule.missing:
                     missing.append(rule.missing)
                 break
@@ -574,6 +706,78 @@ def find_reasons(
             break
         reasons.append(_reason(REVIEWER_FINDING, sentence.text, sentence))
     return reasons, missing
+
+
+def _more_depends(sentence: RationaleSentence, sentences: list[RationaleSentence]) -> bool:
+    """Whether the reviewer's next sentence makes more care depend on how this care goes ("The
+    patient was authorized a one month rental. Medical necessity for additional treatment is
+    contingent upon re-assessment findings."): then the approval is part of this request, not a
+    count of care given before."""
+    after = [s for s in sentences if s.id == sentence.id + 1]
+    return (
+        bool(after) and after[0].role == "condition" and bool(_MORE_DEPENDS.search(after[0].text))
+    )
+
+
+_MORE_DEPENDS = lazy_compile(
+    r"\b(?:additional|further|more|continued|ongoing)\b[^.]{0,80}\b(?:contingent|depend\w*|based)\b",
+    re.I,
+)
+
+
+# "The medical records do not document previous use of Tramadol.": when Tramadol is what was
+# requested, the care is new to the worker; that is no reason to deny it, nor a sign that it
+# did not help.
+_NO_PRIOR_USE = lazy_compile(
+    r"\b(?:no|not|without|never)\b[^.;]{0,60}?\b(?:previous|prior|past|earlier)\s+(?:use|usage|"
+    r"trials?|treatment)\s+(?:of|with)\s+(?P<what>[^.;,]{2,60})",
+    re.I,
+)
+_THIS_CARE = lazy_compile(
+    r"^(?:this|the|said)\s+(?:requested\s+)?(?:medication|medicine|drug|treatment|device|"
+    r"therapy)\b",
+    re.I,
+)
+_NAME_WORD = lazy_compile(r"[a-z]{4,}")
+
+
+def only_new_care(sentence: str, request: str) -> bool:
+    """Whether the sentence's only point is that the requested care was not used before."""
+    match = _NO_PRIOR_USE.search(sentence)
+    if match is None or _NEGATION.search(sentence[match.end() :]):
+        return False
+    what = match.group("what")
+    named = set(_NAME_WORD.findall(request.lower())) - _GENERIC_NAME_WORDS
+    return bool(_THIS_CARE.match(what)) or bool(named & set(_NAME_WORD.findall(what.lower())))
+
+
+# Words of a request's name that do not name the care itself.
+_GENERIC_NAME_TEXT = (
+    "with without times week weeks month months session sessions visit visits left right "
+    "bilateral lumbar cervical thoracic spine knee shoulder additional retrospective quantity "
+    "unknown refill refills tablets"
+)
+_GENERIC_NAME_WORDS = frozenset(_GENERIC_NAME_TEXT.split())
+
+
+# "Medical records document 8 prior therapy sessions.": a count of care given before, which by
+# itself is no reason to approve more.
+_BARE_COUNT = lazy_compile(
+    r"^[^,;]{0,80}\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:\w+\s+)"
+    r"{0,2}(?:sessions|visits|treatments|injections)(?:\s+(?:of|to)\s+[\w\s-]{0,40})?(?:\s+"
+    r"(?:to\s+date|so\s+far|thus\s+far|previously|in\s+the\s+past))?\.?$",
+    re.I,
+)
+_WEIGHS = lazy_compile(
+    r"\b(?:only|helping|help(?:ed|s)?|improv\w*|benefit\w*|progress\w*|gains?|guidelines?|"
+    r"recommend\w*|within|fewer|less|because|since|but|however)\b",
+    re.I,
+)
+
+
+def only_counts_care(sentence: str) -> bool:
+    """Whether the sentence only counts the sessions or visits already given."""
+    return bool(_BARE_COUNT.search(sentence)) and not _WEIGHS.search(sentence)
 
 
 # A conclusion gives grounds of its own: "... is not medically necessary as there is no ...".
@@ -595,10 +799,13 @@ def _grounds(sentence: RationaleSentence) -> str:
     return _BACK_REFERENCE.sub(" ", grounds)
 
 
-# "No, the request ...", "In the absence of such evidence, ...": no grounds of their own.
+# "No, the request ...", "In the absence of such evidence, ...", "... because they are not met
+# ...": no grounds of their own.
 _BACK_REFERENCE = regex_cache.compile(
-    r"^\s*no,|\b(?:in\s+the\s+absence\s+of|without|given|because\s+of|based\s+on|in\s+light\s+of)"
-    r"\s+(?:such|this|these|that|those|the\s+above|all\s+of\s+the\s+above)\b(?:\s+\w+)?",
+    r"^\s*no,|\b(?:in\s+the\s+absence\s+of|without|given|because\s+of|based\s+on|in\s+light\s+of|"
+    r"contingent\s+(?:up)?on)\s+(?:such|this|these|that|those|the\s+above|all\s+of\s+the\s+above)\b"
+    r"(?:\s+\w+)?|\b(?:because|as|since)\s+(?:they|these|those|it|this|that)\s+(?:are|is|were|was|"
+    r"have|has)\s+not\s+(?:been\s+)?\w+",
     re.I,
 )
 
@@ -618,7 +825,8 @@ _VERDICT = regex_cache.compile(
     r"therefore\s+|also\s+|seen\s+as\s+|found\s+(?:to\s+be\s+)?)*(?:medically\s+(?:necessary|"
     r"appropriate|reasonable|indicated)|certified|non-?certified|supported|recommended|"
     r"indicated|warranted|appropriate|reasonable)(?:\s+and\s+(?:medically\s+)?appropriate)?|"
-    r"\bnot-medically\s+necessary|\bmedical\s+necessity\s+(?:has|have|is|was)\s+not\s+"
+    r"\bnot-medically\s+necessary|\b(?:does|do)\s+not\s+appear\s+(?:to\s+be\s+)?medically\s+"
+    r"necessary|\bmedical\s+necessity\s+(?:has|have|is|was)\s+not\s+"
     r"(?:been\s+)?\w+|^(?:therefore|thus|as\s+such|hence|consequently|accordingly)\b",
     re.I,
 )
@@ -640,9 +848,21 @@ def _reason(code: str, summary: str, sentence: RationaleSentence) -> Reason:
 
 
 CONCLUSION_RULES = frozenset(
-    {"surgery-denied", "exceeds-guideline", "amount-not-specified", "body-part-not-specified"}
+    {
+        "surgery-denied",
+        "exceeds-guideline",
+        "amount-not-specified",
+        "body-part-not-specified",
+        # "Given the lack of clear evidence to support failure of first-line, non-opioid
+        # treatments, ... the request for Tramadol is not considered medically necessary."
+        "first-line-not-tried",
+        "conservative-care-not-tried",
+        "red-flags",
+        "no-functional-improvement",
+    }
 )
-"""Rules that may fire on a conclusion's grounds; the others state findings, not verdicts."""
+"""Rules that may fire on a conclusion's grounds (the verdict taken out, so a negation must
+stand in the grounds themselves); the others state findings, not verdicts."""
 
 
 def _key_findings(

@@ -140,7 +140,9 @@ def _treatment(item: RawItem, text: str) -> Treatment:
         claims_administrator_guidelines=parse_citations(item.claims_administrator_guideline),
         reviewer_guidelines=parse_citations(item.reviewer_guideline),
         rationale=collapse_ws(item.rationale),
-        **read_rationale(item.rationale, item.rationale_start, text, item.decision, category),
+        **read_rationale(
+            item.rationale, item.rationale_start, text, item.decision, category, named
+        ),
     )
 
 

@@ -15,7 +15,7 @@ from imr_llm.denials import read_denial
 from imr_llm.prepare import prepare, skeleton
 from imr_llm.rationale import sentence_role
 from imr_llm.reasons import REVIEWER_FINDING, find_reasons, negated_in_scope
-from imr_llm.schema import Determination, RationaleSentence, Treatment
+from imr_llm.schema import Category, Decision, Determination, RationaleSentence, Treatment
 
 REAL = real_letter_stems()
 
@@ -391,3 +391,268 @@ def test_one_analysed_finding_outweighs_the_case_summary() -> None:
     assert [s.role for s in sentences][:4] == ["finding", "finding", "guideline", "finding"]
     reasons, _ = find_reasons(sentences, "upheld", "imaging/diagnostic")
     assert [r.evidence for r in reasons] == [sentences[3].text]
+
+
+# Sentences of real letters that tempted the rules into a false reason (each fired before).
+TEMPTING = [
+    # "Not recommended in ... any radicular pain syndrome" is what a guideline says; the same
+    # sentence says the worker HAS radicular symptoms, so "no nerve findings" would be false.
+    ("CM16-0219557", 0, "no-nerve-findings", "carried a primary operating diagnosis of lumbar"),
+    # A count of sessions given before is no reason to approve more.
+    ("CM17-0010885", 1, None, "Medical records document 8 prior therapy sessions."),
+    # "No previous use of Tramadol" (the drug requested) is not "Tramadol did not help".
+    ("CM17-0017734", 0, None, "The medical records do not document previous use of Tramadol."),
+    # "Contingent upon these factors and because they are not met": it points back, no ground.
+    ("000_8a9ae033211fa24a", 0, None, "because they are not met the treatment is determined"),
+]
+
+
+@pytest.mark.parametrize(("stem", "index", "code", "words"), TEMPTING)
+def test_tempting_sentences_give_no_false_reason(
+    stem: str, index: int, code: str | None, words: str
+) -> None:
+    item = _item(stem, index)
+    assert any(words in s.text for s in item.sentences)  # the letter still reads the same
+    for reason in item.reasons:
+        if words in reason.evidence:
+            assert code is not None and reason.code != code, (reason.code, reason.evidence)
+
+
+def test_no_previous_use_of_the_requested_drug_is_no_reason() -> None:
+    sentences = _sentences(
+        "The medical records do not document previous use of Tramadol.",
+        "In this case, there is no documented evidence that first-line medications or treatment "
+        "were attempted prior to prescribing an opioid.",
+    )
+    reasons, _ = find_reasons(sentences, "upheld", "opioid", "Tramadol 50mg #60")
+    said = [r.evidence for r in reasons]
+    assert said == [sentences[1].text], said
+    assert not any(
+        r.code in {"no-functional-improvement", "pain-relief-undocumented"} for r in reasons
+    )
+    # The same words about another drug (first-line care not tried) stay a reason.
+    other = _sentences("The medical records do not document previous use of Tramadol.")
+    reasons, _ = find_reasons(other, "upheld", "pharmaceutical", "Lidoderm patches")
+    assert [r.evidence for r in reasons] == [other[0].text]
+
+
+def test_a_bare_count_of_sessions_is_no_reason_to_approve() -> None:
+    sentences = _sentences(
+        "Medical records document 8 prior therapy sessions.",
+        'The treating physician notes therapy is "helping with pain."',
+    )
+    reasons, _ = find_reasons(sentences, "overturned", "physical therapy")
+    assert [r.evidence for r in reasons] == [sentences[1].text]
+    # For a denial the same count may matter (over the guideline's limit): not filtered there.
+    assert sentences[0].role == "finding"
+
+
+def test_a_guideline_verdict_is_not_a_negated_finding() -> None:
+    sentence = (
+        'The guideline notes that facet joint injections are "not recommended" in the treatment '
+        'of "any radicular pain syndrome," here, the applicant has lumbar radicular symptoms.'
+    )
+    at = sentence.index("radicular")
+    assert not negated_in_scope(sentence, at, at + len("radicular"))
+    plain = "There are no radicular findings on exam."
+    at = plain.index("radicular")
+    assert negated_in_scope(plain, at, at + len("radicular"))
+
+
+def test_part_already_approved_needs_the_reviewers_condition_on_more() -> None:
+    approved = "The patient was authorized a one month rental."
+    condition = (
+        "Medical necessity for additional treatment is contingent upon re-assessment findings."
+    )
+    sentences = _sentences(approved, condition)
+    assert sentences[1].role == "condition"
+    reasons, _ = find_reasons(sentences, "upheld", "DME")
+    assert ("part-already-approved", approved) in [(r.code, r.evidence) for r in reasons]
+    # Approval of care given before, counted in the records, is no part of this request.
+    counted = _sentences(
+        "Submitted medical records document the patient was approved for 8 therapy sessions on "
+        "10-19-16.",
+        "There is no documentation of the results of those sessions.",
+    )
+    reasons, _ = find_reasons(counted, "upheld", "physical therapy")
+    assert "part-already-approved" not in [r.code for r in reasons]
+
+
+def test_undermined_and_argued_against_state_a_reason() -> None:
+    text = (
+        "The applicant's superimposed radicular symptoms, moreover, undermined any theory of "
+        "facetogenic pain here."
+    )
+    reasons, _ = find_reasons(_sentences(text), "upheld", "injection")
+    assert [r.evidence for r in reasons] == [text]
+
+
+def test_does_not_appear_medically_necessary_is_a_conclusion_without_grounds() -> None:
+    sentences = _sentences(
+        "This request does not satisfy MTUS guidelines, and does not appear medically necessary."
+    )
+    assert sentences[0].role == "conclusion"
+    assert find_reasons(sentences, "upheld", "imaging/diagnostic") == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        ("prior-sessions-unknown", "It is unclear how many sessions she has had."),
+        ("home-exercise", "She should have also been taught a home exercise program to continue."),
+        (
+            "no-exam-findings",
+            "A clinic note on 11/16/16 did not outline abnormal findings on exam and requested an "
+            "MRI.",
+        ),
+        ("plan-to-stop", "The documentation indicated the patient was to stop this medication."),
+    ],
+)
+def test_reviewer_phrasings_state_their_reason(code: str, text: str) -> None:
+    given = _sentences("The patient has had previous physical therapy sessions.", text)
+    reasons, _ = find_reasons(given, "upheld", "physical therapy")
+    assert (code, text) in [(r.code, r.evidence) for r in reasons]
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        # Said of the sessions asked for, not of care given before.
+        ("prior-sessions-unknown", "The request does not say how many sessions would be had."),
+        # The reviewer's own advice, not a finding that home exercise is expected.
+        ("home-exercise", "There is no home exercise program documented."),
+        # A normal exam is a finding, but not one of missing exam findings.
+        ("no-exam-findings", "Abnormal findings on exam were documented on 11/16/16."),
+        # "Not a recommendation to stop" and a wondering "whether" state no plan to stop.
+        ("plan-to-stop", "It is unclear whether the patient was to stop this medication."),
+        ("plan-to-stop", "There is no plan documented for the patient."),
+    ],
+)
+def test_tempting_phrasings_do_not_fire(code: str, text: str) -> None:
+    given = _sentences("The patient has had previous physical therapy sessions.", text)
+    reasons, _ = find_reasons(given, "upheld", "physical therapy")
+    assert (code, text) not in [(r.code, r.evidence) for r in reasons]
+
+
+def test_a_guideline_applied_to_this_request_is_a_finding() -> None:
+    text = (
+        "However, given that guidelines specifically do not recommend shockwave therapy for the "
+        "low back, the request is not supported."
+    )
+    assert sentence_role(text) == "finding"
+    assert sentence_role("The guidelines do not recommend shockwave therapy for the low back.") == (
+        "guideline"
+    )
+    reasons, _ = find_reasons(_sentences(text), "upheld", "physical therapy")
+    assert [(r.code, r.evidence) for r in reasons] == [("not-recommended", text)]
+
+
+def test_missing_safety_checks_are_named() -> None:
+    text = (
+        "There is no urine drug screen in the records and no CURES report was reviewed, though a "
+        "pain agreement was signed."
+    )
+    reasons, _ = find_reasons(_sentences(text), "upheld", "opioid")
+    (reason,) = [r for r in reasons if r.code == "opioid-monitoring"]
+    assert "urine drug test" in reason.summary
+    assert "CURES" in reason.summary
+    assert "agreement" not in reason.summary  # the letter says it was signed
+
+
+def test_safety_checks_of_a_medicine_are_no_reason_to_deny_a_drug_test() -> None:
+    text = "There was no indication for a urine drug screen as no CURES report was reviewed."
+    reasons, _ = find_reasons(_sentences(text), "upheld", "imaging/diagnostic")
+    assert "opioid-monitoring" not in [r.code for r in reasons]
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("The patient's current MED is 180 mg/day, which exceeds the recommended 120 mg.", True),
+        ("The patient takes a dose greater than 120 morphine equivalents a day.", True),
+        ("The patient's MED is 60 mg a day.", False),
+        ("It is unclear whether the MED exceeds 120 mg a day.", False),
+    ],
+)
+def test_a_high_opioid_dose_is_a_reason(text: str, fires: bool) -> None:
+    reasons, _ = find_reasons(_sentences(text), "upheld", "opioid")
+    assert ("high-opioid-dose" in [r.code for r in reasons]) is fires, reasons
+
+
+def test_a_conclusion_gives_first_line_grounds() -> None:
+    text = (
+        "Given the lack of clear evidence to support failure of first-line, non-opioid "
+        "treatments, and the chronic risk of continued treatment, the request for Tramadol is "
+        "not considered medically necessary."
+    )
+    sentences = _sentences(text)
+    assert sentences[0].role == "conclusion"
+    reasons, _ = find_reasons(sentences, "upheld", "opioid", "Tramadol 50mg #60")
+    assert [(r.code, r.evidence) for r in reasons] == [("first-line-not-tried", text)]
+
+
+def test_no_indication_that_is_not_a_guideline_criterion() -> None:
+    # "indication" as in "sign": the plain "guideline rules" sentence would not say this.
+    text = "There is no indication the patient is on a high dose of NSAIDs to warrant treatment."
+    reasons, _ = find_reasons(_sentences(text), "upheld", "pharmaceutical")
+    assert "criteria-not-met" not in [r.code for r in reasons]
+    assert [r.evidence for r in reasons] == [text]  # the reviewer's own words instead
+    oral = "There is no indication the patient is not able to tolerate medication in pill form."
+    reasons, _ = find_reasons(_sentences(oral), "upheld", "pharmaceutical")
+    assert [r.code for r in reasons] == ["oral-medication-tolerated"]
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "category", "decision"),
+    [
+        # Before an MRI: x-rays not repeated is not "you already had this MRI".
+        (
+            "repeat-not-justified",
+            "Repeat x-rays were not performed.",
+            "imaging/diagnostic",
+            "upheld",
+        ),
+        # A rule for later care, not a finding that this care has helped.
+        (
+            "improvement-shown",
+            "A subsequent course may be prescribed when there is documented functional "
+            "improvement.",
+            "physical therapy",
+            "overturned",
+        ),
+        # "No indication (sign) that" is not "no medical reason given".
+        (
+            "no-clear-reason",
+            "There is no indication that the patient has a history of bleeding.",
+            "imaging/diagnostic",
+            "upheld",
+        ),
+    ],
+)
+def test_stock_sentences_the_letter_contradicts_do_not_fire(
+    code: str, text: str, category: Category, decision: Decision
+) -> None:
+    given = _sentences("The patient has had 6 sessions of physical therapy to date.", text)
+    reasons, _ = find_reasons(given, decision, category)
+    assert code not in [r.code for r in reasons], reasons
+
+
+def test_a_repeat_asked_for_without_a_reason_fires() -> None:
+    text = "It is unclear as to why a repeat study is being requested."
+    reasons, _ = find_reasons(_sentences(text), "upheld", "imaging/diagnostic")
+    assert [r.code for r in reasons] == ["repeat-not-justified"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("The injured worker has had 2 weeks of physical therapy and is improving.", True),
+        ("The patient was gradually improving with home exercise.", True),
+        ("The patient is not improving despite therapy.", False),
+        ("The patient was no longer improving after 6 sessions.", False),
+        ("It is unclear whether the patient is improving.", False),
+    ],
+)
+def test_getting_better_already_is_a_reason_only_when_said(text: str, fires: bool) -> None:
+    reasons, _ = find_reasons(_sentences(text), "upheld", "imaging/diagnostic")
+    assert ("improving-already" in [r.code for r in reasons]) is fires, reasons

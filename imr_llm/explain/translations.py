@@ -40,7 +40,7 @@ REASON_SUMMARIES: dict[str, dict[str, str]] = {
         "puedan medir.",
         "repeat-not-justified": "Usted ya tuvo esto antes, y los expedientes no muestran una "
         "razón para repetirlo.",
-        "home-exercise": "Las guías esperan que usted siga con sus ejercicios en casa.",
+        "home-exercise": "Se espera que usted siga con sus ejercicios en casa.",
         "no-exam-findings": "Sus expedientes no tienen resultados del examen que apoyen este "
         "pedido.",
         "no-plain-x-rays": "Sus expedientes no muestran que primero se hicieron radiografías "
@@ -65,6 +65,12 @@ REASON_SUMMARIES: dict[str, dict[str, str]] = {
         "improvement-shown": "Sus expedientes muestran que este cuidado le ha estado ayudando.",
         "meets-criteria": "Su caso cumple lo que las guías dicen que se necesita para este "
         "cuidado.",
+        "part-already-approved": "Ya se le aprobó parte de este cuidado. El revisor todavía no "
+        "aprobó más.",
+        "plan-to-stop": "Sus expedientes muestran un plan para dejar o bajar esta medicina.",
+        "high-opioid-dose": "Su dosis de opioide es más alta de lo que aconsejan las guías.",
+        "improving-already": "Sus expedientes muestran que usted estaba mejorando con el cuidado "
+        "que ya recibía.",
     }
 }
 
