@@ -14,12 +14,14 @@ from imr_llm.evals.gold import load_gold_file
 from imr_llm.evals.scoring import score_letter
 from imr_llm.explain import explain
 from imr_llm.explain.budget import (
+    TEXT_FORMAT_GRADE,
     _restated_fixes,
     _without_restated_fixes,
     count_words,
     text_words,
     word_budget,
 )
+from imr_llm.explain.readability import GRADE_LIMIT, reading_grade
 from imr_llm.explain.render import item_groups, to_text
 from imr_llm.explain.writer import write_explanation
 from imr_llm.prepare import prepare, skeleton
@@ -207,3 +209,15 @@ def test_repetition_is_cut_before_a_reviewers_finding() -> None:
         else:
             assert _restated_fixes(fitted) == _restated_fixes(repetition_cut), path.stem
     assert cut >= 3
+
+
+def test_the_printed_text_reads_within_the_grade_limit_on_every_real_letter() -> None:
+    """The English text format as printed, headings and labels included, not only the prose the
+    eval grades (CM16-0248698's 21 item headings took it to 8.1 before this check)."""
+    over = {}
+    for path in REAL:
+        grade = reading_grade(to_text(_explained(path), width=None))
+        if grade > TEXT_FORMAT_GRADE:
+            over[path.stem] = grade
+    assert over == {}
+    assert TEXT_FORMAT_GRADE <= GRADE_LIMIT

@@ -86,6 +86,8 @@ def test_health_says_which_engine_and_openapi_is_served(server: Server) -> None:
     assert {"Determination", "Explanation", "Problem"} <= set(spec["components"]["schemas"])
     body = spec["paths"]["/api/summarize"]["post"]["requestBody"]["content"]
     assert set(body) == {"multipart/form-data", "application/json"}
+    icon = get(f"{server.url}/favicon.ico")  # browsers ask for it; a 404 is a console error
+    assert icon.status_code == 204
 
 
 def test_extract_api_gives_the_cli_json_for_a_pdf_upload(

@@ -295,6 +295,11 @@ async def api_summarize(request: Request) -> Response:
         return _api_error(request, error)
 
 
+async def no_icon(request: Request) -> Response:
+    """The page has no icon: say so (204) instead of the 404 a browser logs as an error."""
+    return Response(status_code=204)
+
+
 async def api_health(request: Request) -> Response:
     config: ServeConfig = request.app.state.config
     service: letters.LetterService = request.app.state.service
@@ -348,6 +353,7 @@ def create_app(config: ServeConfig) -> Starlette:
             Route("/api/extract", api_extract, methods=["POST"]),
             Route("/api/summarize", api_summarize, methods=["POST"]),
             Route("/api/health", api_health, methods=["GET"]),
+            Route("/favicon.ico", no_icon, methods=["GET"]),
             Route("/openapi.json", openapi_document, methods=["GET"]),
             Mount("/static", StaticFiles(packages=[("imr_llm.serve", "static")]), name="static"),
         ],
