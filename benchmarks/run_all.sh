@@ -4,8 +4,7 @@
 # after each script is logged, since other work on the cores lowers every figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=${PYTHON:-/work/venv/bin/python}
-[ -x "$PY" ] || PY=.venv/bin/python
+PY=${PYTHON:-.venv/bin/python}
 mkdir -p benchmarks/results
 run() {
   local name=$1; shift
