@@ -12,7 +12,6 @@ from datetime import date
 from imr_llm import regex_cache
 from imr_llm.explain.findings import easier, finding_quotes
 from imr_llm.explain.phrases import phrases
-from imr_llm.explain.readability import GRADE_LIMIT, reading_grade
 from imr_llm.explain.render import to_text
 from imr_llm.explain.writer import (
     Tiers,
@@ -121,28 +120,13 @@ def fit_word_budget(explanation: Explanation, tiers: Tiers) -> Explanation:
     while text_words(explanation) > budget and (extra := _extra_approved_quotes(explanation)):
         explanation = drop_quote(explanation, *extra[0])
     glossary = glossary_for(list(explanation.items), lang, with_quotes=with_quotes)
-    fitted = fit_reading_grade(explanation.model_copy(update={"glossary": glossary}), tiers)
-    return _fit_text_format_grade(fitted, tiers)
+    fitted = explanation.model_copy(update={"glossary": glossary})
+    return fit_reading_grade(fitted, tiers, printed=_printed)
 
 
-TEXT_FORMAT_GRADE = GRADE_LIMIT
-"""The printed text's own limit. Only the longest letters reach it (21 item headings took
-CM16-0248698 to 8.1); a margin of 0.2 below it, as for the prose, cost 14 of the gold reasons
-on that one letter, this limit 3."""
-
-
-def _fit_text_format_grade(explanation: Explanation, tiers: Tiers) -> Explanation:
-    """The English text format as printed (headings and labels included, which `readable_text`
-    leaves out) read at TEXT_FORMAT_GRADE or below: the lowest-tier quote dropped while over."""
-    if explanation.lang != "en":
-        return explanation
-    while reading_grade(to_text(explanation, width=None)) > TEXT_FORMAT_GRADE:
-        order = droppable_quotes(explanation, tiers, keep_stand_alone=False)
-        if not order:
-            break
-        _, index, quote = order[0]
-        explanation = fit_reading_grade(drop_quote(explanation, index, quote), tiers)
-    return explanation
+def _printed(explanation: Explanation) -> str:
+    """The text format as a worker sees it (headings and labels included)."""
+    return to_text(explanation, width=None)
 
 
 def same_as_english(
