@@ -253,24 +253,19 @@ _CASE = _rules(
         r"(?:documentation|documented|evidence\s+(?:in|of\s+(?:a|an|any|the|objective|significant|"
         r"functional|failed))|mention|indication\s+(?:in|that))",
     ),
+    (("document",), r"\b(?:documented|documentation)\b"),
+    (("record",), r"\brecords?\s+(?:indicate|show|reveal|note|document)\b"),
+    (("noted", "reported"), r"\b(?:noted|reported)\b"),
+    (("request",), r"^this\s+is\s+a\s+request\b"),
+    (("request",), r"\b(?:the|this)\s+(?:current\s+)?request\s+is\s+for\b"),
     (
-        (
-            "document",
-            "record",
-            "noted",
-            "reported",
-            "request",
-            "treatment",
-            "submitted",
-            "provided",
-            "reviewed",
-            "available",
-        ),
-        r"\b(?:documented|documentation|records?\s+(?:indicate|show|reveal|note|document)|noted|"
-        r"reported|^this\s+is\s+a\s+request\b|\b(?:the|this)\s+(?:current\s+)?request\s+is\s+for\b|"
-        r"\b(?:previous|prior)\s+treatments?\s+(?:included|include|have|has)\b|\btreatments?\s+"
-        r"(?:have|has)\s+included\b|"
-        r"submitted|provided|reviewed|available)\b",
+        ("previous", "prior"),
+        r"\b(?:previous|prior)\s+treatments?\s+(?:included|include|have|has)\b",
+    ),
+    (("included",), r"\btreatments?\s+(?:have|has)\s+included\b"),
+    (
+        ("submitted", "provided", "reviewed", "available"),
+        r"\b(?:submitted|provided|reviewed|available)\b",
     ),
     (("/", "-"), r"\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b"),
     (
@@ -448,14 +443,13 @@ _CONDITION_WORDS = (
 def sentence_role(sentence: str) -> SentenceRole:
     """The role of one rationale sentence (module docstring), by its words."""
     low = sentence.lower()
+    holds = low.__contains__  # any(map(holds, words)): each word tested in C, no Python frame
     intro = _ABOUT_ITEM.match(sentence)
     words = sentence[intro.end() if intro else 0 :]
     if _may_hold(_GENERIC_PATIENT_WORDS, words):
         words = _GENERIC_PATIENT.sub(" ", words)
-    case = _any_rule(_CASE, words) or (
-        any(word in low for word in _RESULT_WORDS) and _RESULT.search(words)
-    )
-    verdict = any(word in low for word in _VERDICT_WORDS)
+    case = _any_rule(_CASE, words) or (any(map(holds, _RESULT_WORDS)) and _RESULT.search(words))
+    verdict = any(map(holds, _VERDICT_WORDS))
     if not case and _any_rule(_GENERAL, sentence):
         return "guideline"
     if _GENERAL_IF.match(sentence) and not _STRONG_CASE.search(words):
@@ -468,7 +462,7 @@ def sentence_role(sentence: str) -> SentenceRole:
     ):
         return "conclusion"
     if (
-        any(word in low for word in _CONDITION_WORDS)
+        any(map(holds, _CONDITION_WORDS))
         and _any_rule(_CONDITION, sentence)
         and (case or not _GUIDELINE.search(sentence))
         and not _RECITAL_LEAD.match(sentence)
