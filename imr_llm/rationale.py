@@ -397,8 +397,9 @@ _GENERAL = _rules(
 )
 
 
-# Cheap tests before the regexes: every match of _CONCLUSION or _REQUEST_VERDICT holds one of
-# _VERDICT_WORDS, every match of _CONDITION one of _CONDITION_WORDS.
+# Cheap tests before the regexes, part of the rules as they stand: every match of _CONCLUSION or
+# _REQUEST_VERDICT holds one of _VERDICT_WORDS; _CONDITION_WORDS passes every condition the
+# letters hold, though not every match of _CONDITION ("If, in 4 weeks, ... not met" lacks "if ").
 _VERDICT_WORDS = (
     "necess",
     "certif",
