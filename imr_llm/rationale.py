@@ -72,6 +72,8 @@ Rule = tuple[tuple[str, ...], re.Pattern[str]]
 
 
 def _rules(*table: tuple[tuple[str, ...], str]) -> tuple[Rule, ...]:
+    """(words, pattern) pairs as rules, each pattern compiled case-blind. The alternatives of one
+    large alternation, each searched alone (_any_rule)."""
     return tuple((words, regex_cache.compile(pattern, re.I)) for words, pattern in table)
 
 
