@@ -174,6 +174,14 @@ def request_lacks(sentences: list[RationaleSentence]) -> list[RequestDetail]:
     return found
 
 
+def may_hold(text: str, low: str, words: tuple[str, ...]) -> bool:
+    """Whether a regex every match of which holds one of `words` (lower case) may match `text`
+    (`low` is `text.lower()`): the cheap test before the regex. Exact for ASCII text; other text
+    always goes on to the regex, since re.IGNORECASE matches letters a lower-case test misses
+    ("ſ" for "s", "ı" for "i")."""
+    return any(word in low for word in words) or not text.isascii()
+
+
 def _has(sentence: RationaleSentence, words: tuple[str, ...], pattern: LazyPattern) -> bool:
     """`pattern` found in the sentence; `words` (one of which every match holds) tested first."""
     low = sentence.text.lower()

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from imr_llm import regex_cache
-from imr_llm.denials import goes_with_denied_care
+from imr_llm.denials import goes_with_denied_care, may_hold
 from imr_llm.lazy_regex import LazyPattern, lazy_compile
 from imr_llm.schema import Category, Decision, RationaleSentence, Reason, SentenceRole, Span
 
@@ -666,7 +666,11 @@ def find_reasons(
     ]
     findings = [s for s in sentences if s.role == "finding"]
     prior = _prior_care(findings)
-    grounds = [(s, g, g.lower()) for s in own for g in (_grounds(s),)]
+    # Read once per sentence, not once per rule: the grounds (lower case too) and whether the
+    # sentence reports what utilization review said.
+    grounds = [
+        (s, g, g.lower(), bool(_REPORTED.search(s.text))) for s in own for g in (_grounds(s),)
+    ]
     everything = " ".join(s.text.lower() for s in own)
     for rule in RULES:
         if decision not in rule.decisions:
@@ -679,14 +683,14 @@ def find_reasons(
             continue
         if rule.code in MEDICINE_ONLY and category not in MEDICINES:
             continue
-        for sentence, words, low in grounds:
+        for sentence, words, low, reported in grounds:
+            if reported:
+                continue
             if sentence.role == "conclusion" and rule.code not in CONCLUSION_RULES:
                 continue
             if rule.code == "surgery-denied" and not goes_with_denied_care(sentence.text):
                 continue
             if rule.code == "part-already-approved" and not _more_depends(sentence, sentences):
-                continue
-            if _REPORTED.search(sentence.text):
                 continue
             if rule.in_conclusion:  # the whole sentence: "As the surgery is not necessary, ..."
                 words, low = sentence.text, sentence.text.lower()
@@ -701,7 +705,8 @@ def find_reasons(
             break
     taken = [r.evidence for r in reasons]
     recital = max((s.id for s in sentences if s.role == "guideline"), default=-1)
-    for sentence in _key_findings([(s, g) for s, g, _ in grounds], decision, taken, recital):
+    unreported = [(s, g) for s, g, _, reported in grounds if not reported]
+    for sentence in _key_findings(unreported, decision, taken, recital):
         if len(reasons) >= MAX_REASONS:
             break
         reasons.append(_reason(REVIEWER_FINDING, sentence.text, sentence))
@@ -733,6 +738,8 @@ _NO_PRIOR_USE = lazy_compile(
     r"trials?|treatment)\s+(?:of|with)\s+(?P<what>[^.;,]{2,60})",
     re.I,
 )
+# Every _NO_PRIOR_USE match holds one of these (a cheap test before the regex).
+_NO_PRIOR_USE_WORDS = ("previous", "prior", "past", "earlier")
 _THIS_CARE = lazy_compile(
     r"^(?:this|the|said)\s+(?:requested\s+)?(?:medication|medicine|drug|treatment|device|"
     r"therapy)\b",
@@ -743,6 +750,8 @@ _NAME_WORD = lazy_compile(r"[a-z]{4,}")
 
 def only_new_care(sentence: str, request: str) -> bool:
     """Whether the sentence's only point is that the requested care was not used before."""
+    if not may_hold(sentence, sentence.lower(), _NO_PRIOR_USE_WORDS):
+        return False
     match = _NO_PRIOR_USE.search(sentence)
     if match is None or _NEGATION.search(sentence[match.end() :]):
         return False
@@ -874,7 +883,8 @@ def _key_findings(
     """The reviewer's findings that carry the decision, in letter order: for a denial, findings
     that deny or lack something (the last ones, where reviewers sum up); for an approval, any
     finding (the first ones). Background (who the worker is, what was requested, the diagnoses),
-    bare conclusions and a finding that repeats one already `taken` are not reasons. Where a
+    bare conclusions and a finding that repeats one already `taken` are not reasons (`own` has
+    no sentence reporting what utilization review said). Where a
     denial's reviewer weighs the case after the last guideline `recital` (sentence id), the
     findings there (one is enough) are the reasons; the case summary before it is background."""
     limit = MAX_FINDINGS if decision == "upheld" else MAX_REASONS
@@ -882,7 +892,6 @@ def _key_findings(
         sentence
         for sentence, grounds in own
         if not _background(sentence.text)
-        and not _REPORTED.search(sentence.text)
         and (
             _GIVES_REASON.search(grounds)
             if decision == "upheld"
@@ -954,10 +963,14 @@ _REPORTED = regex_cache.compile(
 
 def _background(sentence: str) -> bool:
     low = sentence.lower()
-    return any(word in low for word in _BACKGROUND_WORDS) and bool(_BACKGROUND.search(sentence))
+    if not any(word in low for word in _BACKGROUND_WORDS):
+        return False
+    return any(
+        may_hold(sentence, low, (word,)) and part.search(sentence) for word, part in _BACKGROUND
+    )
 
 
-# Every _BACKGROUND match holds one of these (a cheap test before the regex).
+# Only a sentence with one of these is read for background (a cheap test before the regexes).
 _BACKGROUND_WORDS = (
     "sustained",
     "year",
@@ -971,12 +984,28 @@ _BACKGROUND_WORDS = (
     "no other",
     "rfa",
 )
-_BACKGROUND = regex_cache.compile(
-    r"sustained\b|\byear[\s-]+old\b|\bdiagnos(?:is|es)\s+(?:include|of|are|is)\b|"
-    r"\bworking\s+diagnos|\bdate\s+of\s+injury\b|\brequest\s+for\s+authorization\s+(?:is|was|"
-    r"dated)|\b(?:the\s+)?request\s+(?:is|was)\s+for\b|\bis\s+requesting\b|\bwas\s+the\s+original\s+"
-    r"request|\bleaving\s+the\s+original|\btreatments?\s+(?:have|has)\s+included\b|\bpresented\s+"
-    r"with\b|\bwas\s+noted\s+to\s+have\s+(?:\w+\s+){0,3}(?:pain|complaints?)\b|\bthis\s+decision\s+"
-    r"addresses\b|^no\s+other\b|\bRFA\b|^this\s+is\s+a\s+request\b",
-    re.I,
+# Background a sentence gives, each kind with a word every match of it holds: a regex runs only
+# where its word stands (one alternation of all of them costs a regex step at every character).
+_BACKGROUND: tuple[tuple[str, LazyPattern], ...] = tuple(
+    (word, lazy_compile(pattern, re.I))
+    for word, pattern in (
+        # Kept as it was: the one regex this table replaced began with a stray backspace
+        # character here, so "sustained" has never marked background (outputs unchanged).
+        ("\x08sustained", "\x08" r"sustained\b"),
+        ("year", r"\byear[\s-]+old\b"),
+        ("diagnos", r"\bdiagnos(?:is|es)\s+(?:include|of|are|is)\b|\bworking\s+diagnos"),
+        ("injury", r"\bdate\s+of\s+injury\b"),
+        (
+            "request",
+            r"\brequest\s+for\s+authorization\s+(?:is|was|dated)|\b(?:the\s+)?request\s+(?:is|was)\s+"
+            r"for\b|\bis\s+requesting\b|\bwas\s+the\s+original\s+request|^this\s+is\s+a\s+request\b",
+        ),
+        ("leaving", r"\bleaving\s+the\s+original"),
+        ("included", r"\btreatments?\s+(?:have|has)\s+included\b"),
+        ("presented", r"\bpresented\s+with\b"),
+        ("noted", r"\bwas\s+noted\s+to\s+have\s+(?:\w+\s+){0,3}(?:pain|complaints?)\b"),
+        ("addresses", r"\bthis\s+decision\s+addresses\b"),
+        ("other", r"^no\s+other\b"),
+        ("rfa", r"\bRFA\b"),
+    )
 )
