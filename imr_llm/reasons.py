@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass
 
 from imr_llm import regex_cache
+from imr_llm.caseless import Caseless
 from imr_llm.denials import goes_with_denied_care, may_hold
-from imr_llm.lazy_regex import LazyPattern, lazy_compile
+from imr_llm.lazy_regex import lazy_compile
 from imr_llm.schema import Category, Decision, RationaleSentence, Reason, SentenceRole, Span
 
 _NEGATION = regex_cache.compile(
@@ -31,13 +32,13 @@ class ReasonRule:
 
     code: str
     triggers: tuple[str, ...]
-    concept: LazyPattern
+    concept: Caseless
     needs_negation: bool
     decisions: tuple[Decision, ...]
     summary: str
     missing: str | None = None
     in_conclusion: bool = False
-    unless: LazyPattern | None = None
+    unless: Caseless | None = None
 
 
 def _rule(
@@ -55,13 +56,13 @@ def _rule(
     return ReasonRule(
         code,
         triggers,
-        lazy_compile(concept, re.I),
+        Caseless(concept),
         negated,
         decisions,
         summary,
         missing,
         in_conclusion,
-        lazy_compile(unless, re.I) if unless else None,
+        Caseless(unless) if unless else None,
     )
 
 
@@ -575,21 +576,19 @@ def negated_in_scope(sentence: str, start: int, end: int) -> bool:
 
 
 # The care was given before (so "earlier treatment did not help" can be true) ...
-_TRIED_BEFORE = regex_cache.compile(
+_TRIED_BEFORE = Caseless(
     r"\b(?:prior|previous(?:ly)?|past|completed|ongoing|continued|continuing|current(?:ly)?|"
     r"to\s+date|already|since|thus\s+far|so\s+far|last|additional|further|more)\b|"
     r"\b(?:has|have|had)\s+(?:been\s+)?(?:taking|using|on|receiving|prescribed|attended|"
     r"undergone|completed|had|received|tried|participated|treated)\b|"
     r"\b\d+\s+(?:\w+\s+)?(?:sessions|visits|treatments|injections)\b",
-    re.I,
 )
 # ... unless the letter says it was not.
-_NOT_TRIED_BEFORE = regex_cache.compile(
+_NOT_TRIED_BEFORE = Caseless(
     r"\bno\s+(?:prior|previous|past)\b|\b(?:has|have|had)\s+not\s+(?:yet\s+)?(?:had|undergone|"
     r"received|tried|started|been\s+(?:tried|treated|given))|\bnever\s+(?:had|received|tried|"
     r"undergone)|\bnot\s+(?:been\s+)?(?:previously|yet)\s+(?:tried|given|done|performed)|"
     r"\b(?:no|not\s+document\w*|without)\s+(?:\w+\s+){0,2}(?:previous|prior)\s+(?:use|trial)",
-    re.I,
 )
 # Reasons that say earlier care of this kind did not help: true only where care was given.
 NEEDS_PRIOR_CARE = frozenset(
@@ -616,25 +615,25 @@ def _summary(rule: ReasonRule, sentence: str) -> str:
 NOT_FOR_NEW_CARE: frozenset[Category] = frozenset({"surgery", "imaging/diagnostic"})
 
 # A finding sentence states a reason when it denies something (upheld) ...
-_GIVES_REASON = regex_cache.compile(
+_GIVES_REASON = Caseless(
     r"\b(?:without|absence|absent|lack(?:s|ing)?|no|not|none|neither|nor|unclear|uncertain|"
     r"insufficient|inadequate|exceed\w*|surpass\w*|beyond|fail(?:s|ed)?|normal|unremarkable|"
     r"intact|negative|undermin\w*|contraindicat\w*)\b|\b(?:argu|militat)\w*\s+against\b|n't\b",
-    re.I,
 )
 
 
 def _prior_care(findings: list[RationaleSentence]) -> bool:
     """Whether this worker's findings show care of this kind given before, not denied."""
     words = " ".join(s.text for s in findings)
-    return bool(_TRIED_BEFORE.search(words)) and not _NOT_TRIED_BEFORE.search(words)
+    low = words.lower()
+    return bool(_TRIED_BEFORE.search(words, low)) and not _NOT_TRIED_BEFORE.search(words, low)
 
 
 def _fire(rule: ReasonRule, sentence: str, low: str, decision: Decision) -> bool:
     if not any(trigger in low for trigger in rule.triggers):
         return False
-    concept = rule.concept.search(sentence)
-    if not concept or (rule.unless and rule.unless.search(sentence)):
+    concept = rule.concept.search(sentence, low)
+    if not concept or (rule.unless and rule.unless.search(sentence, low)):
         return False
     negated = negated_in_scope(sentence, concept.start(), concept.end())
     if rule.needs_negation and not negated:
@@ -705,7 +704,7 @@ def find_reasons(
             break
     taken = [r.evidence for r in reasons]
     recital = max((s.id for s in sentences if s.role == "guideline"), default=-1)
-    unreported = [(s, g) for s, g, _, reported in grounds if not reported]
+    unreported = [(s, g, low) for s, g, low, reported in grounds if not reported]
     for sentence in _key_findings(unreported, decision, taken, recital):
         if len(reasons) >= MAX_REASONS:
             break
@@ -790,12 +789,11 @@ def only_counts_care(sentence: str) -> bool:
 
 
 # A conclusion gives grounds of its own: "... is not medically necessary as there is no ...".
-_CONCLUSION_GROUNDS = regex_cache.compile(
+_CONCLUSION_GROUNDS = Caseless(
     r"\b(?:as(?!\s+such\b)|because|since|due\s+to|given\s+that|without|in\s+the\s+absence\s+of|with\s+no|"
     r"lack\s+of|exceed\w*|surpass\w*|there\s+(?:is|are|was|were)\s+no|(?:showed|shows|revealed|"
     r"reveals|found|finds)\s+no)\s+(?!the\s+guidelines?\s+"
     r"do(?:es)?\s+not\s+support)\w+\s+\w+",
-    re.I,
 )
 
 
@@ -875,7 +873,7 @@ stand in the grounds themselves); the others state findings, not verdicts."""
 
 
 def _key_findings(
-    own: list[tuple[RationaleSentence, str]],
+    own: list[tuple[RationaleSentence, str, str]],
     decision: Decision,
     taken: list[str],
     recital: int = -1,
@@ -884,20 +882,21 @@ def _key_findings(
     that deny or lack something (the last ones, where reviewers sum up); for an approval, any
     finding (the first ones). Background (who the worker is, what was requested, the diagnoses),
     bare conclusions and a finding that repeats one already `taken` are not reasons (`own` has
-    no sentence reporting what utilization review said). Where a
+    no sentence reporting what utilization review said; each comes with its grounds, also in
+    lower case). Where a
     denial's reviewer weighs the case after the last guideline `recital` (sentence id), the
     findings there (one is enough) are the reasons; the case summary before it is background."""
     limit = MAX_FINDINGS if decision == "upheld" else MAX_REASONS
     candidates = [
         sentence
-        for sentence, grounds in own
+        for sentence, grounds, low in own
         if not _background(sentence.text)
         and (
-            _GIVES_REASON.search(grounds)
+            _GIVES_REASON.search(grounds, low)
             if decision == "upheld"
-            else not _AGAINST_APPROVAL.search(grounds)
+            else not _AGAINST_APPROVAL.search(grounds, low)
         )
-        and (sentence.role == "finding" or _CONCLUSION_GROUNDS.search(grounds))
+        and (sentence.role == "finding" or _CONCLUSION_GROUNDS.search(grounds, low))
     ]
     if decision == "upheld":
         analysis = [sentence for sentence in candidates if sentence.id > recital]
@@ -924,10 +923,9 @@ def _key_findings(
 # ... and a finding argues against an approval when it reports a normal result or a criterion
 # the records do not show ("On 11-7-16 the physical exam documents normal range of motion";
 # "The medical records do not indicate that pain medication is reduced or not tolerated.").
-_AGAINST_APPROVAL = regex_cache.compile(
+_AGAINST_APPROVAL = Caseless(
     r"\b(?:normal|unremarkable|intact|negative)\b|\b(?:do|does|did)\s+not\s+(?:indicate|show|"
     r"document|support|establish|reveal|demonstrate)\s+that\b",
-    re.I,
 )
 
 
@@ -966,7 +964,8 @@ def _background(sentence: str) -> bool:
     if not any(word in low for word in _BACKGROUND_WORDS):
         return False
     return any(
-        may_hold(sentence, low, (word,)) and part.search(sentence) for word, part in _BACKGROUND
+        may_hold(sentence, low, (word,)) and part.search(sentence, low)
+        for word, part in _BACKGROUND
     )
 
 
@@ -986,8 +985,8 @@ _BACKGROUND_WORDS = (
 )
 # Background a sentence gives, each kind with a word every match of it holds: a regex runs only
 # where its word stands (one alternation of all of them costs a regex step at every character).
-_BACKGROUND: tuple[tuple[str, LazyPattern], ...] = tuple(
-    (word, lazy_compile(pattern, re.I))
+_BACKGROUND: tuple[tuple[str, Caseless], ...] = tuple(
+    (word, Caseless(pattern))
     for word, pattern in (
         # Kept as it was: the one regex this table replaced began with a stray backspace
         # character here, so "sustained" has never marked background (outputs unchanged).
