@@ -9,9 +9,10 @@ IGNORECASE (`lowered`); `search(text, low)` searches the twin in `low` (`text.lo
 
 Same answer, same positions: on ASCII text re.IGNORECASE compares letters lower-cased, and
 `lower()` keeps an ASCII text's length. Only the letters a pattern matches are lower-cased (not
-an escape such as `\\S` or `\\B`, nor the `P` of a named group), so the twin reads as the same
-pattern. The match is on the lower-cased text: use its positions and groups' positions, not
-its text. A test checks the twins against their patterns on every real letter's sentences.
+an escape such as `\\S` or `\\B`, nor a group's name), so the twin reads as the same pattern
+(a capital written as an escape, `\\x41`, would not be lowered: the rules use none). The match
+is on the lower-cased text: use its positions, not its text. A test checks every twin against
+its pattern on the real letters' sentences and on text generated from the pattern.
 
 May import: lazy_regex.
 """
@@ -32,9 +33,10 @@ def lower_letters(pattern: str) -> str:
         if pattern[at] == "\\":
             out.append(pattern[at : at + 2])
             at += 2
-        elif pattern.startswith("(?P", at):
-            out.append("(?P")
-            at += 3
+        elif pattern.startswith(("(?P<", "(?P="), at):  # a group's name, kept as written
+            end = pattern.index(">" if pattern[at + 3] == "<" else ")", at)
+            out.append(pattern[at : end + 1])
+            at = end + 1
         else:
             out.append(pattern[at].lower())
             at += 1
