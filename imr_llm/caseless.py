@@ -55,11 +55,11 @@ class Caseless:
     def search(self, text: str, low: str) -> re.Match[str] | None:
         """The first match in `text` (`low` is `text.lower()`), as positions in `text`."""
         if text.isascii():
-            return self.lowered.search(low)
-        return self.pattern.search(text)
+            return self.lowered.compiled.search(low)
+        return self.pattern.compiled.search(text)
 
     def finditer(self, text: str, low: str) -> Iterator[re.Match[str]]:
         """Every match in `text` (`low` is `text.lower()`), as positions in `text`."""
         if text.isascii():
-            return self.lowered.finditer(low)
-        return self.pattern.finditer(text)
+            return self.lowered.compiled.finditer(low)
+        return self.pattern.compiled.finditer(text)

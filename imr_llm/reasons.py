@@ -941,8 +941,7 @@ _WORD = regex_cache.compile(r"[a-z]{4,}")
 
 def _content_words(text: str) -> frozenset[str]:
     """A sentence's telling words, lower case, a plural "s" dropped."""
-    words = (w.removesuffix("s") for w in _WORD.findall(text.lower()))
-    return frozenset(w for w in words if w not in _COMMON_WORDS)
+    return frozenset([w.removesuffix("s") for w in _WORD.findall(text.lower())]) - _COMMON_WORDS
 
 
 def _repeats(words: frozenset[str], other: frozenset[str]) -> bool:
@@ -963,10 +962,8 @@ def _background(sentence: str) -> bool:
     low = sentence.lower()
     if not any(word in low for word in _BACKGROUND_WORDS):
         return False
-    return any(
-        may_hold(sentence, low, (word,)) and part.search(sentence, low)
-        for word, part in _BACKGROUND
-    )
+    exact = not sentence.isascii()  # see may_hold: such text always goes on to the regexes
+    return any((exact or word in low) and part.search(sentence, low) for word, part in _BACKGROUND)
 
 
 # Only a sentence with one of these is read for background (a cheap test before the regexes).
