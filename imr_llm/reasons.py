@@ -17,11 +17,10 @@ from imr_llm.denials import goes_with_denied_care, may_hold
 from imr_llm.lazy_regex import lazy_compile
 from imr_llm.schema import Category, Decision, RationaleSentence, Reason, SentenceRole, Span
 
-_NEGATION = regex_cache.compile(
+_NEGATION = Caseless(
     r"\b(?:no|not|lack(?:s|ing)?|without|absence|absent|none|neither|nor|fail(?:s|ed)?\s+to|"
     r"unclear|insufficient|missing|never|unable|no\s+mention|does\s+not\s+reveal|undermin\w*|"
-    r"(?:argu|militat)\w*\s+against)\b|n't\b",
-    re.I,
+    r"(?:argu|militat)\w*\s+against)\b|n't\b"
 )
 
 
@@ -570,7 +569,8 @@ def negated_in_scope(sentence: str, start: int, end: int) -> bool:
     breaks = list(_CLAUSE_BREAK.finditer(before))
     if breaks:
         before = before[breaks[-1].end() :]
-    if _NEGATION.search(before) or _NEGATION.search(sentence[start:end]):
+    concept = sentence[start:end]
+    if _NEGATION.search(before, before.lower()) or _NEGATION.search(concept, concept.lower()):
         return True
     return bool(_NEGATION_AFTER.search(sentence[end:]))
 
@@ -667,9 +667,7 @@ def find_reasons(
     prior = _prior_care(findings)
     # Read once per sentence, not once per rule: the grounds (lower case too) and whether the
     # sentence reports what utilization review said.
-    grounds = [
-        (s, g, g.lower(), bool(_REPORTED.search(s.text))) for s in own for g in (_grounds(s),)
-    ]
+    grounds = [(s, g, g.lower(), _reported(s.text)) for s in own for g in (_grounds(s),)]
     everything = " ".join(s.text.lower() for s in own)
     for rule in RULES:
         if decision not in rule.decisions:
@@ -752,7 +750,10 @@ def only_new_care(sentence: str, request: str) -> bool:
     if not may_hold(sentence, sentence.lower(), _NO_PRIOR_USE_WORDS):
         return False
     match = _NO_PRIOR_USE.search(sentence)
-    if match is None or _NEGATION.search(sentence[match.end() :]):
+    if match is None:
+        return False
+    after = sentence[match.end() :]
+    if _NEGATION.search(after, after.lower()):
         return False
     what = match.group("what")
     named = set(_NAME_WORD.findall(request.lower())) - _GENERIC_NAME_WORDS
@@ -953,6 +954,12 @@ def _repeats(words: frozenset[str], other: frozenset[str]) -> bool:
 
 
 # What utilization review (not this reviewer) said or did.
+def _reported(sentence: str) -> bool:
+    return any(word in sentence for word in _REPORTED_WORDS) and bool(_REPORTED.search(sentence))
+
+
+# Every _REPORTED match holds one of these, as written (a cheap test before the regex).
+_REPORTED_WORDS = ("utilization", "UR")
 _REPORTED = regex_cache.compile(
     r"\b(?:utilization\s+review(?:er)?|UR)\b(?!\s+(?:is|was)\s+(?:upheld|overturned))"
 )

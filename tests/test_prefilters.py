@@ -150,6 +150,27 @@ def test_every_word_of_a_new_table_is_needed(name: str) -> None:
     assert set(WITNESSES[name]) == set(words)
 
 
+def test_reported_words_stand_in_every_match_as_written() -> None:
+    """_REPORTED is case-sensitive ("UR", not "ur"), so its words are tested as written."""
+    regex = reasons._REPORTED
+    words = reasons._REPORTED_WORDS
+    matches = [m.group(0) for text in sentences() for m in regex.finditer(text)]
+    assert matches and all(any(w in m for w in words) for m in matches)
+    for word, witness in (
+        ("utilization", "The utilization reviewer denied it."),
+        ("UR", "The UR denied it."),
+    ):
+        assert regex.search(witness) and [w for w in words if w in witness] == [word]
+
+    @settings(max_examples=30, deadline=None, database=None, derandomize=True)
+    @given(st.from_regex(regex, alphabet=st.characters(codec="ascii")))
+    def generated(text: str) -> None:
+        assert any(word in text for word in words)
+        assert reasons._reported(text)
+
+    generated()
+
+
 def test_may_hold_sends_text_it_cannot_judge_to_the_regex() -> None:
     # re.IGNORECASE matches "ſ" (long s) for "s", which no lower-case word test sees.
     assert re.search("sustained", "ſustained", re.I)
