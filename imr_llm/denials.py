@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from imr_llm.lazy_regex import LazyPattern, lazy_compile
+from imr_llm.caseless import Caseless
+from imr_llm.lazy_regex import lazy_compile
 from imr_llm.schema import DenialKind, RationaleSentence, RequestDetail, Treatment
 
 _NOT_GIVEN = (
@@ -49,11 +50,10 @@ _DETAIL_WORDS: tuple[tuple[RequestDetail, str], ...] = (
 )
 _DETAIL = "|".join(words for _, words in _DETAIL_WORDS)
 _DETAIL_KINDS = tuple((detail, lazy_compile(words, re.I)) for detail, words in _DETAIL_WORDS)
-_LACKS = lazy_compile(
+_LACKS = Caseless(
     rf"{_OMITS}\s+(?:\w+\s+){{0,3}}?(?:{_DETAIL})|(?:{_DETAIL})\s+(?:\w+\s+){{0,6}}?{_NOT_GIVEN}|"
     rf"\b(?:unspecified|unknown|undetermined|no\s+(?:stated|specified))\s+(?:{_DETAIL})|"
     rf"\bwithout\s+(?:a|the|any)?\s*(?:specific|specified|stated|defined)\s+(?:{_DETAIL})",
-    re.I,
 )
 # Every _LACKS match holds one of these (a cheap test before the regex).
 _LACKS_WORDS = (
@@ -78,6 +78,17 @@ _LACKS_WORDS = (
     "dos",
     "milligram",
 )
+# ... and one of these: the request's detail is said to be missing.
+_LACKS_NOT_WORDS = (
+    "not",
+    "fail",
+    "unknown",
+    "unclear",
+    "undetermined",
+    "stated",
+    "specified",
+    "without",
+)
 # "number of sessions completed to date was not specified" is about care already given.
 _ABOUT_PAST = lazy_compile(
     r"\b(?:prior|previous(?:ly)?|past|completed|attended|to\s+date|already|so\s+far|received|"
@@ -92,15 +103,14 @@ _OTHERWISE_FINE = lazy_compile(
     r"\bcannot\s+be\s+(?:certified|approved|authorized|supported)\s+(?:as|because|without)",
     re.I,
 )
-_ALREADY = lazy_compile(
+_ALREADY = Caseless(
     r"\b(?:redundant|duplicat\w+)\b|\b(?:already|previously)\s+(?:been\s+)?(?:authorized|"
     r"certified|approved)\b[^.]{0,160}\b(?:redundant|duplicat\w+|no\s+need|not\s+(?:necessary|"
     r"needed)|unnecessary|pending|not\s+(?:yet\s+)?(?:been\s+)?(?:completed|used|started|"
     r"attended|done))|\b(?:has|have)\s+(?:already\s+)?been\s+(?:authorized|certified|approved)\s+"
     r"(?:already|previously)\b",
-    re.I,
 )
-_GOES_WITH = lazy_compile(
+_GOES_WITH = Caseless(
     r"\b(?:since|as|because|given\s+that|given|with|when|if|in\s+that)\s+(?:\w+\s+){0,3}?"
     r"(?:surgery|surgical\s+(?:procedure|intervention|request)|primary\s+(?:procedure|"
     r"surgery|request)|operation|procedure|injection|associated\s+(?:surgical\s+)?(?:procedure|"
@@ -110,18 +120,15 @@ _GOES_WITH = lazy_compile(
     r"denied|deemed\s+not)|\b(?:associated|ancillary)\s+(?:\w+\s+)?services?\s+(?:are|is|would\s+"
     r"be)\s+(?:also\s+)?not\b|\bnot\s+(?:medically\s+)?(?:necessary|supported|indicated|"
     r"warranted)\s+(?:either|as\s+well)\b",
-    re.I,
 )
-_OVER = lazy_compile(
+_OVER = Caseless(
     r"\bexceed\w*|\bin\s+excess\s+of\b|\bmore\s+than\s+(?:the\s+)?(?:\w+\s+){0,3}(?:recommended|"
     r"allowed|supported|guidelines?)|\bbeyond\s+(?:the\s+)?(?:\w+\s+){0,2}(?:guidelines?|"
     r"recommend\w*|limit)|\b(?:already|has|have)\s+(?:\w+\s+){0,3}(?:completed|had|received|"
     r"attended|undergone)\s+(?:\w+\s+){0,3}(?:maximum|max|full\s+course|recommended\s+number)",
-    re.I,
 )
-_UNCERTAIN = lazy_compile(
+_UNCERTAIN = Caseless(
     r"\b(?:if|whether)\b|not\s+possible|(?:cannot|unable\s+to|difficult\s+to)\s+(?:be\s+)?determine",
-    re.I,
 )
 _UNITS = r"(?:visits?|sessions?|treatments?|injections?|days?|weeks?|months?|tablets?|units?)"
 _NUMBER = r"(?:\d+(?:\s*(?:-|to)\s*\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
@@ -139,12 +146,11 @@ _DONE = lazy_compile(
     rf"(?:\w+\s+){{0,2}}?{_UNITS}",
     re.I,
 )
-_SAFETY = lazy_compile(
+_SAFETY = Caseless(
     r"\b(?:abrupt(?:ly)?|sudden(?:ly)?)\b[^.]{0,80}?\b(?:stop\w*|discontinu\w*|cessation|"
     r"withdraw\w*|ceas\w*|terminat\w*)|\b(?:stop\w*|discontinu\w*|cessation|withdraw\w*)\s+"
     r"(?:\w+\s+){0,6}?(?:abrupt(?:ly)?|sudden(?:ly)?)\b|\bnot\s+be\s+interpreted\s+as\s+a\s+"
     r"recommendation\s+to\s+stop",
-    re.I,
 )
 
 
@@ -161,23 +167,35 @@ def request_lacks(sentences: list[RationaleSentence]) -> list[RequestDetail]:
     """What the reviewer says the request itself did not name (never what was done before)."""
     found: list[RequestDetail] = []
     for sentence in sentences:
-        low = sentence.text.lower()
+        text = sentence.text
+        low = text.lower()
         if sentence.role == "guideline" or not any(word in low for word in _LACKS_WORDS):
             continue
-        for match in _LACKS.finditer(sentence.text):
-            clause = sentence.text[max(0, match.start() - 40) : match.end() + 30]
+        if not may_hold(text, low, _LACKS_NOT_WORDS):
+            continue
+        for match in _LACKS.finditer(text, low):
+            clause = text[max(0, match.start() - 40) : match.end() + 30]
             if _ABOUT_PAST.search(clause) and not re.search(r"request", clause, re.I):
                 continue
+            lacking = text[match.start() : match.end()]
             for detail, words in _DETAIL_KINDS:
-                if words.search(match.group(0)) and detail not in found:
+                if words.search(lacking) and detail not in found:
                     found.append(detail)
     return found
 
 
-def _has(sentence: RationaleSentence, words: tuple[str, ...], pattern: LazyPattern) -> bool:
+def may_hold(text: str, low: str, words: tuple[str, ...]) -> bool:
+    """Whether a regex every match of which holds one of `words` (lower case) may match `text`
+    (`low` is `text.lower()`): the cheap test before the regex. Exact for ASCII text; other text
+    always goes on to the regex, since re.IGNORECASE matches letters a lower-case test misses
+    ("ſ" for "s", "ı" for "i")."""
+    return any(word in low for word in words) or not text.isascii()
+
+
+def _has(sentence: RationaleSentence, words: tuple[str, ...], pattern: Caseless) -> bool:
     """`pattern` found in the sentence; `words` (one of which every match holds) tested first."""
     low = sentence.text.lower()
-    return any(word in low for word in words) and bool(pattern.search(sentence.text))
+    return any(word in low for word in words) and bool(pattern.search(sentence.text, low))
 
 
 _SAFETY_WORDS = ("abrupt", "sudden", "interpreted")
@@ -198,7 +216,7 @@ _OVER_WORDS = ("exceed", "excess", "more than", "beyond", "maximum", "max", "ful
 def goes_with_denied_care(sentence: str) -> bool:
     """True when the sentence says the care depends on a surgery or procedure not approved."""
     low = sentence.lower()
-    return any(word in low for word in _GOES_WITH_WORDS) and bool(_GOES_WITH.search(sentence))
+    return any(word in low for word in _GOES_WITH_WORDS) and bool(_GOES_WITH.search(sentence, low))
 
 
 def read_denial(sentences: list[RationaleSentence], upheld: bool) -> DenialRead:
@@ -209,7 +227,11 @@ def read_denial(sentences: list[RationaleSentence], upheld: bool) -> DenialRead:
     )
     if not upheld:
         return read
-    over = [s for s in own if _has(s, _OVER_WORDS, _OVER) and not _UNCERTAIN.search(s.text)]
+    over = [
+        s
+        for s in own
+        if _has(s, _OVER_WORDS, _OVER) and not _UNCERTAIN.search(s.text, s.text.lower())
+    ]
     if any(_has(s, _ALREADY_WORDS, _ALREADY) for s in own):
         read.kind = "already-authorized"
     elif any(_has(s, _GOES_WITH_WORDS, _GOES_WITH) for s in own):

@@ -12,15 +12,15 @@ import re
 from dataclasses import dataclass
 
 from imr_llm import regex_cache
-from imr_llm.denials import goes_with_denied_care
-from imr_llm.lazy_regex import LazyPattern, lazy_compile
+from imr_llm.caseless import Caseless
+from imr_llm.denials import goes_with_denied_care, may_hold
+from imr_llm.lazy_regex import lazy_compile
 from imr_llm.schema import Category, Decision, RationaleSentence, Reason, SentenceRole, Span
 
-_NEGATION = regex_cache.compile(
+_NEGATION = Caseless(
     r"\b(?:no|not|lack(?:s|ing)?|without|absence|absent|none|neither|nor|fail(?:s|ed)?\s+to|"
     r"unclear|insufficient|missing|never|unable|no\s+mention|does\s+not\s+reveal|undermin\w*|"
-    r"(?:argu|militat)\w*\s+against)\b|n't\b",
-    re.I,
+    r"(?:argu|militat)\w*\s+against)\b|n't\b"
 )
 
 
@@ -31,13 +31,13 @@ class ReasonRule:
 
     code: str
     triggers: tuple[str, ...]
-    concept: LazyPattern
+    concept: Caseless
     needs_negation: bool
     decisions: tuple[Decision, ...]
     summary: str
     missing: str | None = None
     in_conclusion: bool = False
-    unless: LazyPattern | None = None
+    unless: Caseless | None = None
 
 
 def _rule(
@@ -55,13 +55,13 @@ def _rule(
     return ReasonRule(
         code,
         triggers,
-        lazy_compile(concept, re.I),
+        Caseless(concept),
         negated,
         decisions,
         summary,
         missing,
         in_conclusion,
-        lazy_compile(unless, re.I) if unless else None,
+        Caseless(unless) if unless else None,
     )
 
 
@@ -569,27 +569,26 @@ def negated_in_scope(sentence: str, start: int, end: int) -> bool:
     breaks = list(_CLAUSE_BREAK.finditer(before))
     if breaks:
         before = before[breaks[-1].end() :]
-    if _NEGATION.search(before) or _NEGATION.search(sentence[start:end]):
+    concept = sentence[start:end]
+    if _NEGATION.search(before, before.lower()) or _NEGATION.search(concept, concept.lower()):
         return True
     return bool(_NEGATION_AFTER.search(sentence[end:]))
 
 
 # The care was given before (so "earlier treatment did not help" can be true) ...
-_TRIED_BEFORE = regex_cache.compile(
+_TRIED_BEFORE = Caseless(
     r"\b(?:prior|previous(?:ly)?|past|completed|ongoing|continued|continuing|current(?:ly)?|"
     r"to\s+date|already|since|thus\s+far|so\s+far|last|additional|further|more)\b|"
     r"\b(?:has|have|had)\s+(?:been\s+)?(?:taking|using|on|receiving|prescribed|attended|"
     r"undergone|completed|had|received|tried|participated|treated)\b|"
     r"\b\d+\s+(?:\w+\s+)?(?:sessions|visits|treatments|injections)\b",
-    re.I,
 )
 # ... unless the letter says it was not.
-_NOT_TRIED_BEFORE = regex_cache.compile(
+_NOT_TRIED_BEFORE = Caseless(
     r"\bno\s+(?:prior|previous|past)\b|\b(?:has|have|had)\s+not\s+(?:yet\s+)?(?:had|undergone|"
     r"received|tried|started|been\s+(?:tried|treated|given))|\bnever\s+(?:had|received|tried|"
     r"undergone)|\bnot\s+(?:been\s+)?(?:previously|yet)\s+(?:tried|given|done|performed)|"
     r"\b(?:no|not\s+document\w*|without)\s+(?:\w+\s+){0,2}(?:previous|prior)\s+(?:use|trial)",
-    re.I,
 )
 # Reasons that say earlier care of this kind did not help: true only where care was given.
 NEEDS_PRIOR_CARE = frozenset(
@@ -616,25 +615,25 @@ def _summary(rule: ReasonRule, sentence: str) -> str:
 NOT_FOR_NEW_CARE: frozenset[Category] = frozenset({"surgery", "imaging/diagnostic"})
 
 # A finding sentence states a reason when it denies something (upheld) ...
-_GIVES_REASON = regex_cache.compile(
+_GIVES_REASON = Caseless(
     r"\b(?:without|absence|absent|lack(?:s|ing)?|no|not|none|neither|nor|unclear|uncertain|"
     r"insufficient|inadequate|exceed\w*|surpass\w*|beyond|fail(?:s|ed)?|normal|unremarkable|"
     r"intact|negative|undermin\w*|contraindicat\w*)\b|\b(?:argu|militat)\w*\s+against\b|n't\b",
-    re.I,
 )
 
 
 def _prior_care(findings: list[RationaleSentence]) -> bool:
     """Whether this worker's findings show care of this kind given before, not denied."""
     words = " ".join(s.text for s in findings)
-    return bool(_TRIED_BEFORE.search(words)) and not _NOT_TRIED_BEFORE.search(words)
+    low = words.lower()
+    return bool(_TRIED_BEFORE.search(words, low)) and not _NOT_TRIED_BEFORE.search(words, low)
 
 
 def _fire(rule: ReasonRule, sentence: str, low: str, decision: Decision) -> bool:
     if not any(trigger in low for trigger in rule.triggers):
         return False
-    concept = rule.concept.search(sentence)
-    if not concept or (rule.unless and rule.unless.search(sentence)):
+    concept = rule.concept.search(sentence, low)
+    if not concept or (rule.unless and rule.unless.search(sentence, low)):
         return False
     negated = negated_in_scope(sentence, concept.start(), concept.end())
     if rule.needs_negation and not negated:
@@ -666,7 +665,9 @@ def find_reasons(
     ]
     findings = [s for s in sentences if s.role == "finding"]
     prior = _prior_care(findings)
-    grounds = [(s, g, g.lower()) for s in own for g in (_grounds(s),)]
+    # Read once per sentence, not once per rule: the grounds (lower case too) and whether the
+    # sentence reports what utilization review said.
+    grounds = [(s, g, g.lower(), _reported(s.text)) for s in own for g in (_grounds(s),)]
     everything = " ".join(s.text.lower() for s in own)
     for rule in RULES:
         if decision not in rule.decisions:
@@ -679,14 +680,14 @@ def find_reasons(
             continue
         if rule.code in MEDICINE_ONLY and category not in MEDICINES:
             continue
-        for sentence, words, low in grounds:
+        for sentence, words, low, reported in grounds:
+            if reported:
+                continue
             if sentence.role == "conclusion" and rule.code not in CONCLUSION_RULES:
                 continue
             if rule.code == "surgery-denied" and not goes_with_denied_care(sentence.text):
                 continue
             if rule.code == "part-already-approved" and not _more_depends(sentence, sentences):
-                continue
-            if _REPORTED.search(sentence.text):
                 continue
             if rule.in_conclusion:  # the whole sentence: "As the surgery is not necessary, ..."
                 words, low = sentence.text, sentence.text.lower()
@@ -701,7 +702,8 @@ def find_reasons(
             break
     taken = [r.evidence for r in reasons]
     recital = max((s.id for s in sentences if s.role == "guideline"), default=-1)
-    for sentence in _key_findings([(s, g) for s, g, _ in grounds], decision, taken, recital):
+    unreported = [(s, g, low) for s, g, low, reported in grounds if not reported]
+    for sentence in _key_findings(unreported, decision, taken, recital):
         if len(reasons) >= MAX_REASONS:
             break
         reasons.append(_reason(REVIEWER_FINDING, sentence.text, sentence))
@@ -733,6 +735,8 @@ _NO_PRIOR_USE = lazy_compile(
     r"trials?|treatment)\s+(?:of|with)\s+(?P<what>[^.;,]{2,60})",
     re.I,
 )
+# Every _NO_PRIOR_USE match holds one of these (a cheap test before the regex).
+_NO_PRIOR_USE_WORDS = ("previous", "prior", "past", "earlier")
 _THIS_CARE = lazy_compile(
     r"^(?:this|the|said)\s+(?:requested\s+)?(?:medication|medicine|drug|treatment|device|"
     r"therapy)\b",
@@ -743,8 +747,13 @@ _NAME_WORD = lazy_compile(r"[a-z]{4,}")
 
 def only_new_care(sentence: str, request: str) -> bool:
     """Whether the sentence's only point is that the requested care was not used before."""
+    if not may_hold(sentence, sentence.lower(), _NO_PRIOR_USE_WORDS):
+        return False
     match = _NO_PRIOR_USE.search(sentence)
-    if match is None or _NEGATION.search(sentence[match.end() :]):
+    if match is None:
+        return False
+    after = sentence[match.end() :]
+    if _NEGATION.search(after, after.lower()):
         return False
     what = match.group("what")
     named = set(_NAME_WORD.findall(request.lower())) - _GENERIC_NAME_WORDS
@@ -781,12 +790,11 @@ def only_counts_care(sentence: str) -> bool:
 
 
 # A conclusion gives grounds of its own: "... is not medically necessary as there is no ...".
-_CONCLUSION_GROUNDS = regex_cache.compile(
+_CONCLUSION_GROUNDS = Caseless(
     r"\b(?:as(?!\s+such\b)|because|since|due\s+to|given\s+that|without|in\s+the\s+absence\s+of|with\s+no|"
     r"lack\s+of|exceed\w*|surpass\w*|there\s+(?:is|are|was|were)\s+no|(?:showed|shows|revealed|"
     r"reveals|found|finds)\s+no)\s+(?!the\s+guidelines?\s+"
     r"do(?:es)?\s+not\s+support)\w+\s+\w+",
-    re.I,
 )
 
 
@@ -866,7 +874,7 @@ stand in the grounds themselves); the others state findings, not verdicts."""
 
 
 def _key_findings(
-    own: list[tuple[RationaleSentence, str]],
+    own: list[tuple[RationaleSentence, str, str]],
     decision: Decision,
     taken: list[str],
     recital: int = -1,
@@ -874,21 +882,22 @@ def _key_findings(
     """The reviewer's findings that carry the decision, in letter order: for a denial, findings
     that deny or lack something (the last ones, where reviewers sum up); for an approval, any
     finding (the first ones). Background (who the worker is, what was requested, the diagnoses),
-    bare conclusions and a finding that repeats one already `taken` are not reasons. Where a
+    bare conclusions and a finding that repeats one already `taken` are not reasons (`own` has
+    no sentence reporting what utilization review said; each comes with its grounds, also in
+    lower case). Where a
     denial's reviewer weighs the case after the last guideline `recital` (sentence id), the
     findings there (one is enough) are the reasons; the case summary before it is background."""
     limit = MAX_FINDINGS if decision == "upheld" else MAX_REASONS
     candidates = [
         sentence
-        for sentence, grounds in own
+        for sentence, grounds, low in own
         if not _background(sentence.text)
-        and not _REPORTED.search(sentence.text)
         and (
-            _GIVES_REASON.search(grounds)
+            _GIVES_REASON.search(grounds, low)
             if decision == "upheld"
-            else not _AGAINST_APPROVAL.search(grounds)
+            else not _AGAINST_APPROVAL.search(grounds, low)
         )
-        and (sentence.role == "finding" or _CONCLUSION_GROUNDS.search(grounds))
+        and (sentence.role == "finding" or _CONCLUSION_GROUNDS.search(grounds, low))
     ]
     if decision == "upheld":
         analysis = [sentence for sentence in candidates if sentence.id > recital]
@@ -915,10 +924,9 @@ def _key_findings(
 # ... and a finding argues against an approval when it reports a normal result or a criterion
 # the records do not show ("On 11-7-16 the physical exam documents normal range of motion";
 # "The medical records do not indicate that pain medication is reduced or not tolerated.").
-_AGAINST_APPROVAL = regex_cache.compile(
+_AGAINST_APPROVAL = Caseless(
     r"\b(?:normal|unremarkable|intact|negative)\b|\b(?:do|does|did)\s+not\s+(?:indicate|show|"
     r"document|support|establish|reveal|demonstrate)\s+that\b",
-    re.I,
 )
 
 
@@ -934,8 +942,7 @@ _WORD = regex_cache.compile(r"[a-z]{4,}")
 
 def _content_words(text: str) -> frozenset[str]:
     """A sentence's telling words, lower case, a plural "s" dropped."""
-    words = (w.removesuffix("s") for w in _WORD.findall(text.lower()))
-    return frozenset(w for w in words if w not in _COMMON_WORDS)
+    return frozenset([w.removesuffix("s") for w in _WORD.findall(text.lower())]) - _COMMON_WORDS
 
 
 def _repeats(words: frozenset[str], other: frozenset[str]) -> bool:
@@ -947,6 +954,12 @@ def _repeats(words: frozenset[str], other: frozenset[str]) -> bool:
 
 
 # What utilization review (not this reviewer) said or did.
+def _reported(sentence: str) -> bool:
+    return any(word in sentence for word in _REPORTED_WORDS) and bool(_REPORTED.search(sentence))
+
+
+# Every _REPORTED match holds one of these, as written (a cheap test before the regex).
+_REPORTED_WORDS = ("utilization", "UR")
 _REPORTED = regex_cache.compile(
     r"\b(?:utilization\s+review(?:er)?|UR)\b(?!\s+(?:is|was)\s+(?:upheld|overturned))"
 )
@@ -954,10 +967,13 @@ _REPORTED = regex_cache.compile(
 
 def _background(sentence: str) -> bool:
     low = sentence.lower()
-    return any(word in low for word in _BACKGROUND_WORDS) and bool(_BACKGROUND.search(sentence))
+    if not any(word in low for word in _BACKGROUND_WORDS):
+        return False
+    exact = not sentence.isascii()  # see may_hold: such text always goes on to the regexes
+    return any((exact or word in low) and part.search(sentence, low) for word, part in _BACKGROUND)
 
 
-# Every _BACKGROUND match holds one of these (a cheap test before the regex).
+# Only a sentence with one of these is read for background (a cheap test before the regexes).
 _BACKGROUND_WORDS = (
     "sustained",
     "year",
@@ -971,12 +987,28 @@ _BACKGROUND_WORDS = (
     "no other",
     "rfa",
 )
-_BACKGROUND = regex_cache.compile(
-    r"sustained\b|\byear[\s-]+old\b|\bdiagnos(?:is|es)\s+(?:include|of|are|is)\b|"
-    r"\bworking\s+diagnos|\bdate\s+of\s+injury\b|\brequest\s+for\s+authorization\s+(?:is|was|"
-    r"dated)|\b(?:the\s+)?request\s+(?:is|was)\s+for\b|\bis\s+requesting\b|\bwas\s+the\s+original\s+"
-    r"request|\bleaving\s+the\s+original|\btreatments?\s+(?:have|has)\s+included\b|\bpresented\s+"
-    r"with\b|\bwas\s+noted\s+to\s+have\s+(?:\w+\s+){0,3}(?:pain|complaints?)\b|\bthis\s+decision\s+"
-    r"addresses\b|^no\s+other\b|\bRFA\b|^this\s+is\s+a\s+request\b",
-    re.I,
+# Background a sentence gives, each kind with a word every match of it holds: a regex runs only
+# where its word stands (one alternation of all of them costs a regex step at every character).
+_BACKGROUND: tuple[tuple[str, Caseless], ...] = tuple(
+    (word, Caseless(pattern))
+    for word, pattern in (
+        # Kept as it was: the one regex this table replaced began with a stray backspace
+        # character here, so "sustained" has never marked background (outputs unchanged).
+        ("\x08sustained", "\x08" r"sustained\b"),
+        ("year", r"\byear[\s-]+old\b"),
+        ("diagnos", r"\bdiagnos(?:is|es)\s+(?:include|of|are|is)\b|\bworking\s+diagnos"),
+        ("injury", r"\bdate\s+of\s+injury\b"),
+        (
+            "request",
+            r"\brequest\s+for\s+authorization\s+(?:is|was|dated)|\b(?:the\s+)?request\s+(?:is|was)\s+"
+            r"for\b|\bis\s+requesting\b|\bwas\s+the\s+original\s+request|^this\s+is\s+a\s+request\b",
+        ),
+        ("leaving", r"\bleaving\s+the\s+original"),
+        ("included", r"\btreatments?\s+(?:have|has)\s+included\b"),
+        ("presented", r"\bpresented\s+with\b"),
+        ("noted", r"\bwas\s+noted\s+to\s+have\s+(?:\w+\s+){0,3}(?:pain|complaints?)\b"),
+        ("addresses", r"\bthis\s+decision\s+addresses\b"),
+        ("other", r"^no\s+other\b"),
+        ("rfa", r"\bRFA\b"),
+    )
 )

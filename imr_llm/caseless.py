@@ -1,0 +1,65 @@
+"""Case-insensitive rule regexes searched fast: as a lower-case twin on lower-cased text.
+
+CPython's regex engine has fast paths for a pattern's literal letters (skip ahead to a letter
+that can start a match, skip an alternative whose first letter differs) that it cannot use under
+re.IGNORECASE: there it tries every alternative at every character. A `Caseless` pattern keeps
+the pattern as written (`pattern`, re.IGNORECASE) and a twin with its letters lower-cased and no
+IGNORECASE (`lowered`); `search(text, low)` searches the twin in `low` (`text.lower()`) when
+`text` is ASCII, else the pattern itself in `text`.
+
+Same answer, same positions: on ASCII text re.IGNORECASE compares letters lower-cased, and
+`lower()` keeps an ASCII text's length. Only the letters a pattern matches are lower-cased (not
+an escape such as `\\S` or `\\B`, nor a group's name), so the twin reads as the same pattern
+(a capital written as an escape, `\\x41`, would not be lowered: the rules use none). The match
+is on the lower-cased text: use its positions, not its text. A test checks every twin against
+its pattern on the real letters' sentences and on text generated from the pattern.
+
+May import: lazy_regex.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from imr_llm.lazy_regex import LazyPattern, lazy_compile
+
+
+def lower_letters(pattern: str) -> str:
+    """`pattern` with the letters it matches lower-cased; escapes and group syntax kept."""
+    out: list[str] = []
+    at = 0
+    while at < len(pattern):
+        if pattern[at] == "\\":
+            out.append(pattern[at : at + 2])
+            at += 2
+        elif pattern.startswith(("(?P<", "(?P="), at):  # a group's name, kept as written
+            end = pattern.index(">" if pattern[at + 3] == "<" else ")", at)
+            out.append(pattern[at : end + 1])
+            at = end + 1
+        else:
+            out.append(pattern[at].lower())
+            at += 1
+    return "".join(out)
+
+
+class Caseless:
+    """`re.compile(pattern, re.IGNORECASE)`, searched as its lower-case twin on ASCII text."""
+
+    __slots__ = ("lowered", "pattern")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern: LazyPattern = lazy_compile(pattern, re.I)
+        self.lowered: LazyPattern = lazy_compile(lower_letters(pattern))
+
+    def search(self, text: str, low: str) -> re.Match[str] | None:
+        """The first match in `text` (`low` is `text.lower()`), as positions in `text`."""
+        if text.isascii():
+            return self.lowered.compiled.search(low)
+        return self.pattern.compiled.search(text)
+
+    def finditer(self, text: str, low: str) -> Iterator[re.Match[str]]:
+        """Every match in `text` (`low` is `text.lower()`), as positions in `text`."""
+        if text.isascii():
+            return self.lowered.compiled.finditer(low)
+        return self.pattern.compiled.finditer(text)
