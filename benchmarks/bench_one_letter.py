@@ -10,8 +10,11 @@ less than wall time.
 
 `--before DIR` also runs every imr-llm command with `PYTHONPATH=DIR` (an unpacked older commit,
 e.g. `git archive <commit> | tar -x -C DIR`) in the same rounds, so a change is measured side by
-side. The row "typer app, one argument" is the floor the libraries set: a two-line typer command
-(typer builds a pydantic TypeAdapter for each option it parses) that does nothing.
+side. The row "typer app, one argument" is the floor typer would set: a two-line typer command
+(typer builds a pydantic TypeAdapter for each option it parses) that does nothing. The row "click
+app, one pydantic model" is the floor of any command that prints a pydantic model: a click
+command (what imr-llm is written with) that builds a one-field model and prints its JSON (the
+real pydantic, its first schema build and its plugin scan, which imports `importlib.metadata`).
 
 The "runner" rows are the work below the command line: what `extract` and `summarize` do for one
 letter through `imr_llm.runner` (read, parse, explain, render to stdout), without the CLI; they
@@ -58,10 +61,27 @@ TYPER_FLOOR = (
     "    pass\n"
     "app()\n"
 )
+PYDANTIC_FLOOR = (
+    "import click\n"
+    "from pydantic import BaseModel, Field\n"
+    "class Letter(BaseModel):\n"
+    "    path: str = Field(description='the letter')\n"
+    "@click.command()\n"
+    "@click.argument('path')\n"
+    "def main(path: str) -> None:\n"
+    "    print(Letter(path=path).model_dump_json())\n"
+    "main()\n"
+)
 COMMANDS = {
     BASELINE: [PYTHON, "-c", "import pydantic, typer, rich"],
     BELOW_CLI: [PYTHON, "-c", "import pydantic, rich"],
     "typer app, one argument": [PYTHON, "-c", TYPER_FLOOR, "letter.txt"],
+    "click app, one pydantic model built and printed": [
+        PYTHON,
+        "-c",
+        PYDANTIC_FLOOR,
+        "letter.txt",
+    ],
     "imr-llm --help": [IMR_LLM, "--help"],
     "imr-llm extract CM16-0213037.txt": [IMR_LLM, "extract", str(LETTERS / "CM16-0213037.txt")],
     "imr-llm extract CM16-0213037.pdf": [IMR_LLM, "extract", str(LETTERS / "CM16-0213037.pdf")],

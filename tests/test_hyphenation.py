@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyphen
 import pytest
 
@@ -37,3 +39,26 @@ def test_positions_are_pyphens(
     eager = pyphen.HyphDict(path)
     for word in words:
         assert lazy.hd.positions(word) == eager.positions(word), word
+
+
+@pytest.mark.parametrize(
+    ("first_line", "pattern", "simple"),
+    [
+        ("UTF-8", "a1b", True),
+        ("UTF-8", "^^e9a1b", False),  # a hex escape
+        ("UTF-8", "c1k/k=k,1,2", False),  # a nonstandard hyphen
+        ("ISO8859-1", "a1b", False),  # a legacy encoding
+    ],
+)
+def test_only_files_in_the_simple_syntax_are_parsed_lazily(
+    tmp_path: Path, first_line: str, pattern: str, simple: bool
+) -> None:
+    dic = tmp_path / "hyph_xx.dic"
+    dic.write_text(f"{first_line}\n% a comment with / and =\nLEFTHYPHENMIN 2\n{pattern}\n")
+    assert LazyHyphDict(dic).simple_syntax is simple
+
+
+@pytest.mark.parametrize("language", ["en_US", "es"])
+def test_the_graded_languages_are_in_the_simple_syntax(language: str) -> None:
+    path = pyphen.LANGUAGES[pyphen.language_fallback(language)]
+    assert LazyHyphDict(path).simple_syntax

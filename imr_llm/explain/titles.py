@@ -127,6 +127,7 @@ CARE: tuple[Care, ...] = (
 )
 
 # (pattern, English, Spanish, Spanish adjective ending: "o" masculine, "a" feminine)
+_SIDE = r"(?:\b(?P<side>right|left|bilateral|both)\s+(?:\w+\s+){0,2})?"
 PARTS: tuple[tuple[str, str, str, str], ...] = (
     (r"cervical(?: spine)?|\bneck\b|\bC\d", "neck", "cuello", "o"),
     (r"thoracic(?: spine)?", "upper back", "espalda media", "a"),
@@ -142,14 +143,20 @@ PARTS: tuple[tuple[str, str, str, str], ...] = (
     (r"lower extremit|\blegs?\b", "leg", "pierna", "a"),
     (r"upper extremit|\barms?\b|\b[RL]UE\b", "arm", "brazo", "o"),
 )
-_SIDE = r"(?:\b(?P<side>right|left|bilateral|both)\s+(?:\w+\s+){0,2})?"
 _SIDE_CODE = {"RUE": "right", "LUE": "left"}
+_PART_PATTERNS = tuple(regex_cache.compile(_SIDE + f"(?:{part[0]})", re.I) for part in PARTS)
+"""Each of PARTS with the side before it, compiled once (not for each request)."""
+_LEADING_WORDS = regex_cache.compile(
+    r"^(?:post-?op(?:erative)?|two refills of|refills? of)\s+", re.I
+)
+_MEDICINE_NAME = regex_cache.compile(r"[A-Za-z][A-Za-z/\-]*(?:\s+(?:ER|XR|SR|CR|HCL|sodium))*")
+_STRENGTH_OR_LIST = regex_cache.compile(r"\d+%|,")
 
 
 def _parts(request: str, lang: Lang) -> list[str]:
     found: list[tuple[int, str]] = []
-    for pattern, en, es, ending in PARTS:
-        match = re.search(_SIDE + f"(?:{pattern})", request, re.I)
+    for part, (_, en, es, ending) in zip(_PART_PATTERNS, PARTS, strict=True):
+        match = part.search(request)
         if not match:
             continue
         side = (match.group("side") or "").lower() or _SIDE_CODE.get(match.group(0).upper(), "")
@@ -180,10 +187,8 @@ def _possessive(names: list[str], lang: Lang) -> str:
 
 def _medicine(request: str) -> str | None:
     """The medicine's name as the letter writes it, without the dose ("Tramadol ER")."""
-    name = re.sub(
-        r"^(?:post-?op(?:erative)?|two refills of|refills? of)\s+", "", request, flags=re.I
-    )
-    match = re.match(r"[A-Za-z][A-Za-z/\-]*(?:\s+(?:ER|XR|SR|CR|HCL|sodium))*", name)
+    name = _LEADING_WORDS.sub("", request)
+    match = _MEDICINE_NAME.match(name)
     return match.group(0) if match and len(match.group(0)) > 2 else None
 
 
@@ -192,7 +197,7 @@ def plain_title(request: str, category: Category, lang: Lang, fallback: str) -> 
     care = next((c for c in CARE if c.pattern.search(request)), None)
     if care is None and category in ("pharmaceutical", "opioid"):
         name = _medicine(request)
-        if name and not re.search(r"\d+%|,", request):
+        if name and not _STRENGTH_OR_LIST.search(request):
             return f"{name}: {fallback[0].lower()}{fallback[1:]}"
     if care is None:
         return fallback
