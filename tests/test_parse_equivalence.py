@@ -12,7 +12,7 @@ from conftest import LETTERS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imr_llm import normalize
+from imr_llm import categories, normalize
 from imr_llm.formats import _IMR_SIGNS, _has_imr_signs, common, parse_letter
 from imr_llm.formats.decision_list import ITEMS_HEADING
 from imr_llm.reading import read_letter
@@ -217,3 +217,54 @@ def test_header_walk_equals_the_split_form(text: str, start: int, end: int) -> N
 )
 def test_imr_signs_counted_to_two(folded: str) -> None:
     assert _has_imr_signs(folded) == (sum(1 for s in _IMR_SIGNS if s.search(folded)) >= 2)
+
+
+# --- categories --------------------------------------------------------------------------------
+
+
+def _request_words() -> list[str]:
+    """Words of every rule (the alternatives' letters), for requests that reach the rules."""
+    words = {w for _, pattern in categories._RULES for w in re.findall(r"[A-Za-z]{2,}", pattern)}
+    return sorted(words)
+
+
+requests = st.lists(
+    st.one_of(
+        st.sampled_from(_request_words()).flatmap(
+            lambda w: st.sampled_from([w, w.upper(), w.title(), w[:-1]])
+        ),
+        st.sampled_from([" ", "-", "/", "#", "5", "%", "(", ".", "Pulsed ", "x-Ray"]),
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=1500, derandomize=True, deadline=None)
+@given(requests)
+def test_lowered_rules_match_as_the_case_insensitive_ones(request: str) -> None:
+    low = request.lower()
+    for _, pattern, lowered in categories._COMPILED:
+        plain = pattern.search(request)
+        found = lowered.search(low)
+        assert (found and found.span()) == (plain and plain.span()), pattern.pattern
+
+
+def test_lowered_rules_on_every_request_of_every_letter() -> None:
+    names = [
+        name
+        for text in texts()
+        for item in parse_letter(text).items
+        for name in (item.request, item.original_request or "")
+    ]
+    assert len(names) > 100
+    for name in names:
+        for _, pattern, lowered in categories._COMPILED:
+            plain, found = pattern.search(name), lowered.search(name.lower())
+            assert (found and found.span()) == (plain and plain.span())
+
+
+def test_a_request_with_a_letter_case_insensitive_matching_pairs_with_ascii() -> None:
+    """re.IGNORECASE reads the long s as s and the Kelvin sign as k: such a request keeps the
+    case-insensitive rules."""
+    assert categories.categorize("\u017foma") == categories.categorize("Soma") == "pharmaceutical"
+    assert categories.categorize("\u212aetamine") == "pharmaceutical"
