@@ -12,9 +12,10 @@ from conftest import LETTERS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imr_llm import categories, normalize
+from imr_llm import categories, diagnoses, normalize
 from imr_llm.formats import _IMR_SIGNS, _has_imr_signs, common, parse_letter
 from imr_llm.formats.decision_list import ITEMS_HEADING
+from imr_llm.lazy_regex import may_hold
 from imr_llm.reading import read_letter
 
 SETTINGS = settings(max_examples=300, derandomize=True, deadline=None)
@@ -268,3 +269,58 @@ def test_a_request_with_a_letter_case_insensitive_matching_pairs_with_ascii() ->
     case-insensitive rules."""
     assert categories.categorize("\u017foma") == categories.categorize("Soma") == "pharmaceutical"
     assert categories.categorize("\u212aetamine") == "pharmaceutical"
+
+
+# --- diagnoses -------------------------------------------------------------------------------
+
+intro_text = st.lists(
+    st.sampled_from(
+        [
+            "diagnoses ",
+            "Diagnosis ",
+            "diagnosed ",
+            "of ",
+            "with ",
+            "as ",
+            "being ",
+            "treated ",
+            "Undergoing ",
+            "treatments ",
+            "for ",
+            "include ",
+            ". ",
+            "The ",
+            "x",
+            "\u0131",
+            "\u017f",
+        ]
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=1000, derandomize=True, deadline=None)
+@given(intro_text)
+def test_intro_words_are_in_every_intro(text: str) -> None:
+    if diagnoses._INTRO.search(text):
+        assert may_hold(text, diagnoses._INTRO_WORDS)
+
+
+def test_intro_words_are_in_every_intro_of_every_letter() -> None:
+    sentences = [s for text in texts() for s in re.split(r"(?<=[.!?])\s+", text)]
+    matched = [s for s in sentences if diagnoses._INTRO.search(s)]
+    assert len(matched) > 64
+    assert all(may_hold(s, diagnoses._INTRO_WORDS) for s in matched)
+    assert not all(may_hold(s, diagnoses._INTRO_WORDS) for s in sentences)  # it does skip
+
+
+def test_may_hold_does_not_judge_text_with_non_ascii_letters() -> None:
+    assert re.search("diagnos", "DIAGNO\u017fES", re.I)  # the long s is an s to re.I
+    assert may_hold("DIAGNO\u017fES", ("diagnos",))
+    assert not may_hold("DIAGNOSTIC"[:6], ("diagnos",))
+
+
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from("ab. !?\"')A\n"), max_size=30))
+def test_sentences_one_at_a_time_are_the_split(text: str) -> None:
+    assert list(diagnoses._sentences(text)) == diagnoses._SENTENCE.split(text)
