@@ -12,10 +12,11 @@ from conftest import LETTERS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imr_llm import categories, diagnoses, normalize
+from imr_llm import categories, diagnoses, normalize, skeleton
 from imr_llm.formats import _IMR_SIGNS, _has_imr_signs, common, parse_letter
 from imr_llm.formats.decision_list import ITEMS_HEADING
 from imr_llm.lazy_regex import may_hold
+from imr_llm.normalize import collapse_ws
 from imr_llm.reading import read_letter
 
 SETTINGS = settings(max_examples=300, derandomize=True, deadline=None)
@@ -240,7 +241,7 @@ requests = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=1500, derandomize=True, deadline=None)
+@settings(max_examples=500, derandomize=True, deadline=None)
 @given(requests)
 def test_lowered_rules_match_as_the_case_insensitive_ones(request: str) -> None:
     low = request.lower()
@@ -273,38 +274,6 @@ def test_a_request_with_a_letter_case_insensitive_matching_pairs_with_ascii() ->
 
 # --- diagnoses -------------------------------------------------------------------------------
 
-intro_text = st.lists(
-    st.sampled_from(
-        [
-            "diagnoses ",
-            "Diagnosis ",
-            "diagnosed ",
-            "of ",
-            "with ",
-            "as ",
-            "being ",
-            "treated ",
-            "Undergoing ",
-            "treatments ",
-            "for ",
-            "include ",
-            ". ",
-            "The ",
-            "x",
-            "\u0131",
-            "\u017f",
-        ]
-    ),
-    max_size=8,
-).map("".join)
-
-
-@settings(max_examples=1000, derandomize=True, deadline=None)
-@given(intro_text)
-def test_intro_words_are_in_every_intro(text: str) -> None:
-    if diagnoses._INTRO.search(text):
-        assert may_hold(text, diagnoses._INTRO_WORDS)
-
 
 def test_intro_words_are_in_every_intro_of_every_letter() -> None:
     sentences = [s for text in texts() for s in re.split(r"(?<=[.!?])\s+", text)]
@@ -324,3 +293,49 @@ def test_may_hold_does_not_judge_text_with_non_ascii_letters() -> None:
 @given(st.text(alphabet=st.sampled_from("ab. !?\"')A\n"), max_size=30))
 def test_sentences_one_at_a_time_are_the_split(text: str) -> None:
     assert list(diagnoses._sentences(text)) == diagnoses._SENTENCE.split(text)
+
+
+# --- every (pattern, words) test before a regex ---------------------------------------------
+
+PREFILTERS = {
+    "diagnoses._INTRO": (diagnoses._INTRO, diagnoses._INTRO_WORDS),
+    "common._MODIFIED_MARK": (common._MODIFIED_MARK, common._MODIFIED_MARK_WORDS),
+    "common._MODIFIED_PATTERNS[0]": (common._MODIFIED_PATTERNS[0], common._MODIFIED_PATTERN_WORDS),
+    "common._MODIFIED_PATTERNS[1]": (common._MODIFIED_PATTERNS[1], common._MODIFIED_PATTERN_WORDS),
+    "common._RETRO_WORD": (common._RETRO_WORD, common._RETRO_WORDS),
+    "common._RETRO_PREFIX": (common._RETRO_PREFIX, common._RETRO_PREFIX_WORDS),
+    "skeleton._DOS": (skeleton._DOS, skeleton._DOS_WORDS),
+}
+
+
+def _pieces_of(pattern: str) -> list[str]:
+    """The pattern's words, each in three cases, and separators: text that reaches matches."""
+    words = sorted(set(re.findall(r"[A-Za-z]{2,}", pattern)))
+    return [
+        *words,
+        *(w.upper() for w in words),
+        *(w.title() for w in words),
+        *" \n:-.,12/",
+        "\u0131",
+        "\u017f",
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(PREFILTERS))
+def test_prefilter_words_are_in_every_match(name: str) -> None:
+    """On generated text made of the pattern's own words (so matches are frequent) and on every
+    line, sentence and item header of every letter: a text the pattern matches holds a word."""
+    pattern, words = PREFILTERS[name]
+    corpus = [line for text in texts() for line in text.split("\n")]
+    corpus += [collapse_ws(text[i : i + 400]) for text in texts() for i in range(0, 6000, 200)]
+    corpus += [item.decision_evidence for text in texts() for item in parse_letter(text).items]
+
+    @settings(max_examples=400, derandomize=True, deadline=None, database=None)
+    @given(st.lists(st.sampled_from(_pieces_of(pattern.pattern)), max_size=14).map(" ".join))
+    def generated(text: str) -> None:
+        if pattern.search(text):
+            assert may_hold(text, words), text
+
+    generated()
+    matched = [text for text in corpus if pattern.search(text)]
+    assert all(may_hold(text, words) for text in matched)

@@ -7,7 +7,7 @@ import string
 
 from imr_llm.errors import LetterParseError
 from imr_llm.formats.parsed import RawItem
-from imr_llm.lazy_regex import lazy_compile
+from imr_llm.lazy_regex import lazy_compile, may_hold
 from imr_llm.normalize import collapse_ws
 from imr_llm.schema import Decision
 
@@ -73,6 +73,10 @@ _MODIFIED_MARK = lazy_compile(
     r"remaining\s+IMR\s+eligible|leaving\s+the\s+original|IMR\s+eligible\.|The\s+original\s+request,",
     re.I,
 )
+_MODIFIED_MARK_WORDS = ("eligible", "original")
+"""Every match of _MODIFIED_MARK holds one of these (lazy_regex.may_hold)."""
+_MODIFIED_PATTERN_WORDS = ("original",)
+"""Every match of each _MODIFIED_PATTERNS holds this (lazy_regex.may_hold)."""
 _MODIFIED_PATTERNS = [
     lazy_compile(
         r"^(?P<orig>.+?)\s+(?:was|were)\s+the\s+original\s+request\.?\s*(?P<auth>.+?)\s+"
@@ -92,12 +96,30 @@ _RETRO_PREFIX = lazy_compile(
 )
 """'Retrospective: X', 'Retro - X', 'Retrospective X, per 12/07/2016 order', 'Retrospective
 request for X': the item is care already given; the word is dropped from the request."""
+_RETRO_PREFIX_WORDS = ("retro",)
+"""Every match of _RETRO_PREFIX holds this (lazy_regex.may_hold)."""
 _RETRO_WORD = lazy_compile(r"\bretro(?:spective(?:ly)?)?\b|\bDOS\b|\bdate\s+of\s+service\b", re.I)
+_RETRO_WORDS = ("retro", "dos", "date")
+"""Every match of _RETRO_WORD holds one of these (lazy_regex.may_hold)."""
 
 
 def split_retrospective(header: str) -> tuple[bool, str]:
     """(is the item retrospective, the request without a leading 'Retrospective')."""
-    return bool(_RETRO_WORD.search(header)), _RETRO_PREFIX.sub("", header, count=1)
+    if not may_hold(header, _RETRO_WORDS):
+        return False, header
+    retrospective = bool(_RETRO_WORD.search(header))
+    if not may_hold(header, _RETRO_PREFIX_WORDS):
+        return retrospective, header
+    return retrospective, _RETRO_PREFIX.sub("", header, count=1)
+
+
+def _needs_original(header_so_far: str) -> bool:
+    """A modified request's header read so far names what is left but not the original yet."""
+    return bool(
+        may_hold(header_so_far, _MODIFIED_MARK_WORDS)
+        and _MODIFIED_MARK.search(header_so_far)
+        and not re.search(r"original\s+request\.", header_so_far, re.I)
+    )
 
 
 def _header_start(text: str, region_start: int, decision_pos: int) -> int:
@@ -111,16 +133,12 @@ def _header_start(text: str, region_start: int, decision_pos: int) -> int:
         newline = text.rfind("\n", region_start, prev_end)
         prev_start = newline + 1 if newline >= 0 else region_start
         prev, cur = text[prev_start:prev_end], text[cur_start:cur_end]
-        header_so_far = text[cur_start:decision_pos]
-        needs_original = _MODIFIED_MARK.search(header_so_far) and not re.search(
-            r"original\s+request\.", header_so_far, re.I
-        )
         boundary = (
             not prev.strip()
             or _NOT_A_REQUEST.search(prev)
             or (_ENDS_SENTENCE.search(prev) and _STARTS_SENTENCE.match(cur))
         )
-        if boundary and not needs_original:
+        if boundary and not _needs_original(text[cur_start:decision_pos]):
             break
         cur_start, cur_end = prev_start, prev_end
     return cur_start
@@ -128,7 +146,7 @@ def _header_start(text: str, region_start: int, decision_pos: int) -> int:
 
 def _split_modified(header: str) -> tuple[str, str | None, str | None]:
     """Return (request, original_request, authorized_portion) from an item header."""
-    for pattern in _MODIFIED_PATTERNS:
+    for pattern in _MODIFIED_PATTERNS if may_hold(header, _MODIFIED_PATTERN_WORDS) else ():
         match = pattern.match(header)
         if match:
             remaining = re.sub(r"\s+(?:is|are)$", "", match.group("rem").strip(" ,"))
