@@ -143,14 +143,16 @@ def run_batch(
     watch_memory: bool = False,
     output: Path | None = None,
     prefix: Sequence[str] = (),
+    code: Path = ROOT,
 ) -> BatchTiming:
     """Run `imr-llm batch ARGS` as a process (after `prefix`, e.g. /usr/bin/time); its own
-    summary line gives the in-run seconds."""
+    summary line gives the in-run seconds. `code`: the checkout whose imr_llm runs (the
+    process starts there, so its package comes first on the path)."""
     command = [*prefix, PYTHON, "-m", "imr_llm", "batch", *map(str, args)]
     memory = Memory(output=output, nested=bool(prefix))
     started = time.perf_counter()
     process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=code
     )
     watcher = memory.watch(process.pid) if watch_memory else None
     _, stderr = process.communicate()

@@ -1,7 +1,10 @@
 """Where one core's time goes when the offline engine extracts a text letter, as a batch worker
 does it: time per stage, then cProfile's top functions.
 
-    python benchmarks/profile_offline.py [--rounds 10] [--suffix .txt]
+    python benchmarks/profile_offline.py [--rounds 10] [--suffix .txt] [--no-profile]
+
+With PYTHONPATH=<another checkout> it measures that checkout's code (the script's imports
+resolve there first), for a side-by-side table.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--suffix", default=".txt")
     parser.add_argument("--top", type=int, default=20)
+    parser.add_argument("--no-profile", action="store_true", help="the stage table only")
     options = parser.parse_args()
     paths = [str(p) for p in real_letters(options.suffix)]
     jobs = [Job(path) for path in paths]
@@ -83,6 +87,8 @@ def main() -> None:
     print("| --- | ---: |")
     for name, ms in stages(paths, options.rounds).items():
         print(f"| {name} | {ms:.3f} |")
+    if options.no_profile:
+        return
 
     profile = cProfile.Profile()
     profile.enable()

@@ -14,8 +14,10 @@ post laparotomy") is cut before each further "status post".
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from imr_llm import regex_cache
+from imr_llm.lazy_regex import may_hold
 
 _INTRO = regex_cache.compile(
     r"\bdiagnos(?:e|i)s\s+(?:that\s+)?(?:of|include[sd]?|including|are|is|were|was)\b"
@@ -26,6 +28,8 @@ _INTRO = regex_cache.compile(
     r"diagnos[ie]s\s+of\b)?",
     re.I,
 )
+_INTRO_WORDS = ("diagnos", "treat")
+"""Every match of _INTRO holds one of these: the test before it (lazy_regex.may_hold)."""
 _LEAD = regex_cache.compile(
     r"^(?:the\s+)?(?:diagnos[ie]s\s+of\s+)?(?:documented\s+(?:is\s+|as\s+)?)?"
     r"(?:(?:the\s+)?following\s+[^:]{0,40}:\s*)?",
@@ -163,10 +167,20 @@ def split_diagnoses(listed: str) -> list[str]:
     return out
 
 
+def _sentences(summary: str) -> Iterator[str]:
+    """_SENTENCE.split(summary), one sentence at a time (the diagnoses are usually in the
+    first)."""
+    start = 0
+    for boundary in _SENTENCE.finditer(summary):
+        yield summary[start : boundary.start()]
+        start = boundary.end()
+    yield summary[start:]
+
+
 def diagnoses(summary: str) -> list[str]:
     """The diagnoses of the first sentence of the summary that lists some."""
-    for sentence in _SENTENCE.split(summary):
-        intro = _INTRO.search(sentence)
+    for sentence in _sentences(summary):
+        intro = may_hold(sentence, _INTRO_WORDS) and _INTRO.search(sentence)
         if not intro or re.search(r"diagnostic", sentence[: intro.start()], re.I):
             continue
         listed = _LEAD.sub("", sentence[intro.end() :].strip().rstrip("."), count=1)

@@ -80,7 +80,13 @@ class FirstSeen:
     def repeat_of(self, path: str, line: str) -> tuple[LetterKey, str | None] | None:
         """(key, first path) when the determination `line` repeats a letter already seen;
         else None, and the letter is remembered as seen at `path`."""
-        key = key_of_line(line)
+        return self.repeat_of_key(path, key_of_line(line))
+
+    def repeat_of_key(
+        self, path: str, key: LetterKey | None
+    ) -> tuple[LetterKey, str | None] | None:
+        """repeat_of with the letter's key already known (a batch worker sends it, so the
+        batch process need not parse every line it writes)."""
         if key is None:
             return None
         if key in self.paths:

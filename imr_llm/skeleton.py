@@ -12,7 +12,7 @@ from imr_llm.dates import HEADER_DATE_ORDER, out_of_order, parse_numeric_date
 from imr_llm.denials import link_goes_with
 from imr_llm.diagnoses import diagnoses
 from imr_llm.formats import ParsedLetter, RawItem
-from imr_llm.lazy_regex import lazy_compile
+from imr_llm.lazy_regex import lazy_compile, may_hold
 from imr_llm.normalize import collapse_ws
 from imr_llm.rationale import read_rationale
 from imr_llm.schema import (
@@ -60,6 +60,10 @@ _DOS = lazy_compile(
     r"(?:\s*(?:,|and|-|to|through|&)\s*)?)+)",
     re.I,
 )
+
+
+_DOS_WORDS = ("dos", "date")
+"""Every match of _DOS holds one of these (lazy_regex.may_hold)."""
 
 
 def parse_date(value: str | None) -> date | None:
@@ -112,7 +116,7 @@ def _patient(summary: str) -> Patient:
 def _dates_of_service(*texts: str) -> list[date]:
     found: list[date] = []
     for text in texts:
-        for match in _DOS.finditer(text):
+        for match in _DOS.finditer(text) if may_hold(text, _DOS_WORDS) else ():
             for raw in re.findall(r"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}", match.group("dates")):
                 parsed = parse_date(raw)
                 if parsed and parsed not in found:

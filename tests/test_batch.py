@@ -28,6 +28,9 @@ from fake_openai_server import FakeOpenAIServer, Reply
 from llm_responder import respond
 
 from imr_llm.batch import CSV_COLUMNS, BatchConfig, BatchRun
+from imr_llm.batch.inputs import Job
+from imr_llm.batch.letters import finished, setup_of
+from imr_llm.duplicates import key_of_line
 from imr_llm.errors import (
     BATCH_LETTERS_FAILED,
     ImrError,
@@ -652,3 +655,15 @@ def test_llm_engine_runs_letters_concurrently_records_faults_and_resumes(
     assert summary(cached) == {"done": 11, "skipped": 0, "failed": 1}
     assert "0 requests, 11 of 11 letters from cache" in cached.stderr
     assert server.request_count - before == 1
+
+
+def test_worker_sends_the_key_the_written_line_has() -> None:
+    """The batch process finds repeats by the key a worker sends with each outcome, not by
+    parsing the line: the two must agree on every letter."""
+    setup = setup_of(BatchConfig(out=Path("unused"), resume=False))
+    keyed = 0
+    for path in sorted(LETTERS.glob("*.txt")):
+        outcome = finished(Job(str(path)), extract(str(path)), None, setup)
+        assert outcome.key == key_of_line(outcome.line)
+        keyed += outcome.key is not None
+    assert keyed >= 64  # every real letter has a case number

@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+import pytest
+
+from imr_llm import regex_cache
 from imr_llm.lazy_regex import lazy_compile
 
 TEXT = "No physical therapy notes; no Functional Improvement. Therapy was not tried."
+
+
+@pytest.fixture(autouse=True)
+def _no_test_pattern_left_declared() -> Iterator[None]:
+    """These tests' own patterns are not the project's: leave the process's set of declared
+    patterns (which test_regex_cache counts) and the cache's new entries as they were."""
+    declared, new = set(regex_cache.declared), dict(regex_cache._new)
+    yield
+    regex_cache.declared.clear()
+    regex_cache.declared.update(declared)
+    regex_cache._new.clear()
+    regex_cache._new.update(new)
 
 
 def test_not_compiled_until_used() -> None:

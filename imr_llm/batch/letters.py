@@ -12,6 +12,7 @@ from typing import Any, Literal, NamedTuple
 
 from imr_llm.batch.config import BatchConfig
 from imr_llm.batch.inputs import Job
+from imr_llm.duplicates import LetterKey, letter_key
 from imr_llm.errors import ImrError, InputError
 from imr_llm.explain.output import render_explanation
 from imr_llm.letter import Analysis, PreparedLetter, Value
@@ -73,6 +74,9 @@ class Outcome(NamedTuple):
     failure: Failure | None = None
     requests: int = 0
     cache_hit: bool = False
+    key: LetterKey | None = None
+    """duplicates.letter_key of the determination: the batch process writes a letter given
+    twice once, and reads this instead of parsing `line` again."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,7 @@ def finished(
         name=job.name,
         requests=determination.engine.requests,
         cache_hit=determination.engine.cache_hit,
+        key=letter_key(determination),
     )
 
 

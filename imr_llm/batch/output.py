@@ -177,7 +177,7 @@ class Sink:
             self.config.resume, outcome.sha256, self.done
         ):
             self.summary.skipped += 1
-        elif repeat := self.first_seen.repeat_of(outcome.path, outcome.line):
+        elif repeat := self.first_seen.repeat_of_key(outcome.path, outcome.key):
             self.summary.duplicates.append((outcome.path, repeat[1] or "?"))
             self.duplicates.write(duplicate_record(outcome.path, repeat[1], repeat[0]) + "\n")
         else:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import string
 
 from imr_llm.errors import LetterParseError
 from imr_llm.formats.parsed import RawItem
-from imr_llm.lazy_regex import lazy_compile
+from imr_llm.lazy_regex import lazy_compile, may_hold
 from imr_llm.normalize import collapse_ws
 from imr_llm.schema import Decision
 
@@ -73,6 +73,10 @@ _MODIFIED_MARK = lazy_compile(
     r"remaining\s+IMR\s+eligible|leaving\s+the\s+original|IMR\s+eligible\.|The\s+original\s+request,",
     re.I,
 )
+_MODIFIED_MARK_WORDS = ("eligible", "original")
+"""Every match of _MODIFIED_MARK holds one of these (lazy_regex.may_hold)."""
+_MODIFIED_PATTERN_WORDS = ("original",)
+"""Every match of each _MODIFIED_PATTERNS holds this (lazy_regex.may_hold)."""
 _MODIFIED_PATTERNS = [
     lazy_compile(
         r"^(?P<orig>.+?)\s+(?:was|were)\s+the\s+original\s+request\.?\s*(?P<auth>.+?)\s+"
@@ -92,56 +96,57 @@ _RETRO_PREFIX = lazy_compile(
 )
 """'Retrospective: X', 'Retro - X', 'Retrospective X, per 12/07/2016 order', 'Retrospective
 request for X': the item is care already given; the word is dropped from the request."""
+_RETRO_PREFIX_WORDS = ("retro",)
+"""Every match of _RETRO_PREFIX holds this (lazy_regex.may_hold)."""
 _RETRO_WORD = lazy_compile(r"\bretro(?:spective(?:ly)?)?\b|\bDOS\b|\bdate\s+of\s+service\b", re.I)
+_RETRO_WORDS = ("retro", "dos", "date")
+"""Every match of _RETRO_WORD holds one of these (lazy_regex.may_hold)."""
 
 
 def split_retrospective(header: str) -> tuple[bool, str]:
     """(is the item retrospective, the request without a leading 'Retrospective')."""
-    return bool(_RETRO_WORD.search(header)), _RETRO_PREFIX.sub("", header, count=1)
+    if not may_hold(header, _RETRO_WORDS):
+        return False, header
+    retrospective = bool(_RETRO_WORD.search(header))
+    if not may_hold(header, _RETRO_PREFIX_WORDS):
+        return retrospective, header
+    return retrospective, _RETRO_PREFIX.sub("", header, count=1)
 
 
-@dataclass
-class _Line:
-    start: int
-    end: int
-    text: str
-
-
-def _lines(text: str, start: int, end: int) -> list[_Line]:
-    out = []
-    pos = start
-    for raw in text[start:end].split("\n"):
-        out.append(_Line(pos, pos + len(raw), raw))
-        pos += len(raw) + 1
-    return out
+def _needs_original(header_so_far: str) -> bool:
+    """A modified request's header read so far names what is left but not the original yet."""
+    return bool(
+        may_hold(header_so_far, _MODIFIED_MARK_WORDS)
+        and _MODIFIED_MARK.search(header_so_far)
+        and not re.search(r"original\s+request\.", header_so_far, re.I)
+    )
 
 
 def _header_start(text: str, region_start: int, decision_pos: int) -> int:
-    """Walk back from a decision line to where the item's header begins."""
-    lines = _lines(text, region_start, decision_pos)
-    if not lines:
-        return decision_pos
-    first = len(lines) - 1
-    while first > 0:
-        prev, cur = lines[first - 1], lines[first]
-        header_so_far = text[cur.start : decision_pos]
-        needs_original = _MODIFIED_MARK.search(header_so_far) and not re.search(
-            r"original\s+request\.", header_so_far, re.I
-        )
+    """Walk back from a decision line to where the item's header begins: line by line from the
+    decision, so only the header's lines are looked at."""
+    newline = text.rfind("\n", region_start, decision_pos)
+    cur_start = newline + 1 if newline >= 0 else region_start
+    cur_end = decision_pos
+    while cur_start > region_start:
+        prev_end = cur_start - 1  # the newline before the current line
+        newline = text.rfind("\n", region_start, prev_end)
+        prev_start = newline + 1 if newline >= 0 else region_start
+        prev, cur = text[prev_start:prev_end], text[cur_start:cur_end]
         boundary = (
-            not prev.text.strip()
-            or _NOT_A_REQUEST.search(prev.text)
-            or (_ENDS_SENTENCE.search(prev.text) and _STARTS_SENTENCE.match(cur.text))
+            not prev.strip()
+            or _NOT_A_REQUEST.search(prev)
+            or (_ENDS_SENTENCE.search(prev) and _STARTS_SENTENCE.match(cur))
         )
-        if boundary and not needs_original:
+        if boundary and not _needs_original(text[cur_start:decision_pos]):
             break
-        first -= 1
-    return lines[first].start
+        cur_start, cur_end = prev_start, prev_end
+    return cur_start
 
 
 def _split_modified(header: str) -> tuple[str, str | None, str | None]:
     """Return (request, original_request, authorized_portion) from an item header."""
-    for pattern in _MODIFIED_PATTERNS:
+    for pattern in _MODIFIED_PATTERNS if may_hold(header, _MODIFIED_PATTERN_WORDS) else ():
         match = pattern.match(header)
         if match:
             remaining = re.sub(r"\s+(?:is|are)$", "", match.group("rem").strip(" ,"))
@@ -246,28 +251,34 @@ def looks_cut_off(rationale: str) -> bool:
     words an extractor moved to the end (pdfminer does that with a "$1,500" line), or a closing
     note after the conclusion ('... regarding weaning opioids for this IW')."""
     tail = rationale.rstrip()
-    if not tail or tail.endswith("-") or _UNFINISHED.search(tail) or _broken_last_word(tail):
+    unfinished = _UNFINISHED.search(tail, max(0, len(tail) - _UNFINISHED_REACH))
+    if not tail or tail.endswith("-") or unfinished or _broken_last_word(tail):
         return True
     return not (_ENDS_SENTENCE.search(tail) or _CONCLUSION.search(tail) or _NECESSITY.search(tail))
 
 
-def _broken_last_word(text: str) -> bool:
-    """The text ends in a piece of a word: one it never uses whole, but that starts a word it
-    does use ('... the reques' in a rationale that says 'requested')."""
-    last = re.search(r"([A-Za-z]{2,})$", text)
-    if not last:
+def _broken_last_word(tail: str) -> bool:
+    """The text (without trailing whitespace) ends in a piece of a word: one it never uses
+    whole, but that starts a word it does use ('... the reques' in a rationale that says
+    'requested'). The piece is the run of two or more ASCII letters that ends the text."""
+    start = len(tail.rstrip(string.ascii_letters))
+    if len(tail) - start < 2:
         return False
-    piece = last.group(1).lower()
-    words = set(re.findall(r"[a-z]+", text[: last.start()].lower()))
+    piece = tail[start:].lower()
+    words = set(re.findall(r"[a-z]+", tail[:start].lower()))
     return piece not in words and any(w.startswith(piece) for w in words)
 
 
-_UNFINISHED = lazy_compile(
-    r"\b(?:the|a|an|of|to|for|and|or|but|with|in|on|at|by|from|is|are|was|were|be|not|that|"
-    r"which|as|than|versus|if|because|this|these|their|his|her|its)$",
-    re.I,
+_UNFINISHED_WORDS = (
+    "the|a|an|of|to|for|and|or|but|with|in|on|at|by|from|is|are|was|were|be|not|that|"
+    "which|as|than|versus|if|because|this|these|their|his|her|its"
 )
+_UNFINISHED = lazy_compile(rf"\b(?:{_UNFINISHED_WORDS})$", re.I)
 """A last word that cannot end a sentence: the text stops mid-sentence."""
+_UNFINISHED_REACH = max(map(len, _UNFINISHED_WORDS.split("|"))) + 1
+"""How far from the end a match of _UNFINISHED can start (its longest word, and the newline `$`
+may stand before): the search starts there instead of trying every position of the text (`\b`
+still sees the character before the start)."""
 _NECESSITY = lazy_compile(
     r"\bmedically\s+(?:necessary|appropriate|reasonable)\b|\b(?:request|treatment|service)\b"
     r"[^.]{0,150}?\b(?:is|are)\s+(?:not\s+)?(?:recommended|supported|indicated|warranted|"

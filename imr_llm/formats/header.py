@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from imr_llm import regex_cache
 from imr_llm.dates import HEADER_DATE_ORDER, parse_numeric_date
@@ -58,8 +58,7 @@ MAX_FREE_DATES = 8
 """More unpaired dates than this in a header region: too many pairings to be sure of any."""
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     role: str  # "label" or "value"
     name: str  # the label's key, or the value's kind
     text: str
@@ -71,10 +70,12 @@ def _tokens(region: str) -> list[_Token]:
         lambda m: f"Application Received: {m.group('value')}\n{m.group('gap')}", region
     )
     tokens = []
+    line, counted_to = 0, 0
     for match in _TOKEN.finditer(region):
         group = match.lastgroup or ""
         role, _, name = group.partition("_")
-        line = region.count("\n", 0, match.start())
+        line += region.count("\n", counted_to, match.start())
+        counted_to = match.start()
         tokens.append(_Token(role, name, match.group(group), line))
     return tokens
 
