@@ -63,3 +63,15 @@ class Caseless:
         if text.isascii():
             return self.lowered.compiled.finditer(low)
         return self.pattern.compiled.finditer(text)
+
+
+def may_hold(text: str, words: tuple[str, ...], low: str | None = None) -> bool:
+    """The cheap test before a re.IGNORECASE pattern every match of which holds one of `words`
+    (lower-case ASCII): False only when the pattern cannot match `text` (`low`, when given, is
+    `text.lower()`). Exact on ASCII text, whose lower-casing is how re.IGNORECASE compares its
+    letters; always True on other text (there re.IGNORECASE also pairs i, k and s with İ, ı, K
+    and ſ)."""
+    if not text.isascii():
+        return True
+    # map over a bound method: the words are tested in C, with no Python frame per word.
+    return any(map((text.lower() if low is None else low).__contains__, words))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from imr_llm import regex_cache
-from imr_llm.lazy_regex import lazy_compile
+from imr_llm.caseless import Caseless
 from imr_llm.schema import Category
 
 _OPIOIDS = (
@@ -105,23 +105,9 @@ _RULES: tuple[tuple[Category, str], ...] = (
 )
 
 
-def _lowered(pattern: str) -> str:
-    """The pattern for lower-cased text. Only an ASCII pattern with no upper-case escape (\\S,
-    \\D ...: they would change meaning) or range, whose letters re.IGNORECASE pairs with their
-    ASCII case alone."""
-    if not pattern.isascii() or re.search(r"\\[A-Z]|-[A-Z]", pattern):
-        raise ValueError(f"rule {pattern!r} cannot be matched on lower-cased text")
-    return pattern.lower()
-
-
-_COMPILED = tuple(
-    (category, lazy_compile(pattern, re.I), lazy_compile(_lowered(pattern)))
-    for category, pattern in _RULES
-)
-"""Each rule with re.IGNORECASE, and lower-cased for a lower-cased ASCII request: the same
-matches, about 2.5 times faster (sre skips an alternative by its first letter only when it is
-not matched case-insensitively). re.IGNORECASE pairs four non-ASCII letters with i, k and s
-(İ, ı, K, ſ), so a request with any non-ASCII character is matched with the first."""
+_COMPILED = tuple((category, Caseless(pattern)) for category, pattern in _RULES)
+"""Each rule case-blind; on an ASCII request it runs as its lower-case twin on the lower-cased
+request (caseless.Caseless): the same matches, about 2.5 times faster."""
 
 
 _SERVICE_PREFIX = regex_cache.compile(r"^\s*Associated\s+surgical\s+services?\s*:\s*", re.I)
@@ -130,13 +116,8 @@ _SERVICE_PREFIX = regex_cache.compile(r"^\s*Associated\s+surgical\s+services?\s*
 def categorize(request: str) -> Category:
     """The category of one disputed item, from its wording."""
     request = _SERVICE_PREFIX.sub("", request)
-    if request.isascii():
-        low = request.lower()
-        for category, _, lowered in _COMPILED:
-            if lowered.search(low):
-                return category
-        return "other"
-    for category, pattern, _ in _COMPILED:
-        if pattern.search(request):
+    low = request.lower()
+    for category, rule in _COMPILED:
+        if rule.search(request, low):
             return category
     return "other"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from imr_llm.caseless import Caseless
+from imr_llm.caseless import Caseless, may_hold
 from imr_llm.lazy_regex import lazy_compile
 from imr_llm.schema import DenialKind, RationaleSentence, RequestDetail, Treatment
 
@@ -171,7 +171,7 @@ def request_lacks(sentences: list[RationaleSentence]) -> list[RequestDetail]:
         low = text.lower()
         if sentence.role == "guideline" or not any(word in low for word in _LACKS_WORDS):
             continue
-        if not may_hold(text, low, _LACKS_NOT_WORDS):
+        if not may_hold(text, _LACKS_NOT_WORDS, low):
             continue
         for match in _LACKS.finditer(text, low):
             clause = text[max(0, match.start() - 40) : match.end() + 30]
@@ -182,14 +182,6 @@ def request_lacks(sentences: list[RationaleSentence]) -> list[RequestDetail]:
                 if words.search(lacking) and detail not in found:
                     found.append(detail)
     return found
-
-
-def may_hold(text: str, low: str, words: tuple[str, ...]) -> bool:
-    """Whether a regex every match of which holds one of `words` (lower case) may match `text`
-    (`low` is `text.lower()`): the cheap test before the regex. Exact for ASCII text; other text
-    always goes on to the regex, since re.IGNORECASE matches letters a lower-case test misses
-    ("ſ" for "s", "ı" for "i")."""
-    return any(word in low for word in words) or not text.isascii()
 
 
 def _has(sentence: RationaleSentence, words: tuple[str, ...], pattern: Caseless) -> bool:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 
 from imr_llm import regex_cache
-from imr_llm.lazy_regex import may_hold
+from imr_llm.caseless import may_hold
 
 _INTRO = regex_cache.compile(
     r"\bdiagnos(?:e|i)s\s+(?:that\s+)?(?:of|include[sd]?|including|are|is|were|was)\b"
@@ -29,7 +29,7 @@ _INTRO = regex_cache.compile(
     re.I,
 )
 _INTRO_WORDS = ("diagnos", "treat")
-"""Every match of _INTRO holds one of these: the test before it (lazy_regex.may_hold)."""
+"""Every match of _INTRO holds one of these: the test before it (caseless.may_hold)."""
 _LEAD = regex_cache.compile(
     r"^(?:the\s+)?(?:diagnos[ie]s\s+of\s+)?(?:documented\s+(?:is\s+|as\s+)?)?"
     r"(?:(?:the\s+)?following\s+[^:]{0,40}:\s*)?",

@@ -65,14 +65,3 @@ class LazyPattern:
 def lazy_compile(pattern: str, flags: int = 0) -> LazyPattern:
     """A pattern compiled on first use (module-level tables that most letters never need)."""
     return LazyPattern(pattern, flags)
-
-
-def may_hold(text: str, words: tuple[str, ...]) -> bool:
-    """The cheap test before a re.IGNORECASE pattern whose every match holds one of `words`
-    (lower-case ASCII): False only when the pattern cannot match. Exact on ASCII text, whose
-    lower-casing is how re.IGNORECASE compares its letters; always True on other text (there
-    re.IGNORECASE also pairs i, k and s with İ, ı, K and ſ)."""
-    if not text.isascii():
-        return True
-    low = text.lower()
-    return any(word in low for word in words)

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from imr_llm import regex_cache
+from imr_llm.caseless import may_hold
 from imr_llm.denials import read_denial
 from imr_llm.normalize import collapse_ws
 from imr_llm.reasons import find_reasons, find_span
@@ -75,16 +76,6 @@ def _rules(*table: tuple[tuple[str, ...], str]) -> tuple[Rule, ...]:
     """(words, pattern) pairs as rules, each pattern compiled case-blind. The alternatives of one
     large alternation, each searched alone (_any_rule)."""
     return tuple((words, regex_cache.compile(pattern, re.I)) for words, pattern in table)
-
-
-def _may_hold(words: tuple[str, ...], text: str) -> bool:
-    """False only when a case-blind pattern that needs one of `words` cannot match `text`: the
-    text is ASCII and its lower case holds none of them. (On other text re.I folds more than
-    str.lower() does: "ſ" matches "s".)"""
-    if not text.isascii():
-        return True
-    # map over a bound method: the words are tested in C, with no Python frame per word.
-    return any(map(text.lower().__contains__, words))
 
 
 def _any_rule(rules: tuple[Rule, ...], text: str) -> bool:
@@ -367,7 +358,7 @@ _GENERIC_PATIENT_WORDS = (
     "documented",
     "available",
 )
-"""_GENERIC_PATIENT cannot match without one of these words (_may_hold)."""
+"""_GENERIC_PATIENT cannot match without one of these words (caseless.may_hold)."""
 # What the guidelines cover ("Beyond that, the Guidelines are silent; ...") is guideline text,
 # even where it names this case.
 _SILENT = regex_cache.compile(
@@ -449,7 +440,7 @@ def sentence_role(sentence: str) -> SentenceRole:
     holds = low.__contains__  # any(map(holds, words)): each word tested in C, no Python frame
     intro = _ABOUT_ITEM.match(sentence)
     words = sentence[intro.end() if intro else 0 :]
-    if _may_hold(_GENERIC_PATIENT_WORDS, words):
+    if may_hold(words, _GENERIC_PATIENT_WORDS):
         words = _GENERIC_PATIENT.sub(" ", words)
     case = _any_rule(_CASE, words) or (any(map(holds, _RESULT_WORDS)) and _RESULT.search(words))
     verdict = any(map(holds, _VERDICT_WORDS))

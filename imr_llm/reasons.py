@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 from imr_llm import regex_cache
-from imr_llm.caseless import Caseless
-from imr_llm.denials import goes_with_denied_care, may_hold
+from imr_llm.caseless import Caseless, may_hold
+from imr_llm.denials import goes_with_denied_care
 from imr_llm.lazy_regex import lazy_compile
 from imr_llm.schema import Category, Decision, RationaleSentence, Reason, SentenceRole, Span
 
@@ -747,7 +747,7 @@ _NAME_WORD = lazy_compile(r"[a-z]{4,}")
 
 def only_new_care(sentence: str, request: str) -> bool:
     """Whether the sentence's only point is that the requested care was not used before."""
-    if not may_hold(sentence, sentence.lower(), _NO_PRIOR_USE_WORDS):
+    if not may_hold(sentence, _NO_PRIOR_USE_WORDS):
         return False
     match = _NO_PRIOR_USE.search(sentence)
     if match is None:

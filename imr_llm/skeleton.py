@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from imr_llm.caseless import may_hold
 from imr_llm.categories import categorize
 from imr_llm.citations import parse_citations
 from imr_llm.dates import HEADER_DATE_ORDER, out_of_order, parse_numeric_date
 from imr_llm.denials import link_goes_with
 from imr_llm.diagnoses import diagnoses
 from imr_llm.formats import ParsedLetter, RawItem
-from imr_llm.lazy_regex import lazy_compile, may_hold
+from imr_llm.lazy_regex import lazy_compile
 from imr_llm.normalize import collapse_ws
 from imr_llm.rationale import read_rationale
 from imr_llm.schema import (
@@ -63,7 +64,7 @@ _DOS = lazy_compile(
 
 
 _DOS_WORDS = ("dos", "date")
-"""Every match of _DOS holds one of these (lazy_regex.may_hold)."""
+"""Every match of _DOS holds one of these (caseless.may_hold)."""
 
 
 def parse_date(value: str | None) -> date | None:

@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imr_llm import categories, diagnoses, normalize, skeleton
+from imr_llm.caseless import may_hold
 from imr_llm.formats import _IMR_SIGNS, _has_imr_signs, common, parse_letter
 from imr_llm.formats.decision_list import ITEMS_HEADING
-from imr_llm.lazy_regex import may_hold
 from imr_llm.normalize import collapse_ws
 from imr_llm.reading import read_letter
 
@@ -245,10 +245,10 @@ requests = st.lists(
 @given(requests)
 def test_lowered_rules_match_as_the_case_insensitive_ones(request: str) -> None:
     low = request.lower()
-    for _, pattern, lowered in categories._COMPILED:
-        plain = pattern.search(request)
-        found = lowered.search(low)
-        assert (found and found.span()) == (plain and plain.span()), pattern.pattern
+    for _, rule in categories._COMPILED:
+        plain = rule.pattern.search(request)
+        found = rule.search(request, low)
+        assert (found and found.span()) == (plain and plain.span()), rule.pattern.pattern
 
 
 def test_lowered_rules_on_every_request_of_every_letter() -> None:
@@ -260,8 +260,8 @@ def test_lowered_rules_on_every_request_of_every_letter() -> None:
     ]
     assert len(names) > 100
     for name in names:
-        for _, pattern, lowered in categories._COMPILED:
-            plain, found = pattern.search(name), lowered.search(name.lower())
+        for _, rule in categories._COMPILED:
+            plain, found = rule.pattern.search(name), rule.search(name, name.lower())
             assert (found and found.span()) == (plain and plain.span())
 
 

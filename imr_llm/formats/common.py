@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import string
 
+from imr_llm.caseless import may_hold
 from imr_llm.errors import LetterParseError
 from imr_llm.formats.parsed import RawItem
-from imr_llm.lazy_regex import lazy_compile, may_hold
+from imr_llm.lazy_regex import lazy_compile
 from imr_llm.normalize import collapse_ws
 from imr_llm.schema import Decision
 
@@ -74,9 +75,9 @@ _MODIFIED_MARK = lazy_compile(
     re.I,
 )
 _MODIFIED_MARK_WORDS = ("eligible", "original")
-"""Every match of _MODIFIED_MARK holds one of these (lazy_regex.may_hold)."""
+"""Every match of _MODIFIED_MARK holds one of these (caseless.may_hold)."""
 _MODIFIED_PATTERN_WORDS = ("original",)
-"""Every match of each _MODIFIED_PATTERNS holds this (lazy_regex.may_hold)."""
+"""Every match of each _MODIFIED_PATTERNS holds this (caseless.may_hold)."""
 _MODIFIED_PATTERNS = [
     lazy_compile(
         r"^(?P<orig>.+?)\s+(?:was|were)\s+the\s+original\s+request\.?\s*(?P<auth>.+?)\s+"
@@ -97,10 +98,10 @@ _RETRO_PREFIX = lazy_compile(
 """'Retrospective: X', 'Retro - X', 'Retrospective X, per 12/07/2016 order', 'Retrospective
 request for X': the item is care already given; the word is dropped from the request."""
 _RETRO_PREFIX_WORDS = ("retro",)
-"""Every match of _RETRO_PREFIX holds this (lazy_regex.may_hold)."""
+"""Every match of _RETRO_PREFIX holds this (caseless.may_hold)."""
 _RETRO_WORD = lazy_compile(r"\bretro(?:spective(?:ly)?)?\b|\bDOS\b|\bdate\s+of\s+service\b", re.I)
 _RETRO_WORDS = ("retro", "dos", "date")
-"""Every match of _RETRO_WORD holds one of these (lazy_regex.may_hold)."""
+"""Every match of _RETRO_WORD holds one of these (caseless.may_hold)."""
 
 
 def split_retrospective(header: str) -> tuple[bool, str]:
