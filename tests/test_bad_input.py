@@ -49,6 +49,21 @@ def _cut_off(tmp_path: Path) -> Path:
 CASES = {
     "missing": (lambda tmp: tmp / "nope.txt", InputError, "no such file"),
     "directory": (lambda tmp: tmp, InputError, "is a directory"),
+    "file as a folder": (
+        lambda tmp: _write(tmp / "f.txt", b"x") / "letter.txt",
+        InputError,
+        "no such file",
+    ),
+    "dangling symlink": (
+        lambda tmp: _link(tmp / "gone.txt", tmp / "none.txt"),
+        InputError,
+        "no such file",
+    ),
+    "symlink loop": (
+        lambda tmp: _link(tmp / "loop.txt", tmp / "loop.txt"),
+        InputError,
+        "no such file",
+    ),
     "empty": (lambda tmp: _write(tmp / "e.txt", b""), InputError, "empty"),
     "binary": (lambda tmp: _write(tmp / "b.bin", bytes(range(256)) * 40), InputError, "binary"),
     "too large": (lambda tmp: _sparse(tmp / "big.txt"), InputError, "limit"),
@@ -74,6 +89,11 @@ CASES = {
 
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
+    return path
+
+
+def _link(path: Path, target: Path) -> Path:
+    path.symlink_to(target)
     return path
 
 
