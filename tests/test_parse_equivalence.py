@@ -221,6 +221,126 @@ def test_imr_signs_counted_to_two(folded: str) -> None:
     assert _has_imr_signs(folded) == (sum(1 for s in _IMR_SIGNS if s.search(folded)) >= 2)
 
 
+def _guideline_blocks_plain(text: str) -> int:
+    return len(re.findall(r"^[ \t]*Claims\s+Administrator\s+guideline\s*:", text, re.M | re.I))
+
+
+def test_guideline_blocks_counted_as_the_anchored_regex_on_every_letter() -> None:
+    counted = [common.count_guideline_blocks(text) for text in texts()]
+    assert counted == [_guideline_blocks_plain(text) for text in texts()]
+    assert sum(counted) > 100
+
+
+guideline_lines = st.lists(
+    st.sampled_from(
+        [
+            "\n",
+            " ",
+            "\t",
+            "x",
+            ":",
+            "Claims",
+            "CLAIMS",
+            "administrator",
+            "Administrator ",
+            "guideline",
+            " Guideline",
+            "\u017f",
+            "\u212a",
+            "\u0131",
+            "Claims Administrator guideline",
+        ]
+    ),
+    max_size=14,
+).map("".join)
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Claims Administrator guideline:", 1),
+        ("\t Claims  administrator\nGUIDELINE :\nx", 1),
+        ("a\n\tClaims Administrator guideline:\n  claims administrator guideline:", 2),
+        ("x Claims Administrator guideline:", 0),
+        ("\u00e9\n\tClaims Administrator guideline:", 1),
+        ("\u00e9 Claims Administrator guideline:", 0),
+        ("\n Claim\u017f Administrator guideline:", 1),
+        ("\n Claims Administrator guideline", 0),
+    ],
+)
+def test_guideline_blocks_at_the_edges(text: str, count: int) -> None:
+    assert common.count_guideline_blocks(text) == _guideline_blocks_plain(text) == count
+
+
+@SETTINGS
+@given(guideline_lines)
+def test_guideline_blocks_counted_as_the_anchored_regex(text: str) -> None:
+    """Indented by spaces and tabs, after other words on the line, at the text's start, in any
+    case, and beside the non-ASCII letters re.IGNORECASE pairs with s, k and i."""
+    assert common.count_guideline_blocks(text) == _guideline_blocks_plain(text)
+
+
+def _spans(matches: object) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group("name")) for m in matches]  # type: ignore[attr-defined]
+
+
+def test_subheadings_tried_at_line_starts_are_finditer_on_every_letter() -> None:
+    found = 0
+    for text in texts():
+        for start in [0, *(m.end() for m in common._DECISION_LINE.finditer(text))]:
+            body = text[start:]
+            expected = _spans(common._SUBHEADING.finditer(body))
+            assert _spans(common._subheadings(body)) == expected
+            found += len(expected)
+    assert found > 500
+
+
+subheading_text = st.lists(
+    st.sampled_from(
+        [
+            "\n",
+            " ",
+            "\t",
+            "x",
+            ":",
+            "Decision",
+            "decision ",
+            "rationale",
+            "\nrationale:",
+            "Decision rationale:",
+            "Reviewer's guideline:",
+            "Expert",
+            " Claims Administrator guideline :",
+        ]
+    ),
+    max_size=14,
+).map("".join)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Decision rationale:",
+        "\n\t Decision\nrationale : x\nDecision rationale:",
+        "x Decision rationale:",
+        "Decision\nDecision rationale:",
+        "Expert\nReviewer guideline: x",
+        "a\n",
+        "",
+    ],
+)
+def test_subheadings_at_the_edges(body: str) -> None:
+    assert _spans(common._subheadings(body)) == _spans(common._SUBHEADING.finditer(body))
+
+
+@SETTINGS
+@given(subheading_text)
+def test_subheadings_tried_at_line_starts_are_finditer(body: str) -> None:
+    """Headings indented, after other words, at the start, at the end, and over a line break
+    (a match that hides the line starts inside it)."""
+    assert _spans(common._subheadings(body)) == _spans(common._SUBHEADING.finditer(body))
+
+
 # --- categories --------------------------------------------------------------------------------
 
 
