@@ -280,67 +280,6 @@ def test_guideline_blocks_counted_as_the_anchored_regex(text: str) -> None:
     assert common.count_guideline_blocks(text) == _guideline_blocks_plain(text)
 
 
-def _spans(matches: object) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group("name")) for m in matches]  # type: ignore[attr-defined]
-
-
-def test_subheadings_tried_at_line_starts_are_finditer_on_every_letter() -> None:
-    found = 0
-    for text in texts():
-        for start in [0, *(m.end() for m in common._DECISION_LINE.finditer(text))]:
-            body = text[start:]
-            expected = _spans(common._SUBHEADING.finditer(body))
-            assert _spans(common._subheadings(body)) == expected
-            found += len(expected)
-    assert found > 500
-
-
-subheading_text = st.lists(
-    st.sampled_from(
-        [
-            "\n",
-            " ",
-            "\t",
-            "x",
-            ":",
-            "Decision",
-            "decision ",
-            "rationale",
-            "\nrationale:",
-            "Decision rationale:",
-            "Reviewer's guideline:",
-            "Expert",
-            " Claims Administrator guideline :",
-        ]
-    ),
-    max_size=14,
-).map("".join)
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        "Decision rationale:",
-        "\n\t Decision\nrationale : x\nDecision rationale:",
-        "x Decision rationale:",
-        "Decision\nDecision rationale:",
-        "Expert\nReviewer guideline: x",
-        "a\n",
-        "",
-    ],
-)
-def test_subheadings_at_the_edges(body: str) -> None:
-    assert _spans(common._subheadings(body)) == _spans(common._SUBHEADING.finditer(body))
-
-
-@SETTINGS
-@given(subheading_text)
-def test_subheadings_tried_at_line_starts_are_finditer(body: str) -> None:
-    """Headings indented, after other words, at the start, at the end, and over a line break
-    (a match that hides the line starts inside it)."""
-    assert _spans(common._subheadings(body)) == _spans(common._SUBHEADING.finditer(body))
-
-
 # --- categories --------------------------------------------------------------------------------
 
 
