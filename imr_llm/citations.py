@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from imr_llm import regex_cache
+from imr_llm.caseless import may_hold
 from imr_llm.normalize import collapse_ws
 from imr_llm.schema import Citation, GuidelineSource
 
@@ -12,6 +13,8 @@ _BASED_ON = regex_cache.compile(r"Decision\s+based\s+on\s+", re.I)
 _NO_CITATION = regex_cache.compile(
     r"did\s+not\s+cite\s+any|no\s+(?:medical\s+)?(?:evidence|guideline)s?\s+cited", re.I
 )
+_NO_CITATION_WORDS = ("cite",)
+"""Every match of _NO_CITATION holds this (caseless.may_hold)."""
 _YEAR = regex_cache.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 _PAGES = regex_cache.compile(r"Page\(?s?\)?\s*:?\s*([\d][\d\-–, ]*)", re.I)
 _SECTIONS = regex_cache.compile(r"Section\(s\)\s*:\s*(.+)$", re.I)
@@ -25,22 +28,34 @@ _OTHER_PREFIX = regex_cache.compile(
 )
 _AND_NEXT = regex_cache.compile(r",?\s+and\s+(?=[A-Z])")
 
-# Checked in order: the first source whose pattern matches a non-MTUS citation names it.
-_SOURCE_PATTERNS: tuple[tuple[GuidelineSource, re.Pattern[str]], ...] = (
-    ("ODG", regex_cache.compile(r"Official\s+Disability\s+Guidelines|\bODG\b", re.I)),
+# Checked in order: the first source whose pattern matches a non-MTUS citation names it. The
+# words: every match of the pattern holds one of them (caseless.may_hold, the test before it).
+_SOURCE_PATTERNS: tuple[tuple[GuidelineSource, re.Pattern[str], tuple[str, ...]], ...] = (
+    (
+        "ODG",
+        regex_cache.compile(r"Official\s+Disability\s+Guidelines|\bODG\b", re.I),
+        ("official", "odg"),
+    ),
     (
         "ACOEM",
         regex_cache.compile(r"\bACOEM\b|Occupational\s+Medicine\s+Practice\s+Guidelines", re.I),
+        ("acoem", "occupational"),
     ),
-    ("APA", regex_cache.compile(r"American\s+Psychiatric\s+Association|\bAPA\b", re.I)),
+    (
+        "APA",
+        regex_cache.compile(r"American\s+Psychiatric\s+Association|\bAPA\b", re.I),
+        ("american", "apa"),
+    ),
 )
+_MTUS_FIRST = regex_cache.compile(r"\s*(?:CA\s+)?MTUS\b")
 
 
 def _source_of(text: str) -> GuidelineSource:
-    if re.match(r"\s*(?:CA\s+)?MTUS\b", text):
+    if _MTUS_FIRST.match(text):
         return "MTUS"
-    for source, pattern in _SOURCE_PATTERNS:
-        if pattern.search(text):
+    low = text.lower()
+    for source, pattern, words in _SOURCE_PATTERNS:
+        if may_hold(text, words, low) and pattern.search(text):
             return source
     return "other"
 
@@ -61,9 +76,11 @@ def _mtus_parts(body: str) -> list[str]:
 
 def _split_by_source(text: str) -> list[str]:
     """Split a run-on citation where a second named source begins ("ODG ... Harris J. ACOEM")."""
+    low = text.lower()
     cuts: list[tuple[int, GuidelineSource]] = sorted(
         (match.start(), source)
-        for source, pattern in _SOURCE_PATTERNS
+        for source, pattern, words in _SOURCE_PATTERNS
+        if may_hold(text, words, low)
         for match in pattern.finditer(text)
     )
     starts = [0]
@@ -105,7 +122,7 @@ def _one(text: str, source: GuidelineSource, full: str) -> Citation:
 def parse_citations(guideline_text: str) -> list[Citation]:
     """Every citation in one side's guideline paragraph, in letter order."""
     text = collapse_ws(guideline_text)
-    if not text or _NO_CITATION.search(text):
+    if not text or (may_hold(text, _NO_CITATION_WORDS) and _NO_CITATION.search(text)):
         return []
     chunks = [c.strip() for c in _BASED_ON.split(text)[1:] if c.strip()]
     if not chunks:
@@ -143,7 +160,7 @@ def _prose_citations(text: str) -> list[Citation]:
             source: GuidelineSource = "MTUS"
         else:
             source = next(
-                (name for name, pattern in _SOURCE_PATTERNS if pattern.search(sentence)), "other"
+                (name for name, pattern, _ in _SOURCE_PATTERNS if pattern.search(sentence)), "other"
             )
             if source == "other" and not _YEAR.search(sentence):
                 continue

@@ -12,7 +12,7 @@ from conftest import LETTERS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imr_llm import categories, diagnoses, normalize, skeleton
+from imr_llm import categories, citations, diagnoses, normalize, skeleton
 from imr_llm.caseless import may_hold
 from imr_llm.formats import _IMR_SIGNS, _has_imr_signs, common, parse_letter
 from imr_llm.formats.decision_list import ITEMS_HEADING
@@ -364,6 +364,11 @@ PREFILTERS = {
     "common._RETRO_WORD": (common._RETRO_WORD, common._RETRO_WORDS),
     "common._RETRO_PREFIX": (common._RETRO_PREFIX, common._RETRO_PREFIX_WORDS),
     "skeleton._DOS": (skeleton._DOS, skeleton._DOS_WORDS),
+    "citations._NO_CITATION": (citations._NO_CITATION, citations._NO_CITATION_WORDS),
+    **{
+        f"citations._SOURCE_PATTERNS[{source}]": (pattern, words)
+        for source, pattern, words in citations._SOURCE_PATTERNS
+    },
 }
 
 
