@@ -78,14 +78,15 @@ def _rules(*table: tuple[tuple[str, ...], str]) -> tuple[Rule, ...]:
     return tuple((words, regex_cache.compile(pattern, re.I)) for words, pattern in table)
 
 
-def _any_rule(rules: tuple[Rule, ...], text: str) -> bool:
-    """Whether one of `rules` matches `text`: the answer of a search for their alternation, at a
-    fraction of its cost. sre tries every alternative of a case-blind alternation at every
-    position; a rule's pattern here runs only when the text may hold one of its words
-    (tests/test_rationale_rules.py proves on every letter that no match lacks them)."""
+def _any_rule(rules: tuple[Rule, ...], text: str, low: str | None = None) -> bool:
+    """Whether one of `rules` matches `text` (`low`, when given, is `text.lower()`): the answer
+    of a search for their alternation, at a fraction of its cost. sre tries every alternative of
+    a case-blind alternation at every position; a rule's pattern here runs only when the text
+    may hold one of its words (tests/test_rationale_rules.py proves on every letter that no match
+    lacks them)."""
     if not text.isascii():
         return any(pattern.search(text) for _, pattern in rules)
-    holds = text.lower().__contains__
+    holds = (text.lower() if low is None else low).__contains__
     return any(any(map(holds, words)) and pattern.search(text) for words, pattern in rules)
 
 
@@ -439,30 +440,37 @@ def sentence_role(sentence: str) -> SentenceRole:
     low = sentence.lower()
     holds = low.__contains__  # any(map(holds, words)): each word tested in C, no Python frame
     intro = _ABOUT_ITEM.match(sentence)
-    words = sentence[intro.end() if intro else 0 :]
-    if may_hold(words, _GENERIC_PATIENT_WORDS):
-        words = _GENERIC_PATIENT.sub(" ", words)
-    case = _any_rule(_CASE, words) or (any(map(holds, _RESULT_WORDS)) and _RESULT.search(words))
+    cut = intro.end() if intro else 0
+    words = sentence[cut:]
+    # lower() keeps the length of ASCII text, so the lowered sentence cut there is words.lower().
+    words_low = low[cut:] if sentence.isascii() else words.lower()
+    if may_hold(words, _GENERIC_PATIENT_WORDS, words_low):
+        blanked = _GENERIC_PATIENT.sub(" ", words)
+        if blanked != words:
+            words, words_low = blanked, blanked.lower()
+    case = _any_rule(_CASE, words, words_low) or (
+        any(map(holds, _RESULT_WORDS)) and _RESULT.search(words)
+    )
     verdict = any(map(holds, _VERDICT_WORDS))
-    if not case and _any_rule(_GENERAL, sentence):
+    if not case and _any_rule(_GENERAL, sentence, low):
         return "guideline"
     if _GENERAL_IF.match(sentence) and not _STRONG_CASE.search(words):
         return "guideline"
     if "limited to" in low and _DEFINITION.search(sentence) and not _STRONG_CASE.search(sentence):
         return "guideline"
     if verdict and (
-        _any_rule(_CONCLUSION, sentence)
+        _any_rule(_CONCLUSION, sentence, low)
         or (_CONCLUSION_START.match(sentence) and _REQUEST_VERDICT.search(sentence))
     ):
         return "conclusion"
     if (
         any(map(holds, _CONDITION_WORDS))
-        and _any_rule(_CONDITION, sentence)
+        and _any_rule(_CONDITION, sentence, low)
         and (case or not _GUIDELINE.search(sentence))
         and not _RECITAL_LEAD.match(sentence)
     ):
         return "condition"
-    if case and _any_rule(_RECITAL, sentence) and not _STRONG_CASE.search(words):
+    if case and _any_rule(_RECITAL, sentence, low) and not _STRONG_CASE.search(words):
         return "guideline"
     if ("silent" in low or "address" in low) and _SILENT.search(sentence):
         return "guideline"
