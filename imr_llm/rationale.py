@@ -10,7 +10,8 @@ trial period, a warning not to stop a medicine abruptly).
 from __future__ import annotations
 
 import re
-from typing import Any
+from itertools import compress, groupby
+from typing import Any, NamedTuple
 
 from imr_llm import regex_cache
 from imr_llm.caseless import may_hold
@@ -72,22 +73,38 @@ Rule = tuple[tuple[str, ...], re.Pattern[str]]
 """A pattern and the words (lower case, no white space) that it cannot match without."""
 
 
-def _rules(*table: tuple[tuple[str, ...], str]) -> tuple[Rule, ...]:
+class RuleTable(NamedTuple):
+    """Rules, each searched alone (_any_rule), with their words laid out flat for one pass:
+    `words` every rule's words in table order, `owners` the index of the rule each belongs to."""
+
+    rules: tuple[Rule, ...]
+    words: tuple[str, ...]
+    owners: tuple[int, ...]
+
+
+def _rules(*table: tuple[tuple[str, ...], str]) -> RuleTable:
     """(words, pattern) pairs as rules, each pattern compiled case-blind. The alternatives of one
     large alternation, each searched alone (_any_rule)."""
-    return tuple((words, regex_cache.compile(pattern, re.I)) for words, pattern in table)
+    rules = tuple((words, regex_cache.compile(pattern, re.I)) for words, pattern in table)
+    flat = [(word, index) for index, (words, _) in enumerate(rules) for word in words]
+    return RuleTable(rules, tuple(word for word, _ in flat), tuple(index for _, index in flat))
 
 
-def _any_rule(rules: tuple[Rule, ...], text: str, low: str | None = None) -> bool:
-    """Whether one of `rules` matches `text` (`low`, when given, is `text.lower()`): the answer
-    of a search for their alternation, at a fraction of its cost. sre tries every alternative of
-    a case-blind alternation at every position; a rule's pattern here runs only when the text
-    may hold one of its words (tests/test_rationale_rules.py proves on every letter that no match
-    lacks them)."""
+def _any_rule(table: RuleTable, text: str, low: str | None = None) -> bool:
+    """Whether one of `table`'s rules matches `text` (`low`, when given, is `text.lower()`): the
+    answer of a search for their alternation, at a fraction of its cost. sre tries every
+    alternative of a case-blind alternation at every position; a rule's pattern here runs only
+    when the text may hold one of its words (tests/test_rationale_rules.py proves on every letter
+    that no match lacks them)."""
+    rules = table.rules
     if not text.isascii():
         return any(pattern.search(text) for _, pattern in rules)
-    holds = (text.lower() if low is None else low).__contains__
-    return any(any(map(holds, words)) and pattern.search(text) for words, pattern in rules)
+    # One pass in C over every rule's words (map over a bound method, compress): the rules that
+    # may match come out in table order, each once (groupby), and the first match ends it.
+    holding = compress(
+        table.owners, map((text.lower() if low is None else low).__contains__, table.words)
+    )
+    return any(rules[index][1].search(text) for index, _ in groupby(holding))
 
 
 _MONTHS = (
