@@ -14,7 +14,7 @@ from itertools import compress, groupby
 from typing import Any, NamedTuple
 
 from imr_llm import regex_cache
-from imr_llm.caseless import Caseless, may_hold
+from imr_llm.caseless import Caseless, lower_letters, may_hold
 from imr_llm.denials import read_denial
 from imr_llm.normalize import collapse_ws
 from imr_llm.reasons import find_reasons, find_span
@@ -75,11 +75,14 @@ Rule = tuple[tuple[str, ...], re.Pattern[str]]
 
 class RuleTable(NamedTuple):
     """Rules, each searched alone (_any_rule), with their words laid out flat for one pass:
-    `words` every rule's words in table order, `owners` the index of the rule each belongs to."""
+    `words` every rule's words in table order, `owners` the index of the rule each belongs to;
+    `twins` each rule's pattern as its lower-case twin (caseless.py), searched in lower-cased
+    ASCII text."""
 
     rules: tuple[Rule, ...]
     words: tuple[str, ...]
     owners: tuple[int, ...]
+    twins: tuple[re.Pattern[str], ...]
 
 
 def _rules(*table: tuple[tuple[str, ...], str]) -> RuleTable:
@@ -87,7 +90,10 @@ def _rules(*table: tuple[tuple[str, ...], str]) -> RuleTable:
     large alternation, each searched alone (_any_rule)."""
     rules = tuple((words, regex_cache.compile(pattern, re.I)) for words, pattern in table)
     flat = [(word, index) for index, (words, _) in enumerate(rules) for word in words]
-    return RuleTable(rules, tuple(word for word, _ in flat), tuple(index for _, index in flat))
+    twins = tuple(regex_cache.compile(lower_letters(pattern)) for _, pattern in table)
+    return RuleTable(
+        rules, tuple(word for word, _ in flat), tuple(index for _, index in flat), twins
+    )
 
 
 def _any_rule(table: RuleTable, text: str, low: str | None = None) -> bool:
@@ -95,16 +101,15 @@ def _any_rule(table: RuleTable, text: str, low: str | None = None) -> bool:
     answer of a search for their alternation, at a fraction of its cost. sre tries every
     alternative of a case-blind alternation at every position; a rule's pattern here runs only
     when the text may hold one of its words (tests/test_rationale_rules.py proves on every letter
-    that no match lacks them)."""
-    rules = table.rules
+    that no match lacks them), and on ASCII text as its lower-case twin."""
     if not text.isascii():
-        return any(pattern.search(text) for _, pattern in rules)
+        return any(pattern.search(text) for _, pattern in table.rules)
+    low = text.lower() if low is None else low
     # One pass in C over every rule's words (map over a bound method, compress): the rules that
     # may match come out in table order, each once (groupby), and the first match ends it.
-    holding = compress(
-        table.owners, map((text.lower() if low is None else low).__contains__, table.words)
-    )
-    return any(rules[index][1].search(text) for index, _ in groupby(holding))
+    holding = compress(table.owners, map(low.__contains__, table.words))
+    twins = table.twins
+    return any(twins[index].search(low) for index, _ in groupby(holding))
 
 
 _MONTHS = (

@@ -24,7 +24,7 @@ import pytest
 from conftest import LETTERS
 
 from imr_llm import rationale
-from imr_llm.caseless import may_hold
+from imr_llm.caseless import lower_letters, may_hold
 from imr_llm.normalize import collapse_ws
 from imr_llm.prepare import prepare
 from imr_llm.rationale import Rule, RuleTable, split_sentences
@@ -274,21 +274,34 @@ def test_only_the_rules_whose_words_stand_are_searched() -> None:
     searched: list[int] = []
 
     class Spy:
-        def __init__(self, index: int, pattern: re.Pattern[str]) -> None:
-            self.index, self.pattern = index, pattern
+        def __init__(self, index: int) -> None:
+            self.index = index
 
         def search(self, text: str) -> None:
             searched.append(self.index)
             return None
 
     rules = rationale._CASE
-    spied = RuleTable(
-        tuple((words, Spy(i, pattern)) for i, (words, pattern) in enumerate(rules.rules)),  # type: ignore[misc]
-        rules.words,
-        rules.owners,
-    )
+    spies = tuple(Spy(index) for index in range(len(rules.rules)))
+    spied = rules._replace(twins=spies)
     sentence = "The claimant's physical exam on 3/4/16 was noted; this file lacks a review."
     low = sentence.lower()
     assert not rationale._any_rule(spied, sentence)
     expected = [i for i, (words, _) in enumerate(rules.rules) if any(w in low for w in words)]
     assert searched == expected and len(expected) > 5
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_a_rules_twin_finds_what_its_pattern_finds(name: str) -> None:
+    # _any_rule searches ASCII text as the lower-case twin of each rule (caseless.py): the same
+    # matches at the same places as the case-blind pattern, on every letter's text as written
+    # and with its case swapped.
+    table = TABLES[name]
+    assert len(table.twins) == len(table.rules)
+    for (_, pattern), twin in zip(table.rules, table.twins, strict=True):
+        assert twin.pattern == lower_letters(pattern.pattern) and not twin.flags & re.I
+        for sentence in letter_sentences():
+            for text in (sentence, sentence.swapcase()):
+                if text.isascii():
+                    expected = [m.span() for m in pattern.finditer(text)]
+                    assert [m.span() for m in twin.finditer(text.lower())] == expected, text
