@@ -708,7 +708,7 @@ def find_reasons(
             break
     taken = [r.evidence for r in reasons]
     recital = max((s.id for s in sentences if s.role == "guideline"), default=-1)
-    unreported = [(s, g, low) for s, g, low, _, reported in grounds if not reported]
+    unreported = [(s, g, low, s_low) for s, g, low, s_low, reported in grounds if not reported]
     for sentence in _key_findings(unreported, decision, taken, recital):
         if len(reasons) >= MAX_REASONS:
             break
@@ -880,7 +880,7 @@ stand in the grounds themselves); the others state findings, not verdicts."""
 
 
 def _key_findings(
-    own: list[tuple[RationaleSentence, str, str]],
+    own: list[tuple[RationaleSentence, str, str, str]],
     decision: Decision,
     taken: list[str],
     recital: int = -1,
@@ -890,14 +890,14 @@ def _key_findings(
     finding (the first ones). Background (who the worker is, what was requested, the diagnoses),
     bare conclusions and a finding that repeats one already `taken` are not reasons (`own` has
     no sentence reporting what utilization review said; each comes with its grounds, also in
-    lower case). Where a
-    denial's reviewer weighs the case after the last guideline `recital` (sentence id), the
-    findings there (one is enough) are the reasons; the case summary before it is background."""
+    lower case, and its text in lower case). Where a denial's reviewer weighs the case after
+    the last guideline `recital` (sentence id), the findings there (one is enough) are the
+    reasons; the case summary before it is background."""
     limit = MAX_FINDINGS if decision == "upheld" else MAX_REASONS
     candidates = [
         sentence
-        for sentence, grounds, low in own
-        if not _background(sentence.text)
+        for sentence, grounds, low, text_low in own
+        if not _background(sentence.text, text_low)
         and (
             _GIVES_REASON.search(grounds, low)
             if decision == "upheld"
@@ -971,8 +971,8 @@ _REPORTED = regex_cache.compile(
 )
 
 
-def _background(sentence: str) -> bool:
-    low = sentence.lower()
+def _background(sentence: str, low: str) -> bool:
+    """Whether the sentence gives background (`low` is `sentence.lower()`)."""
     if not any(word in low for word in _BACKGROUND_WORDS):
         return False
     exact = not sentence.isascii()  # see may_hold: such text always goes on to the regexes
