@@ -555,17 +555,17 @@ _NEGATION_AFTER = regex_cache.compile(
 
 # "facet injections are 'not recommended' in ... any radicular pain syndrome" says what a guideline
 # supports, not that the records lack the radicular findings.
-_GUIDELINE_VERDICT = lazy_compile(
+_GUIDELINE_VERDICT = Caseless(
     r"\bnot\W{0,2}\s*(?:be\s+)?(?:recommended|indicated|supported|advised|warranted)\b|"
     r"\bdo(?:es)?\s+not\s+(?:recommend|support|advise)\b",
-    re.I,
 )
 
 
 def negated_in_scope(sentence: str, start: int, end: int) -> bool:
     """True when a negation governs the concept at sentence[start:end]: before it in the same
     clause (within 90 characters), or right after it ("improvement was not documented")."""
-    before = _GUIDELINE_VERDICT.sub(" ", sentence[max(0, start - 90) : start])
+    before = sentence[max(0, start - 90) : start]
+    before = _GUIDELINE_VERDICT.sub(" ", before, before.lower())
     breaks = list(_CLAUSE_BREAK.finditer(before))
     if breaks:
         before = before[breaks[-1].end() :]
@@ -809,31 +809,31 @@ def _grounds(sentence: RationaleSentence) -> str:
     not medically necessary"), so that only the grounds it gives ("as there is no ...") count."""
     if sentence.role != "conclusion":
         return sentence.text
-    grounds = _VERDICT.sub(" ", _REQUEST_NAME.sub(" ", sentence.text))
-    return _BACK_REFERENCE.sub(" ", grounds)
+    # Each blanked as its lower-case twin (caseless.Caseless.sub), the kept words as written.
+    named = _REQUEST_NAME.sub(" ", sentence.text, sentence.text.lower())
+    grounds = _VERDICT.sub(" ", named, named.lower())
+    return _BACK_REFERENCE.sub(" ", grounds, grounds.lower())
 
 
 # "No, the request ...", "In the absence of such evidence, ...", "... because they are not met
 # ...": no grounds of their own.
-_BACK_REFERENCE = regex_cache.compile(
+_BACK_REFERENCE = Caseless(
     r"^\s*no,|\b(?:in\s+the\s+absence\s+of|without|given|because\s+of|based\s+on|in\s+light\s+of|"
     r"contingent\s+(?:up)?on)\s+(?:such|this|these|that|those|the\s+above|all\s+of\s+the\s+above)\b"
     r"(?:\s+\w+)?|\b(?:because|as|since)\s+(?:they|these|those|it|this|that)\s+(?:are|is|were|was|"
     r"have|has)\s+not\s+(?:been\s+)?\w+",
-    re.I,
 )
 
 
 # "the request for Deprizine (unknown quantity)" names the item; its words are not grounds.
-_REQUEST_NAME = regex_cache.compile(
+_REQUEST_NAME = Caseless(
     r"\b(?:the|this)\s+(?:original\s+|current(?:ly)?\s+|requested\s+)?(?:request(?:ed)?|"
     r"treatment|service|prescription)\b(?:\s+for\b)?[^.;]*?(?=\s+(?:is|are|was|were|would|cannot|"
     r"does|do|has|have)\b)",
-    re.I,
 )
 
 
-_VERDICT = regex_cache.compile(
+_VERDICT = Caseless(
     r"\b(?:is|are|was|were|be|been|would|cannot|can|could|should)\s+(?:not\s+)?(?:be\s+)?"
     r"(?:not\s+|deemed\s+|considered\s+|"
     r"therefore\s+|also\s+|seen\s+as\s+|found\s+(?:to\s+be\s+)?)*(?:medically\s+(?:necessary|"
@@ -842,7 +842,6 @@ _VERDICT = regex_cache.compile(
     r"\bnot-medically\s+necessary|\b(?:does|do)\s+not\s+appear\s+(?:to\s+be\s+)?medically\s+"
     r"necessary|\bmedical\s+necessity\s+(?:has|have|is|was)\s+not\s+"
     r"(?:been\s+)?\w+|^(?:therefore|thus|as\s+such|hence|consequently|accordingly)\b",
-    re.I,
 )
 
 
