@@ -64,6 +64,23 @@ class Caseless:
             return self.lowered.compiled.finditer(low)
         return self.pattern.compiled.finditer(text)
 
+    def sub(self, blank: str, text: str, low: str) -> str:
+        """`text` with every match replaced by `blank` (literal text, no group references), as
+        `pattern.sub(blank, text)` (`low` is `text.lower()`). Every match is found in the twin
+        on ASCII text and the pieces between matches are taken from `text` itself, so the case
+        of what is kept stays as written (the rules' patterns match no empty text)."""
+        if not text.isascii():
+            return self.pattern.compiled.sub(blank, text)
+        pieces: list[str] = []
+        at = 0
+        for match in self.lowered.compiled.finditer(low):
+            pieces += (text[at : match.start()], blank)
+            at = match.end()
+        if not pieces:
+            return text
+        pieces.append(text[at:])
+        return "".join(pieces)
+
 
 def may_hold(text: str, words: tuple[str, ...], low: str | None = None) -> bool:
     """The cheap test before a re.IGNORECASE pattern every match of which holds one of `words`

@@ -163,13 +163,18 @@ class DenialRead:
     safety_notes: list[str] = field(default_factory=list)
 
 
-def request_lacks(sentences: list[RationaleSentence]) -> list[RequestDetail]:
-    """What the reviewer says the request itself did not name (never what was done before)."""
+def request_lacks(
+    sentences: list[RationaleSentence], lows: list[str] | None = None
+) -> list[RequestDetail]:
+    """What the reviewer says the request itself did not name (never what was done before).
+    `lows`, when given, are the sentences' texts lower-cased."""
     found: list[RequestDetail] = []
-    for sentence in sentences:
+    if lows is None:
+        lows = [sentence.text.lower() for sentence in sentences]
+    for sentence, low in zip(sentences, lows, strict=True):
         text = sentence.text
-        low = text.lower()
-        if sentence.role == "guideline" or not any(word in low for word in _LACKS_WORDS):
+        # map over a bound method: the words are tested in C, with no Python frame per word.
+        if sentence.role == "guideline" or not any(map(low.__contains__, _LACKS_WORDS)):
             continue
         if not may_hold(text, _LACKS_NOT_WORDS, low):
             continue
@@ -184,10 +189,10 @@ def request_lacks(sentences: list[RationaleSentence]) -> list[RequestDetail]:
     return found
 
 
-def _has(sentence: RationaleSentence, words: tuple[str, ...], pattern: Caseless) -> bool:
-    """`pattern` found in the sentence; `words` (one of which every match holds) tested first."""
-    low = sentence.text.lower()
-    return any(word in low for word in words) and bool(pattern.search(sentence.text, low))
+def _has(text: str, low: str, words: tuple[str, ...], pattern: Caseless) -> bool:
+    """`pattern` found in `text` (`low` is `text.lower()`); `words` (one of which every match
+    holds) tested first, in C."""
+    return any(map(low.__contains__, words)) and bool(pattern.search(text, low))
 
 
 _SAFETY_WORDS = ("abrupt", "sudden", "interpreted")
@@ -205,28 +210,36 @@ _GOES_WITH_WORDS = (
 _OVER_WORDS = ("exceed", "excess", "more than", "beyond", "maximum", "max", "full course", "number")
 
 
-def goes_with_denied_care(sentence: str) -> bool:
-    """True when the sentence says the care depends on a surgery or procedure not approved."""
-    low = sentence.lower()
-    return any(word in low for word in _GOES_WITH_WORDS) and bool(_GOES_WITH.search(sentence, low))
+def goes_with_denied_care(sentence: str, low: str | None = None) -> bool:
+    """True when the sentence says the care depends on a surgery or procedure not approved
+    (`low`, when given, is `sentence.lower()`)."""
+    return _has(sentence, sentence.lower() if low is None else low, _GOES_WITH_WORDS, _GOES_WITH)
 
 
 def read_denial(sentences: list[RationaleSentence], upheld: bool) -> DenialRead:
+    lows = [s.text.lower() for s in sentences]  # each sentence lower-cased once
     own = [s for s in sentences if s.role != "guideline"]
+    own_texts = [
+        (s.text, low) for s, low in zip(sentences, lows, strict=True) if s.role != "guideline"
+    ]
     read = DenialRead(
-        safety_notes=[s.text for s in sentences if _has(s, _SAFETY_WORDS, _SAFETY)],
-        lacks=request_lacks(sentences),
+        safety_notes=[
+            s.text
+            for s, low in zip(sentences, lows, strict=True)
+            if _has(s.text, low, _SAFETY_WORDS, _SAFETY)
+        ],
+        lacks=request_lacks(sentences, lows),
     )
     if not upheld:
         return read
     over = [
-        s
-        for s in own
-        if _has(s, _OVER_WORDS, _OVER) and not _UNCERTAIN.search(s.text, s.text.lower())
+        text
+        for text, low in own_texts
+        if _has(text, low, _OVER_WORDS, _OVER) and not _UNCERTAIN.search(text, low)
     ]
-    if any(_has(s, _ALREADY_WORDS, _ALREADY) for s in own):
+    if any(_has(text, low, _ALREADY_WORDS, _ALREADY) for text, low in own_texts):
         read.kind = "already-authorized"
-    elif any(_has(s, _GOES_WITH_WORDS, _GOES_WITH) for s in own):
+    elif any(_has(text, low, _GOES_WITH_WORDS, _GOES_WITH) for text, low in own_texts):
         read.kind = "goes-with-denied-care"
     elif read.lacks and (
         any(_OTHERWISE_FINE.search(s.text) for s in own) or not _medical_grounds(own)

@@ -10,10 +10,11 @@ trial period, a warning not to stop a medicine abruptly).
 from __future__ import annotations
 
 import re
-from typing import Any
+from itertools import compress, groupby
+from typing import Any, NamedTuple
 
 from imr_llm import regex_cache
-from imr_llm.caseless import may_hold
+from imr_llm.caseless import Caseless, lower_letters, may_hold
 from imr_llm.denials import read_denial
 from imr_llm.normalize import collapse_ws
 from imr_llm.reasons import find_reasons, find_span
@@ -72,21 +73,43 @@ Rule = tuple[tuple[str, ...], re.Pattern[str]]
 """A pattern and the words (lower case, no white space) that it cannot match without."""
 
 
-def _rules(*table: tuple[tuple[str, ...], str]) -> tuple[Rule, ...]:
+class RuleTable(NamedTuple):
+    """Rules, each searched alone (_any_rule), with their words laid out flat for one pass:
+    `words` every rule's words in table order, `owners` the index of the rule each belongs to;
+    `twins` each rule's pattern as its lower-case twin (caseless.py), searched in lower-cased
+    ASCII text."""
+
+    rules: tuple[Rule, ...]
+    words: tuple[str, ...]
+    owners: tuple[int, ...]
+    twins: tuple[re.Pattern[str], ...]
+
+
+def _rules(*table: tuple[tuple[str, ...], str]) -> RuleTable:
     """(words, pattern) pairs as rules, each pattern compiled case-blind. The alternatives of one
     large alternation, each searched alone (_any_rule)."""
-    return tuple((words, regex_cache.compile(pattern, re.I)) for words, pattern in table)
+    rules = tuple((words, regex_cache.compile(pattern, re.I)) for words, pattern in table)
+    flat = [(word, index) for index, (words, _) in enumerate(rules) for word in words]
+    twins = tuple(regex_cache.compile(lower_letters(pattern)) for _, pattern in table)
+    return RuleTable(
+        rules, tuple(word for word, _ in flat), tuple(index for _, index in flat), twins
+    )
 
 
-def _any_rule(rules: tuple[Rule, ...], text: str) -> bool:
-    """Whether one of `rules` matches `text`: the answer of a search for their alternation, at a
-    fraction of its cost. sre tries every alternative of a case-blind alternation at every
-    position; a rule's pattern here runs only when the text may hold one of its words
-    (tests/test_rationale_rules.py proves on every letter that no match lacks them)."""
+def _any_rule(table: RuleTable, text: str, low: str | None = None) -> bool:
+    """Whether one of `table`'s rules matches `text` (`low`, when given, is `text.lower()`): the
+    answer of a search for their alternation, at a fraction of its cost. sre tries every
+    alternative of a case-blind alternation at every position; a rule's pattern here runs only
+    when the text may hold one of its words (tests/test_rationale_rules.py proves on every letter
+    that no match lacks them), and on ASCII text as its lower-case twin."""
     if not text.isascii():
-        return any(pattern.search(text) for _, pattern in rules)
-    holds = text.lower().__contains__
-    return any(any(map(holds, words)) and pattern.search(text) for words, pattern in rules)
+        return any(pattern.search(text) for _, pattern in table.rules)
+    low = text.lower() if low is None else low
+    # One pass in C over every rule's words (map over a bound method, compress): the rules that
+    # may match come out in table order, each once (groupby), and the first match ends it.
+    holding = compress(table.owners, map(low.__contains__, table.words))
+    twins = table.twins
+    return any(twins[index].search(low) for index, _ in groupby(holding))
 
 
 _MONTHS = (
@@ -343,12 +366,12 @@ _ABOUT_ITEM = regex_cache.compile(
 
 # "... may be appropriate if the patient is showing ...", "having the patient return to work",
 # "if functional improvement is documented", "the available evidence": patients in general.
-_GENERIC_PATIENT = regex_cache.compile(
+# Blanked as a lower-case twin (Caseless.sub): sre reads a case-blind alternation slowly.
+_GENERIC_PATIENT = Caseless(
     r"\b(?:if|when|unless|where|whether|in|for|once|having|advising)\s+(?:the\s+|a\s+)?"
     r"(?:patient|injured\s+worker|claimant|individual)s?\b|\bif\s+[^,.;]{0,60}?\b(?:is|are)\s+"
     r"documented\b|\bbased\s+(?:up)?on\s+documented\b|\b(?:the\s+)?available\s+(?:medical\s+)?"
     r"(?:evidence|literature|studies|research)\b|\bshould\s+(?:also\s+)?be\s+documented\b",
-    re.I,
 )
 _GENERIC_PATIENT_WORDS = (
     "patient",
@@ -439,30 +462,37 @@ def sentence_role(sentence: str) -> SentenceRole:
     low = sentence.lower()
     holds = low.__contains__  # any(map(holds, words)): each word tested in C, no Python frame
     intro = _ABOUT_ITEM.match(sentence)
-    words = sentence[intro.end() if intro else 0 :]
-    if may_hold(words, _GENERIC_PATIENT_WORDS):
-        words = _GENERIC_PATIENT.sub(" ", words)
-    case = _any_rule(_CASE, words) or (any(map(holds, _RESULT_WORDS)) and _RESULT.search(words))
+    cut = intro.end() if intro else 0
+    words = sentence[cut:]
+    # lower() keeps the length of ASCII text, so the lowered sentence cut there is words.lower().
+    words_low = low[cut:] if sentence.isascii() else words.lower()
+    if may_hold(words, _GENERIC_PATIENT_WORDS, words_low):
+        blanked = _GENERIC_PATIENT.sub(" ", words, words_low)
+        if blanked != words:
+            words, words_low = blanked, blanked.lower()
+    case = _any_rule(_CASE, words, words_low) or (
+        any(map(holds, _RESULT_WORDS)) and _RESULT.search(words)
+    )
     verdict = any(map(holds, _VERDICT_WORDS))
-    if not case and _any_rule(_GENERAL, sentence):
+    if not case and _any_rule(_GENERAL, sentence, low):
         return "guideline"
     if _GENERAL_IF.match(sentence) and not _STRONG_CASE.search(words):
         return "guideline"
     if "limited to" in low and _DEFINITION.search(sentence) and not _STRONG_CASE.search(sentence):
         return "guideline"
     if verdict and (
-        _any_rule(_CONCLUSION, sentence)
+        _any_rule(_CONCLUSION, sentence, low)
         or (_CONCLUSION_START.match(sentence) and _REQUEST_VERDICT.search(sentence))
     ):
         return "conclusion"
     if (
         any(map(holds, _CONDITION_WORDS))
-        and _any_rule(_CONDITION, sentence)
+        and _any_rule(_CONDITION, sentence, low)
         and (case or not _GUIDELINE.search(sentence))
         and not _RECITAL_LEAD.match(sentence)
     ):
         return "condition"
-    if case and _any_rule(_RECITAL, sentence) and not _STRONG_CASE.search(words):
+    if case and _any_rule(_RECITAL, sentence, low) and not _STRONG_CASE.search(words):
         return "guideline"
     if ("silent" in low or "address" in low) and _SILENT.search(sentence):
         return "guideline"

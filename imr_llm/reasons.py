@@ -555,17 +555,17 @@ _NEGATION_AFTER = regex_cache.compile(
 
 # "facet injections are 'not recommended' in ... any radicular pain syndrome" says what a guideline
 # supports, not that the records lack the radicular findings.
-_GUIDELINE_VERDICT = lazy_compile(
+_GUIDELINE_VERDICT = Caseless(
     r"\bnot\W{0,2}\s*(?:be\s+)?(?:recommended|indicated|supported|advised|warranted)\b|"
     r"\bdo(?:es)?\s+not\s+(?:recommend|support|advise)\b",
-    re.I,
 )
 
 
 def negated_in_scope(sentence: str, start: int, end: int) -> bool:
     """True when a negation governs the concept at sentence[start:end]: before it in the same
     clause (within 90 characters), or right after it ("improvement was not documented")."""
-    before = _GUIDELINE_VERDICT.sub(" ", sentence[max(0, start - 90) : start])
+    before = sentence[max(0, start - 90) : start]
+    before = _GUIDELINE_VERDICT.sub(" ", before, before.lower())
     breaks = list(_CLAUSE_BREAK.finditer(before))
     if breaks:
         before = before[breaks[-1].end() :]
@@ -630,7 +630,8 @@ def _prior_care(findings: list[RationaleSentence]) -> bool:
 
 
 def _fire(rule: ReasonRule, sentence: str, low: str, decision: Decision) -> bool:
-    if not any(trigger in low for trigger in rule.triggers):
+    # map over a bound method: the triggers are tested in C, with no Python frame per trigger.
+    if not any(map(low.__contains__, rule.triggers)):
         return False
     concept = rule.concept.search(sentence, low)
     if not concept or (rule.unless and rule.unless.search(sentence, low)):
@@ -667,12 +668,17 @@ def find_reasons(
     prior = _prior_care(findings)
     # Read once per sentence, not once per rule: the grounds (lower case too) and whether the
     # sentence reports what utilization review said.
-    grounds = [(s, g, g.lower(), _reported(s.text)) for s in own for g in (_grounds(s),)]
-    everything = " ".join(s.text.lower() for s in own)
+    lows = [s.text.lower() for s in own]
+    grounds = [
+        (s, g, s_low if g is s.text else g.lower(), s_low, _reported(s.text))
+        for s, s_low in zip(own, lows, strict=True)
+        for g in (_grounds(s),)
+    ]
+    everything = " ".join(lows)
     for rule in RULES:
         if decision not in rule.decisions:
             continue
-        if not any(trigger in everything for trigger in rule.triggers):
+        if not any(map(everything.__contains__, rule.triggers)):
             continue
         if rule.code in NEEDS_PRIOR_CARE and not prior:
             continue
@@ -680,17 +686,17 @@ def find_reasons(
             continue
         if rule.code in MEDICINE_ONLY and category not in MEDICINES:
             continue
-        for sentence, words, low, reported in grounds:
+        for sentence, words, low, text_low, reported in grounds:
             if reported:
                 continue
             if sentence.role == "conclusion" and rule.code not in CONCLUSION_RULES:
                 continue
-            if rule.code == "surgery-denied" and not goes_with_denied_care(sentence.text):
+            if rule.code == "surgery-denied" and not goes_with_denied_care(sentence.text, text_low):
                 continue
             if rule.code == "part-already-approved" and not _more_depends(sentence, sentences):
                 continue
             if rule.in_conclusion:  # the whole sentence: "As the surgery is not necessary, ..."
-                words, low = sentence.text, sentence.text.lower()
+                words, low = sentence.text, text_low
             if _fire(rule, words, low, decision):
                 # One sentence states one reason: the first (most specific) rule that fits it.
                 if not any(sentence.id in r.sentence_ids for r in reasons):
@@ -702,7 +708,7 @@ def find_reasons(
             break
     taken = [r.evidence for r in reasons]
     recital = max((s.id for s in sentences if s.role == "guideline"), default=-1)
-    unreported = [(s, g, low) for s, g, low, reported in grounds if not reported]
+    unreported = [(s, g, low, s_low) for s, g, low, s_low, reported in grounds if not reported]
     for sentence in _key_findings(unreported, decision, taken, recital):
         if len(reasons) >= MAX_REASONS:
             break
@@ -803,31 +809,31 @@ def _grounds(sentence: RationaleSentence) -> str:
     not medically necessary"), so that only the grounds it gives ("as there is no ...") count."""
     if sentence.role != "conclusion":
         return sentence.text
-    grounds = _VERDICT.sub(" ", _REQUEST_NAME.sub(" ", sentence.text))
-    return _BACK_REFERENCE.sub(" ", grounds)
+    # Each blanked as its lower-case twin (caseless.Caseless.sub), the kept words as written.
+    named = _REQUEST_NAME.sub(" ", sentence.text, sentence.text.lower())
+    grounds = _VERDICT.sub(" ", named, named.lower())
+    return _BACK_REFERENCE.sub(" ", grounds, grounds.lower())
 
 
 # "No, the request ...", "In the absence of such evidence, ...", "... because they are not met
 # ...": no grounds of their own.
-_BACK_REFERENCE = regex_cache.compile(
+_BACK_REFERENCE = Caseless(
     r"^\s*no,|\b(?:in\s+the\s+absence\s+of|without|given|because\s+of|based\s+on|in\s+light\s+of|"
     r"contingent\s+(?:up)?on)\s+(?:such|this|these|that|those|the\s+above|all\s+of\s+the\s+above)\b"
     r"(?:\s+\w+)?|\b(?:because|as|since)\s+(?:they|these|those|it|this|that)\s+(?:are|is|were|was|"
     r"have|has)\s+not\s+(?:been\s+)?\w+",
-    re.I,
 )
 
 
 # "the request for Deprizine (unknown quantity)" names the item; its words are not grounds.
-_REQUEST_NAME = regex_cache.compile(
+_REQUEST_NAME = Caseless(
     r"\b(?:the|this)\s+(?:original\s+|current(?:ly)?\s+|requested\s+)?(?:request(?:ed)?|"
     r"treatment|service|prescription)\b(?:\s+for\b)?[^.;]*?(?=\s+(?:is|are|was|were|would|cannot|"
     r"does|do|has|have)\b)",
-    re.I,
 )
 
 
-_VERDICT = regex_cache.compile(
+_VERDICT = Caseless(
     r"\b(?:is|are|was|were|be|been|would|cannot|can|could|should)\s+(?:not\s+)?(?:be\s+)?"
     r"(?:not\s+|deemed\s+|considered\s+|"
     r"therefore\s+|also\s+|seen\s+as\s+|found\s+(?:to\s+be\s+)?)*(?:medically\s+(?:necessary|"
@@ -836,7 +842,6 @@ _VERDICT = regex_cache.compile(
     r"\bnot-medically\s+necessary|\b(?:does|do)\s+not\s+appear\s+(?:to\s+be\s+)?medically\s+"
     r"necessary|\bmedical\s+necessity\s+(?:has|have|is|was)\s+not\s+"
     r"(?:been\s+)?\w+|^(?:therefore|thus|as\s+such|hence|consequently|accordingly)\b",
-    re.I,
 )
 
 
@@ -874,7 +879,7 @@ stand in the grounds themselves); the others state findings, not verdicts."""
 
 
 def _key_findings(
-    own: list[tuple[RationaleSentence, str, str]],
+    own: list[tuple[RationaleSentence, str, str, str]],
     decision: Decision,
     taken: list[str],
     recital: int = -1,
@@ -884,14 +889,14 @@ def _key_findings(
     finding (the first ones). Background (who the worker is, what was requested, the diagnoses),
     bare conclusions and a finding that repeats one already `taken` are not reasons (`own` has
     no sentence reporting what utilization review said; each comes with its grounds, also in
-    lower case). Where a
-    denial's reviewer weighs the case after the last guideline `recital` (sentence id), the
-    findings there (one is enough) are the reasons; the case summary before it is background."""
+    lower case, and its text in lower case). Where a denial's reviewer weighs the case after
+    the last guideline `recital` (sentence id), the findings there (one is enough) are the
+    reasons; the case summary before it is background."""
     limit = MAX_FINDINGS if decision == "upheld" else MAX_REASONS
     candidates = [
         sentence
-        for sentence, grounds, low in own
-        if not _background(sentence.text)
+        for sentence, grounds, low, text_low in own
+        if not _background(sentence.text, text_low)
         and (
             _GIVES_REASON.search(grounds, low)
             if decision == "upheld"
@@ -965,8 +970,8 @@ _REPORTED = regex_cache.compile(
 )
 
 
-def _background(sentence: str) -> bool:
-    low = sentence.lower()
+def _background(sentence: str, low: str) -> bool:
+    """Whether the sentence gives background (`low` is `sentence.lower()`)."""
     if not any(word in low for word in _BACKGROUND_WORDS):
         return False
     exact = not sentence.isascii()  # see may_hold: such text always goes on to the regexes

@@ -19,7 +19,7 @@ from conftest import LETTERS, real_letter_stems
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from imr_llm import denials, reasons
+from imr_llm import denials, rationale, reasons
 from imr_llm.caseless import Caseless, lower_letters
 from imr_llm.prepare import prepare, skeleton
 
@@ -46,7 +46,7 @@ MINIMAL = ("_NO_PRIOR_USE", "_LACKS not")
 def _caseless() -> list[tuple[str, Caseless]]:
     found = [
         (f"{module.__name__}.{name}", value)
-        for module in (reasons, denials)
+        for module in (reasons, denials, rationale)
         for name, value in vars(module).items()
         if isinstance(value, Caseless)
     ]
@@ -189,6 +189,7 @@ def test_a_lower_case_twin_finds_what_its_pattern_finds(name: str, caseless: Cas
         assert [m.span() for m in caseless.finditer(text, low)] == spans, (name, text)
         first = caseless.search(text, low)
         assert (first.span() if first else None) == (spans[0] if spans else None)
+        assert caseless.sub("#", text, low) == pattern.sub("#", text), (name, text)
 
     @settings(
         max_examples=10,
@@ -203,6 +204,7 @@ def test_a_lower_case_twin_finds_what_its_pattern_finds(name: str, caseless: Cas
         expected = [m.span() for m in pattern.finditer(text)]
         assert expected, "the text was generated to hold a match"
         assert [m.span() for m in caseless.finditer(text, low)] == expected
+        assert caseless.sub("#", text, low) == pattern.sub("#", text)
 
     generated()
 

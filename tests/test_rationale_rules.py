@@ -24,21 +24,26 @@ import pytest
 from conftest import LETTERS
 
 from imr_llm import rationale
-from imr_llm.caseless import may_hold
+from imr_llm.caseless import lower_letters, may_hold
 from imr_llm.normalize import collapse_ws
 from imr_llm.prepare import prepare
-from imr_llm.rationale import Rule, split_sentences
+from imr_llm.rationale import Rule, RuleTable, split_sentences
 
-TABLES: dict[str, tuple[Rule, ...]] = {
+TABLES: dict[str, RuleTable] = {
     "_CASE": rationale._CASE,
     "_CONDITION": rationale._CONDITION,
     "_CONCLUSION": rationale._CONCLUSION,
     "_RECITAL": rationale._RECITAL,
     "_GENERAL": rationale._GENERAL,
 }
-GENERIC_PATIENT: Rule = (rationale._GENERIC_PATIENT_WORDS, rationale._GENERIC_PATIENT)
+GENERIC_PATIENT: Rule = (
+    rationale._GENERIC_PATIENT_WORDS,
+    rationale._GENERIC_PATIENT.pattern.compiled,
+)
 RULES: dict[str, Rule] = {
-    f"{name}[{index}]": rule for name, rules in TABLES.items() for index, rule in enumerate(rules)
+    f"{name}[{index}]": rule
+    for name, table in TABLES.items()
+    for index, rule in enumerate(table.rules)
 }
 RULES["_GENERIC_PATIENT"] = GENERIC_PATIENT
 
@@ -198,7 +203,7 @@ def letter_sentences() -> tuple[str, ...]:
         for piece in pieces:
             sentence = collapse_ws(piece)
             out[sentence] = None
-            out[rationale._GENERIC_PATIENT.sub(" ", sentence)] = None
+            out[GENERIC_PATIENT[1].sub(" ", sentence)] = None
     return tuple(out)
 
 
@@ -221,29 +226,82 @@ def test_no_match_in_a_letter_lacks_its_words(name: str) -> None:
 @pytest.mark.parametrize("table", sorted(TABLES))
 def test_a_table_answers_as_its_alternation_on_every_letter(table: str) -> None:
     rules = TABLES[table]
-    alternation = re.compile("|".join(pattern.pattern for _, pattern in rules), re.I)
+    alternation = re.compile("|".join(pattern.pattern for _, pattern in rules.rules), re.I)
     for sentence in letter_sentences():
         expected = bool(alternation.search(sentence))
         assert rationale._any_rule(rules, sentence) == expected, (table, sentence)
+        assert rationale._any_rule(rules, sentence, sentence.lower()) == expected
 
 
 def test_generic_patients_are_blanked_only_where_they_may_be() -> None:
     blanked = 0
     for sentence in letter_sentences():
+        expected = GENERIC_PATIENT[1].sub(" ", sentence)
+        # The twin blanks what the pattern blanks, keeping the rest as written.
+        assert rationale._GENERIC_PATIENT.sub(" ", sentence, sentence.lower()) == expected
         if not may_hold(sentence, rationale._GENERIC_PATIENT_WORDS):
-            assert rationale._GENERIC_PATIENT.sub(" ", sentence) == sentence
+            assert expected == sentence
         else:
-            blanked += rationale._GENERIC_PATIENT.sub(" ", sentence) != sentence
+            blanked += expected != sentence
     assert blanked > 50
 
 
 def test_text_that_is_not_ascii_runs_every_rule() -> None:
     # Case-blind, "ſ" (long s) matches "s", though "phyſical" holds no "physical".
     sentence = "A phyſical exam was done."
-    words, pattern = rationale._CASE[10]
+    words, pattern = rationale._CASE.rules[10]
     assert pattern.search(sentence) and "physical" in words
     assert not any(word in sentence.lower() for word in words)
     assert rationale._any_rule(rationale._CASE, sentence)
     assert rationale.sentence_role(sentence) == "finding"
     assert may_hold("the paṭient", ("patient",))
     assert not may_hold("the doctor", ("patient",))
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_a_table_lays_out_every_word_of_every_rule_in_order(table: str) -> None:
+    # _any_rule's one pass reads `words` and `owners`: each rule's words, under its index, in
+    # table order (so the rules that may match come out in order, each once).
+    rules = TABLES[table]
+    expected = [(word, index) for index, (words, _) in enumerate(rules.rules) for word in words]
+    assert list(zip(rules.words, rules.owners, strict=True)) == expected
+    assert list(rules.owners) == sorted(rules.owners)
+
+
+def test_only_the_rules_whose_words_stand_are_searched() -> None:
+    # The one pass must run exactly the rules whose words the text holds, in table order, once:
+    # a rule run without its words would be wasted work, one skipped would change the answer.
+    searched: list[int] = []
+
+    class Spy:
+        def __init__(self, index: int) -> None:
+            self.index = index
+
+        def search(self, text: str) -> None:
+            searched.append(self.index)
+            return None
+
+    rules = rationale._CASE
+    spies = tuple(Spy(index) for index in range(len(rules.rules)))
+    spied = rules._replace(twins=spies)
+    sentence = "The claimant's physical exam on 3/4/16 was noted; this file lacks a review."
+    low = sentence.lower()
+    assert not rationale._any_rule(spied, sentence)
+    expected = [i for i, (words, _) in enumerate(rules.rules) if any(w in low for w in words)]
+    assert searched == expected and len(expected) > 5
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_a_rules_twin_finds_what_its_pattern_finds(name: str) -> None:
+    # _any_rule searches ASCII text as the lower-case twin of each rule (caseless.py): the same
+    # matches at the same places as the case-blind pattern, on every letter's text as written
+    # and with its case swapped.
+    table = TABLES[name]
+    assert len(table.twins) == len(table.rules)
+    for (_, pattern), twin in zip(table.rules, table.twins, strict=True):
+        assert twin.pattern == lower_letters(pattern.pattern) and not twin.flags & re.I
+        for sentence in letter_sentences():
+            for text in (sentence, sentence.swapcase()):
+                if text.isascii():
+                    expected = [m.span() for m in pattern.finditer(text)]
+                    assert [m.span() for m in twin.finditer(text.lower())] == expected, text
