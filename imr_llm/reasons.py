@@ -997,9 +997,12 @@ _BACKGROUND_WORDS = (
 _BACKGROUND: tuple[tuple[str, Caseless], ...] = tuple(
     (word, Caseless(pattern))
     for word, pattern in (
-        # Kept as it was: the one regex this table replaced began with a stray backspace
-        # character here, so "sustained" has never marked background (outputs unchanged).
-        ("\x08sustained", "\x08" r"sustained\b"),
+        # the injury sustained, not "sustained improvement" (a finding)
+        (
+            "sustained",
+            r"\bsustained\s+(?:(?:an?|the|multiple|several|his|her|their)\s+(?:[\w-]+\s+){0,3})?"
+            r"injur",
+        ),
         ("year", r"\byear[\s-]+old\b"),
         ("diagnos", r"\bdiagnos(?:is|es)\s+(?:include|of|are|is)\b|\bworking\s+diagnos"),
         ("injury", r"\bdate\s+of\s+injury\b"),

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from imr_llm import denials, rationale, reasons
-from imr_llm.caseless import Caseless, lower_letters
+from imr_llm.caseless import Caseless, lower_letters, may_hold
 from imr_llm.prepare import prepare, skeleton
 
 # (name, words, the regex every match of which holds one of the words). The word tables added
@@ -174,8 +174,9 @@ def test_reported_words_stand_in_every_match_as_written() -> None:
 def test_may_hold_sends_text_it_cannot_judge_to_the_regex() -> None:
     # re.IGNORECASE matches "ſ" (long s) for "s", which no lower-case word test sees.
     assert re.search("sustained", "ſustained", re.I)
-    assert denials.may_hold("ſustained", "ſustained", ("sustained",))
-    assert not denials.may_hold("maintained", "maintained", ("sustained",))
+    assert may_hold("ſustained", ("sustained",))
+    assert not may_hold("maintained", ("sustained",))
+    assert may_hold("Sustained", ("sustained",), "sustained")
 
 
 @pytest.mark.parametrize(("name", "caseless"), CASELESS, ids=[c[0] for c in CASELESS])
@@ -219,3 +220,20 @@ def test_twins_lower_only_the_letters_a_pattern_matches() -> None:
     assert twin.search("Its abſence.", "its abſence.") is not None
     assert twin.search("ITS ABSENCE.", "its absence.") is not None
     assert twin.search("Its presence.", "its presence.") is None
+
+
+def test_an_injury_the_worker_sustained_is_background() -> None:
+    """The history sentence is background, never a finding of the reviewer (the table's pattern
+    once began with a stray backspace character and so never matched "sustained"); a sentence
+    on sustained improvement stays a finding."""
+    for sentence in (
+        "The injured worker sustained an industrial injury on 05/14/2013.",
+        "The patient sustained a work-related cumulative trauma injury.",
+        "He sustained injuries to the neck and back.",
+    ):
+        assert reasons._background(sentence, sentence.lower()), sentence
+    for sentence in (
+        "There is no documentation of sustained functional improvement.",
+        "The pain relief was not sustained after the injured knee was treated.",
+    ):
+        assert not reasons._background(sentence, sentence.lower()), sentence
