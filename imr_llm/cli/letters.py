@@ -132,26 +132,14 @@ def _finish(results: list[Any], files: list[str]) -> None:
 def extract(
     files: tuple[str, ...],
     engine: Engine,
-    model: str | None,
-    mode: str | None,
-    concurrency: int | None,
-    no_cache: bool,
-    redact: bool | None,
     strict: bool,
     output: Path | None,
     pages: bool,
+    **llm_flags: Any,  # llm_options and --redact, as settings_for takes them
 ) -> None:
     """Extract each letter's typed determination as JSON (JSON Lines for several files)."""
     names = _letters(list(files), pages)
-    settings = settings_for(
-        engine,
-        model=model,
-        mode=mode,
-        concurrency=concurrency,
-        no_cache=no_cache,
-        redact=redact,
-        strict=strict or None,
-    )
+    settings = settings_for(engine, strict=strict or None, **llm_flags)
     results = _run(names, "extract", engine, settings)
     indent = 2 if len(names) == 1 else None
     lines = [r.value.model_dump_json(indent=indent) for r in results if r.value is not None]
@@ -179,27 +167,15 @@ def summarize(
     format: OutputFormat,
     lang: Language,
     engine: Engine,
-    model: str | None,
-    mode: str | None,
-    concurrency: int | None,
-    no_cache: bool,
-    redact: bool | None,
     strict: bool,
     output: Path | None,
     pages: bool,
     today: datetime | None,
+    **llm_flags: Any,  # llm_options and --redact, as settings_for takes them
 ) -> None:
     """Explain letters in plain language: each decision, why, and what you can do next."""
     names = _letters(list(files), pages)
-    settings = settings_for(
-        engine,
-        model=model,
-        mode=mode,
-        concurrency=concurrency,
-        no_cache=no_cache,
-        redact=redact,
-        strict=strict or None,
-    )
+    settings = settings_for(engine, strict=strict or None, **llm_flags)
     results = _run(names, "summarize", engine, settings, lang.value)
     from imr_llm.explain.output import render_explanation  # after the letters are run
     from imr_llm.explain.writer import as_of
