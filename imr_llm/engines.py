@@ -10,21 +10,27 @@ pool) or "asyncio" (I/O work, at most `concurrency` letters in flight).
 `perform` is the one place where a task (extract, summarize, analyze) becomes engine calls.
 
 Engines: OfflineEngine here; the LLM engine is `llm.engine.LlmEngine` (same shape).
-May import: prepare, explain, letter, schema.
+May import: prepare, explain, letter, schema. The rule-based writer (explain) is loaded by name
+(EXPLAIN, imr_llm.by_name) on the first explanation, so that `extract` never loads it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, Literal, Protocol, TypeVar
 
+from imr_llm.by_name import load
 from imr_llm.letter import Analysis, PreparedLetter, Task, Value
 from imr_llm.prepare import skeleton
-from imr_llm.schema import Determination, Lang
+from imr_llm.schema import Determination, Explanation, Lang
 
 T = TypeVar("T")
 
 Executor = Literal["pool", "asyncio", "openai_batch"]
+
+EXPLAIN = "imr_llm.explain:explain"
+"""The rule-based writer: its tables and pyphen cost `extract` 3-8 ms of CPU to import (measured
+side by side), so it is loaded on the first explanation."""
 
 
 class Engine(Protocol):
@@ -71,10 +77,7 @@ def finish_now(work: Coroutine[Any, Any, T]) -> T:
 
 def offline_analysis(prepared: PreparedLetter, lang: Lang = "en") -> Analysis:
     """The offline engine's determination and explanation of one letter."""
-    # The writer's tables are loaded on the first explanation only, so that `extract` never
-    # loads them (start-up time of the one-letter call).
-    from imr_llm.explain import explain
-
+    explain: Callable[..., Explanation] = load(EXPLAIN)
     determination = skeleton(prepared)
     return Analysis(determination, explain(determination, prepared.text, lang=lang))
 

@@ -15,7 +15,9 @@ The engine chooses how letters run (its `executor`):
 - "openai_batch": the LLM engine through the OpenAI Batch API: the same loop with every letter
   in flight, the engine's calls collected into batches (llm/openai_batch.py).
 
-May import: engines, llm (the LLM engine, loaded only when it runs), prepare, letter, settings.
+May import: engines, llm, prepare, letter, settings. The LLM engine (llm.choice, with
+settings, openai and instructor) is loaded by name (LLM_ENGINE, imr_llm.by_name) only when a run
+may use it, so an offline run never loads it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+from imr_llm.by_name import load
 from imr_llm.engines import Engine, OfflineEngine, finish_now, perform
 from imr_llm.errors import ImrError
 from imr_llm.letter import LetterResult, PreparedLetter, Task, Value
@@ -36,6 +39,7 @@ from imr_llm.schema import Determination, Explanation, Lang
 if TYPE_CHECKING:
     from multiprocessing.sharedctypes import Synchronized
 
+    from imr_llm.llm.engine import LlmEngine
     from imr_llm.settings import LlmSettings
 
 __all__ = ["PathSteps", "Steps", "engine_for", "extract", "run", "run_letters", "summarize"]
@@ -295,6 +299,10 @@ def _drain(chunks: Any, started: Synchronized[int], workers: int) -> Iterator[li
 
 # --- the engine switch, and the one-letter calls ---------------------------------------------
 
+LLM_ENGINE = "imr_llm.llm.choice:llm_engine"
+"""The LLM engine for a run (pydantic-settings, openai, instructor: ~100 ms to import): loaded
+by name when the engine asked for is not 'offline'."""
+
 
 def engine_for(
     engine: str, settings: LlmSettings | None = None, *, openai_batch: str | None = None
@@ -304,15 +312,8 @@ def engine_for(
     OpenAI Batch API run (the LLM engine's calls then go through batches)."""
     if engine == "offline":
         return OfflineEngine()
-    # pydantic-settings, openai and instructor: loaded only when the LLM engine may run.
-    from imr_llm.settings import load_settings, resolve_engine
-
-    settings = settings or load_settings()
-    if resolve_engine(engine, settings) == "offline":
-        return OfflineEngine()
-    from imr_llm.llm.engine import LlmEngine
-
-    return LlmEngine(settings, openai_batch=openai_batch)
+    llm: LlmEngine | None = load(LLM_ENGINE)(engine, settings, openai_batch=openai_batch)
+    return OfflineEngine() if llm is None else llm
 
 
 def run_letters(

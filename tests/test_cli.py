@@ -62,40 +62,117 @@ def test_engine_openai_without_endpoint_is_a_usage_error() -> None:
     assert "OPENAI_BASE_URL" in result.stderr
 
 
-HELP_CALLS = [
-    ["--help"],
-    *([name, "--help"] for name in ("extract", "summarize", "batch", "stats", "serve", "cache")),
-    ["eval", "--help"],
-    ["eval", "compare", "--help"],
-    ["eval", "label", "--help"],
-    ["cache", "info", "--help"],
-    ["exit-codes"],
-    ["--version"],
-]
+TOP_CALLS = [["--help"], ["exit-codes"], ["--version"], []]
+COMMAND_HELP_CALLS = {
+    "imr_llm.cli.letters": [["extract", "--help"]],
+    "imr_llm.cli.summarize": [["summarize", "--help"]],
+    "imr_llm.cli.batch": [["batch", "--help"]],
+    "imr_llm.cli.stats": [["stats", "--help"]],
+    "imr_llm.cli.serve": [["serve", "--help"]],
+    "imr_llm.cli.cache": [["cache", "--help"], ["cache", "info", "--help"], ["cache"]],
+    "imr_llm.cli.evals": [
+        ["eval", "--help"],
+        ["eval", "compare", "--help"],
+        ["eval", "label", "--help"],
+    ],
+}
+COMMAND_MODULES = set(COMMAND_HELP_CALLS)
 
 
-def test_help_loads_neither_pydantic_nor_rich_nor_the_runner() -> None:
-    """Every `--help` (and `--version`, `exit-codes`) in one fresh process, then the modules it
-    loaded: the command line alone, nothing that parses, validates or draws."""
+def _modules_after(calls: list[list[str]]) -> tuple[set[str], str]:
+    """The modules loaded by running every call, in one fresh process; and its stdout."""
     code = (
         "import sys\n"
         "from imr_llm.cli import app\n"
-        f"for args in {HELP_CALLS!r}:\n"
+        f"for args in {calls!r}:\n"
         "    try:\n"
         "        app(args, prog_name='imr-llm')\n"
         "    except SystemExit as stop:\n"
-        "        assert stop.code == 0, (args, stop.code)\n"
+        "        assert stop.code in (0, 2), (args, stop.code)\n"
         "print(' '.join(sorted(sys.modules)))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=clean_env()
     )
     assert done.returncode == 0, done.stderr
-    loaded = set(done.stdout.strip().splitlines()[-1].split())
-    assert "Usage: imr-llm eval label [OPTIONS] LETTER" in done.stdout
+    return set(done.stdout.strip().splitlines()[-1].split()), done.stdout + done.stderr
+
+
+def test_help_loads_no_command_module_nor_pydantic_nor_rich() -> None:
+    """`--help`, `--version`, `exit-codes` and no arguments in one fresh process, then the
+    modules it loaded: the command line alone, no command's module (the lazy group lists them
+    from its table), nothing that parses, validates or draws."""
+    loaded, output = _modules_after(TOP_CALLS)
+    assert "Commands:" in output and "exit-codes  List the exit codes." in output
     heavy = {"pydantic", "pydantic_core", "pydantic_settings", "rich", "typer", "imr_llm.runner"}
     assert not heavy & loaded
+    assert not COMMAND_MODULES & loaded
     assert not any(name.startswith(("imr_llm.schema", "imr_llm.settings")) for name in loaded)
+
+
+@pytest.mark.parametrize("module", sorted(COMMAND_HELP_CALLS))
+def test_a_command_help_loads_that_command_module_only(module: str) -> None:
+    loaded, output = _modules_after(COMMAND_HELP_CALLS[module])
+    assert "Usage: imr-llm " in output
+    assert module in loaded
+    others = COMMAND_MODULES - {module}
+    if module == "imr_llm.cli.summarize":  # summarize is extract's sibling: it shares its steps
+        others -= {"imr_llm.cli.letters"}
+    assert not others & loaded
+    assert "pydantic_settings" not in loaded or module in {
+        "imr_llm.cli.batch",
+        "imr_llm.cli.cache",
+        "imr_llm.cli.evals",
+        "imr_llm.cli.serve",
+    }
+
+
+def test_the_lazy_table_gives_each_command_its_own_name_and_short_help() -> None:
+    """The table `--help` reads cannot drift from the commands: the same name, and the same
+    short help at every width click may shorten it to."""
+    import click
+
+    from imr_llm.cli import COMMANDS, app
+
+    context = click.Context(app)
+    assert app.list_commands(context) == list(COMMANDS)
+    for name, (_, short_help) in COMMANDS.items():
+        command = app.get_command(context, name)
+        assert command is not None and command.name == name
+        for limit in (20, 45, 63, 74, 1000):
+            stand_in = click.Command(name, help=short_help)
+            assert stand_in.get_short_help_str(limit) == command.get_short_help_str(limit)
+    assert app.get_command(context, "bogus") is None
+
+
+def test_shell_completion_lists_the_commands() -> None:
+    env = clean_env(_IMR_LLM_COMPLETE="bash_complete", COMP_WORDS="imr-llm e", COMP_CWORD="1")
+    code = "from imr_llm.cli import app; app(prog_name='imr-llm')"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert set(done.stdout.split()) >= {"plain,extract", "plain,exit-codes", "plain,eval"}
+
+
+@pytest.mark.parametrize(
+    ("command", "loads", "never"),
+    [
+        ("extract", {"imr_llm.runner"}, {"imr_llm.explain.budget", "imr_llm.cli.summarize"}),
+        ("summarize", {"imr_llm.explain.budget", "imr_llm.explain.output"}, set()),
+    ],
+)
+def test_an_offline_run_never_loads_the_llm_engine_or_its_settings(
+    command: str, loads: set[str], never: set[str]
+) -> None:
+    """The LLM side (llm.choice, settings: pydantic-settings, openai, instructor) is loaded by
+    name only when the LLM engine may run; the writer (explain) only for an explanation."""
+    letter = str(LETTERS / "CM16-0213037.txt")
+    loaded, output = _modules_after([[command, letter]])
+    assert "CM16-0213037" in output
+    assert loads <= loaded
+    llm = {"imr_llm.settings", "imr_llm.llm.choice", "imr_llm.llm.engine", "pydantic_settings"}
+    assert not (never | llm | {"openai", "instructor"}) & loaded
 
 
 def test_help_lists_every_command_and_describes_the_arguments() -> None:
@@ -165,12 +242,12 @@ def test_a_group_without_a_command_shows_its_help(args: list[str]) -> None:
 
 
 def test_ctrl_c_exits_130_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    import imr_llm.runner
+    import imr_llm.cli.letters
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(imr_llm.runner, "run_letters", interrupted)
+    monkeypatch.setattr(imr_llm.cli.letters, "run_letters", interrupted)
     result = invoke_cli("extract", str(LETTERS / "CM16-0213037.txt"))
     assert result.returncode == 130
     assert result.stdout == "" and "Traceback" not in result.stderr

@@ -1,13 +1,16 @@
 """The command line: one module per command group, and `common` for what they share (option
 choices and declarations, the run flags, one-line error output, writing output, the LLM
-settings and the engine choice, the progress bar).
+settings and the engine choice, the progress bar, the lazy group).
 
-    letters  extract, summarize       batch  batch         stats  stats
-    evals    eval, eval compare/label  cache  cache info/clear  serve  serve
+    letters  extract                 summarize  summarize     batch  batch
+    stats    stats                   evals      eval, eval compare/label
+    cache    cache info/clear        serve      serve
 
-May import everything below it (the commands: batch, evals, serve; the runner; settings; explain.output;
+May import everything below it (the commands: batch, evals, serve; the runner; explain.output;
 stats). Built on click, and kept light to import so that `imr-llm --help` starts fast: the
-modules that load pydantic or rich are imported when a command runs. Exit codes are listed in errors.EXIT_CODES and in the README.
+top-level group loads a command's module only when that command is used (COMMANDS, click's
+lazily loaded subcommands); each command module imports what it needs at its top. Exit codes
+are listed in errors.EXIT_CODES and in the README.
 """
 
 from __future__ import annotations
@@ -15,19 +18,47 @@ from __future__ import annotations
 import click
 
 from imr_llm import __version__
-from imr_llm.cli.batch import batch as batch_command
-from imr_llm.cli.cache import cache_group
-from imr_llm.cli.common import Group, RunFlags
-from imr_llm.cli.evals import eval_group
-from imr_llm.cli.letters import extract, summarize
-from imr_llm.cli.serve import serve
-from imr_llm.cli.stats import stats_command
+from imr_llm.cli.common import LazyGroup, RunFlags
 from imr_llm.errors import EXIT_CODES
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "extract": (
+        "imr_llm.cli.letters:extract",
+        "Extract each letter's typed determination as JSON (JSON Lines for several files).",
+    ),
+    "summarize": (
+        "imr_llm.cli.summarize:summarize",
+        "Explain letters in plain language: each decision, why, and what you can do next.",
+    ),
+    "exit-codes": ("imr_llm.cli:exit_codes", "List the exit codes."),
+    "stats": (
+        "imr_llm.cli.stats:stats_command",
+        "Counts and uphold/overturn rates by category, guideline source, specialty and year.",
+    ),
+    "batch": (
+        "imr_llm.cli.batch:batch",
+        "Run many letters into one JSON Lines file (one determination a line, as `extract` "
+        "prints it), in parallel, with a progress bar on a terminal.",
+    ),
+    "serve": (
+        "imr_llm.cli.serve:serve",
+        "Start a private web page and JSON API that explain a letter (needs imr-llm[serve]).",
+    ),
+    "cache": ("imr_llm.cli.cache:cache_group", "The LLM response cache."),
+    "eval": (
+        "imr_llm.cli.evals:eval_group",
+        "Score an engine against the hand-labeled gold letters; compare runs; draft labels.",
+    ),
+}
+"""Each command, in the order `imr-llm --help` lists them: where it is ("module:attribute",
+loaded on first use) and its short help, which `--help` shows without loading the module
+(tests/test_cli.py checks that it is the command's own)."""
 
 
 @click.group(
     "imr-llm",
-    cls=Group,
+    cls=LazyGroup,
+    lazy_commands=COMMANDS,
     no_args_is_help=True,
     context_settings={"show_default": True},
 )
@@ -46,12 +77,6 @@ def exit_codes() -> None:
     """List the exit codes."""
     for code, meaning in EXIT_CODES.items():
         click.echo(f"{code}  {meaning}")
-
-
-for command in (extract, summarize, exit_codes, stats_command, batch_command, serve):
-    app.add_command(command)
-app.add_command(cache_group)
-app.add_command(eval_group)
 
 
 def main() -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
+from imr_llm.batch import BatchConfig, BatchRun, count_inputs, default_workers, summary_line
+from imr_llm.batch.config import DEFAULT_CHUNKSIZE
 from imr_llm.cli.common import (
     PATH,
     Engine,
@@ -25,19 +27,12 @@ from imr_llm.cli.common import (
 )
 from imr_llm.errors import ImrError
 
-if TYPE_CHECKING:
-    from imr_llm.batch import BatchRun
-
-# The same as imr_llm.batch.config.DEFAULT_CHUNKSIZE (a test checks), which is not imported
-# here: it would load pydantic before the command line is even parsed.
-DEFAULT_CHUNKSIZE = 8
+__all__ = ["DEFAULT_CHUNKSIZE", "batch"]
 
 
 def _progress(inputs: list[str]) -> LetterProgress | None:
     if not sys.stderr.isatty():
         return None
-    from imr_llm.batch import count_inputs  # the runner: pydantic
-
     return progress_bar(count_inputs(inputs))
 
 
@@ -122,8 +117,6 @@ def batch(
 
     Exit code: 0 when no letter failed, 9 when any letter failed (see --errors).
     """
-    from imr_llm.batch import BatchConfig, BatchRun, default_workers  # the runner: pydantic
-
     settings = llm_settings(model=model, mode=mode, concurrency=concurrency, no_cache=no_cache)
     chosen = chosen_engine(engine, settings)
     config = BatchConfig(
@@ -145,8 +138,6 @@ def batch(
 
 
 def _run(run: BatchRun, inputs: list[str]) -> None:
-    from imr_llm.batch import summary_line  # loaded with BatchRun already
-
     progress = _progress(inputs)
     run.on_outcome = progress.advance if progress else None
     try:

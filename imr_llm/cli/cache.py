@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
 from imr_llm.cli.common import Group, fail, llm_settings
 from imr_llm.errors import ImrError
-
-if TYPE_CHECKING:
-    from imr_llm.llm.cache import ResponseCache
+from imr_llm.llm.cache import ResponseCache
 
 
 @click.group("cache", cls=Group, no_args_is_help=True)
@@ -19,8 +15,6 @@ def cache_group() -> None:
 
 
 def _open_cache() -> ResponseCache:
-    from imr_llm.llm.cache import ResponseCache  # diskcache: only for these commands
-
     settings = llm_settings(no_cache=False)
     try:
         return ResponseCache(settings.cache_dir)

@@ -1,19 +1,24 @@
 """What every command module shares: option choices and declarations, the run flags, error
-output, writing output, the LLM settings and the engine choice, and the progress bar.
+output, writing output, the LLM settings and the engine choice, the progress bar, and the
+groups (LazyGroup: the top-level group, which loads a command's module on first use).
 
-Kept light (click and nothing heavy) so each command, and every `--help`, starts fast.
+Kept light (click and nothing heavy) so `imr-llm --help` starts fast. The LLM settings module
+(pydantic-settings) is loaded by name (SETTINGS, imr_llm.by_name) only when the LLM engine may
+run, so an offline `extract` never loads it.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import StrEnum
+from gettext import gettext as _
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from imr_llm.by_name import load
 from imr_llm.engine_choice import choose_engine as choose
 from imr_llm.engine_choice import endpoint_configured
 from imr_llm.errors import ImrError
@@ -22,6 +27,9 @@ if TYPE_CHECKING:
     from imr_llm.settings import LlmSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+SETTINGS = "imr_llm.settings:load_settings"
+"""The LLM settings' loader (pydantic-settings: ~50 ms): loaded when the LLM engine may run."""
 
 
 class Engine(StrEnum):
@@ -56,6 +64,47 @@ class Group(click.Group):
             return super().invoke(ctx)
         except KeyboardInterrupt:
             raise click.exceptions.Exit(130) from None
+
+
+class LazyGroup(Group):
+    """A Group whose commands are loaded on first use (click's "lazily loading subcommands"):
+    `lazy_commands` maps each name to ("module:attribute", short help). `--help` lists them from
+    the table without importing any; a command's module is imported when it is run, when its
+    own help is asked for, or for shell completion."""
+
+    def __init__(
+        self, *args: Any, lazy_commands: Mapping[str, tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [
+            *self.lazy_commands,
+            *(name for name in self.commands if name not in self.lazy_commands),
+        ]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in self.lazy_commands:
+            return super().get_command(ctx, cmd_name)
+        command: click.Command = load(self.lazy_commands[cmd_name][0])
+        self.add_command(command, cmd_name)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands and their short help, as click writes them, from the table (a stand-in
+        command carries the short help, so it is shortened to the width as click does)."""
+        stand_ins: list[tuple[str, click.Command]] = []
+        for name in self.list_commands(ctx):
+            if name in self.lazy_commands:
+                stand_ins.append((name, click.Command(name, help=self.lazy_commands[name][1])))
+            elif (command := self.get_command(ctx, name)) is not None and not command.hidden:
+                stand_ins.append((name, command))
+        if not stand_ins:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _command in stand_ins)
+        with formatter.section(_("Commands")):
+            formatter.write_dl([(name, c.get_short_help_str(limit)) for name, c in stand_ins])
 
 
 def engine_option(
@@ -151,8 +200,7 @@ def write_output(text: str, output: Path | None) -> None:
 
 def llm_settings(*, no_cache: bool, **flags: Any) -> LlmSettings:
     """The LLM settings: the flags given over the environment over the defaults."""
-    from imr_llm.settings import load_settings  # pydantic-settings: only when the LLM may run
-
+    load_settings: Callable[[Mapping[str, Any]], LlmSettings] = load(SETTINGS)
     try:
         return load_settings({"use_cache": False if no_cache else None, **flags})
     except ImrError as error:

@@ -20,6 +20,9 @@ from imr_llm.cli.common import (
     write_output,
 )
 from imr_llm.errors import EvalRegressionError, ImrError
+from imr_llm.evals import compare, report
+from imr_llm.evals.label import draft_gold
+from imr_llm.evals.run import run_eval
 
 
 def _percent(value: float | None) -> str:
@@ -68,10 +71,6 @@ def eval_group(
     """Run ENGINE over the gold set and print the score of every field."""
     if context.invoked_subcommand is not None:
         return
-    # The eval harness (the scoring tables and the engines): only when an eval runs.
-    from imr_llm.evals import compare, report
-    from imr_llm.evals.run import run_eval  # the engines: pydantic, the parsers' tables
-
     settings = llm_settings(model=model, mode=mode, concurrency=concurrency, no_cache=no_cache)
     progress = progress_bar(len(list(gold.glob("*.json")))) if gold.is_dir() else None
     try:
@@ -124,8 +123,6 @@ def eval_group(
 @click.option("--tolerance", type=float, default=0.0)
 def eval_compare(before: Path, after: Path, fail_on_regression: bool, tolerance: float) -> None:
     """Compare two run files side by side, per field and per letter."""
-    from imr_llm.evals import compare, report  # the eval harness: only for this command
-
     try:
         a, b = compare.load_run(before), compare.load_run(after)
     except ImrError as error:
@@ -143,8 +140,6 @@ def eval_compare(before: Path, after: Path, fail_on_regression: bool, tolerance:
 @output_option
 def eval_label(letter: Path, output: Path | None) -> None:
     """Write a DRAFT gold file for a person to correct (marked unchecked until they do)."""
-    from imr_llm.evals.label import draft_gold  # the parsers: only for this command
-
     try:
         draft = draft_gold(letter)
     except Exception as error:

@@ -1,8 +1,8 @@
-"""`imr-llm extract` and `imr-llm summarize`: letters in, one runner call, rendered output."""
+"""`imr-llm extract`, and what it shares with `imr-llm summarize` (cli/summarize.py): letters in,
+one runner call, each failure on stderr, the exit code."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,8 +10,6 @@ import click
 
 from imr_llm.cli.common import (
     Engine,
-    Language,
-    OutputFormat,
     RunFlags,
     chosen_engine,
     engine_option,
@@ -23,10 +21,12 @@ from imr_llm.cli.common import (
     settings_for,
     write_output,
 )
+from imr_llm.letter import LetterResult, Task
+from imr_llm.ocr import PageFiles, is_image_name
+from imr_llm.runner import run_letters
+from imr_llm.schema import Lang
 
 if TYPE_CHECKING:
-    from imr_llm.letter import LetterResult, Task
-    from imr_llm.schema import Lang
     from imr_llm.settings import LlmSettings
 
 files_argument = click.argument(
@@ -38,12 +38,10 @@ files_argument = click.argument(
 )
 
 
-def _letters(files: list[str], pages: bool) -> list[str]:
+def letters_to_read(files: list[str], pages: bool) -> list[str]:
     """The letters to read: with --pages, all the files as one letter."""
     if len(files) < 2:
         return files
-    from imr_llm.ocr import PageFiles, is_image_name  # only for several files
-
     if pages:
         return [PageFiles(files)]
     if all(is_image_name(name) for name in files):
@@ -55,7 +53,7 @@ def _letters(files: list[str], pages: bool) -> list[str]:
     return files
 
 
-def _run(
+def run_files(
     files: list[str],
     task: Task,
     engine: Engine,
@@ -63,8 +61,6 @@ def _run(
     lang: Lang = "en",
 ) -> list[Any]:
     """Run the letters through the runner; report each failure on stderr and keep going."""
-    from imr_llm.runner import run_letters  # the parsers' tables: after the options are read
-
     chosen = chosen_engine(engine, settings)
     progress = progress_bar(len(files))
 
@@ -117,7 +113,7 @@ def _report_usage(results: list[Any]) -> None:
             click.echo(f"imr-llm: {result.path} item {record.item}: {record.by}{why}", err=True)
 
 
-def _finish(results: list[Any], files: list[str]) -> None:
+def finish(results: list[Any], files: list[str]) -> None:
     failures = [r for r in results if r.error is not None]
     if failures:
         click.echo(f"imr-llm: {len(failures)} of {len(files)} letters failed", err=True)
@@ -138,57 +134,11 @@ def extract(
     **llm_flags: Any,  # llm_options and --redact, as settings_for takes them
 ) -> None:
     """Extract each letter's typed determination as JSON (JSON Lines for several files)."""
-    names = _letters(list(files), pages)
+    names = letters_to_read(list(files), pages)
     settings = settings_for(engine, strict=strict or None, **llm_flags)
-    results = _run(names, "extract", engine, settings)
+    results = run_files(names, "extract", engine, settings)
     indent = 2 if len(names) == 1 else None
     lines = [r.value.model_dump_json(indent=indent) for r in results if r.value is not None]
     if lines:
         write_output("\n".join(lines), output)
-    _finish(results, names)
-
-
-@click.command()
-@files_argument
-@click.option("-f", "--format", type=click.Choice(OutputFormat), default=OutputFormat.text)
-@click.option(
-    "--lang", type=click.Choice(Language), default=Language.en, help="Language of the explanation."
-)
-@engine_option()
-@llm_options
-@letter_options
-@click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Check deadlines against this date [today].",
-)
-def summarize(
-    files: tuple[str, ...],
-    format: OutputFormat,
-    lang: Language,
-    engine: Engine,
-    strict: bool,
-    output: Path | None,
-    pages: bool,
-    today: datetime | None,
-    **llm_flags: Any,  # llm_options and --redact, as settings_for takes them
-) -> None:
-    """Explain letters in plain language: each decision, why, and what you can do next."""
-    names = _letters(list(files), pages)
-    settings = settings_for(engine, strict=strict or None, **llm_flags)
-    results = _run(names, "summarize", engine, settings, lang.value)
-    from imr_llm.explain.output import render_explanation  # after the letters are run
-    from imr_llm.explain.writer import as_of
-
-    rendered = []
-    for result in results:
-        if result.value is None:
-            continue
-        value = as_of(result.value, today.date() if today else date.today())
-        if format is OutputFormat.json and len(names) > 1:
-            rendered.append(value.model_dump_json())  # JSON Lines
-        else:
-            rendered.append(render_explanation(value, format.value))
-    if rendered:
-        write_output(("\n" if format is OutputFormat.json else "\n\n").join(rendered), output)
-    _finish(results, names)
+    finish(results, names)

@@ -6,6 +6,8 @@ import click
 
 from imr_llm.cli.common import Engine, chosen_engine, engine_option, fail, settings_for
 from imr_llm.errors import ImrError
+from imr_llm.serve.app import ServeConfig
+from imr_llm.serve.run import serve as run_server
 
 
 @click.command()
@@ -33,9 +35,6 @@ def serve(
     timeout: float,
 ) -> None:
     """Start a private web page and JSON API that explain a letter (needs imr-llm[serve])."""
-    from imr_llm.serve.app import ServeConfig  # starlette: only when the server starts
-    from imr_llm.serve.run import serve as run_server
-
     settings = settings_for(engine, no_cache=False)
     config = ServeConfig(
         chosen_engine(engine, settings), password or None, letters_at_once, queue, timeout

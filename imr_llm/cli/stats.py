@@ -1,5 +1,4 @@
-"""`imr-llm stats`: a thin wrapper around imr_llm.stats, which (with matplotlib, only for
---html) loads when the command runs."""
+"""`imr-llm stats`: a thin wrapper around imr_llm.stats (matplotlib loads only for --html)."""
 
 from __future__ import annotations
 
@@ -7,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from imr_llm import stats
 from imr_llm.cli.common import PATH, fail
 from imr_llm.errors import ImrError
 
@@ -25,8 +25,6 @@ def stats_command(results: Path, html: Path | None, markdown: Path | None) -> No
 
     Counts cases, not files: a letter given twice (same case number and decisions) and
     synthetic letters (SYN-*) are left out, and the counts of both are reported."""
-    from imr_llm import stats  # pydantic and the tables: only when the command runs
-
     try:
         summary = stats.read_results(results)
         message = stats.skipped_message(summary.source)

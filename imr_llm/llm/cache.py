@@ -47,7 +47,7 @@ def cache_key(
 
 class ResponseCache:
     def __init__(self, directory: Path) -> None:
-        import diskcache
+        import diskcache  # heavy (sqlite3): loaded when a cache is opened
 
         try:
             directory.mkdir(parents=True, exist_ok=True)

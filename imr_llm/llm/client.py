@@ -56,7 +56,7 @@ class Completion(Generic[T]):
 
 
 def _mode(name: str) -> Any:
-    import instructor
+    import instructor  # heavy (with httpx): loaded on the first LLM call
 
     return {
         "tools": instructor.Mode.TOOLS,
@@ -77,7 +77,7 @@ def _chain(error: BaseException) -> list[BaseException]:
 
 def transport_error(error: BaseException) -> BaseException | None:
     """The HTTP-level error behind `error` when it is worth retrying, else None."""
-    import openai
+    import openai  # heavy (with httpx): loaded on the first LLM call
 
     for link in _chain(error):
         if isinstance(link, openai.APIConnectionError):  # includes timeouts
@@ -89,7 +89,7 @@ def transport_error(error: BaseException) -> BaseException | None:
 
 
 def _fatal_http_error(error: BaseException) -> BaseException | None:
-    import openai
+    import openai  # heavy (with httpx): loaded on the first LLM call
 
     for link in _chain(error):
         if isinstance(link, openai.APIStatusError) and transport_error(link) is None:
@@ -99,7 +99,7 @@ def _fatal_http_error(error: BaseException) -> BaseException | None:
 
 def retry_after_seconds(error: BaseException) -> float | None:
     """Seconds the server asked us to wait (Retry-After or retry-after-ms), if it said."""
-    import openai
+    import openai  # heavy (with httpx): loaded on the first LLM call
 
     for link in _chain(error):
         if isinstance(link, openai.APIStatusError):
@@ -147,7 +147,7 @@ def _response_schema(model: type[BaseModel]) -> type[BaseModel]:
     """`model` as instructor's ResponseSchema subclass, made once. Given a plain model,
     instructor makes a new subclass on every call (a pydantic class build, about 5 ms) and so
     also misses its own cache of the tool schema."""
-    import instructor
+    import instructor  # heavy (with httpx): loaded on the first LLM call
 
     schema: type[BaseModel] = instructor.openai_schema(model)
     return schema
@@ -157,7 +157,7 @@ class LlmClient:
     """One endpoint, reused for every call of a run."""
 
     def __init__(self, settings: LlmSettings) -> None:
-        import openai
+        import openai  # heavy (with httpx): loaded on the first LLM call
 
         if not settings.configured:
             raise LlmConfigError(
@@ -179,7 +179,7 @@ class LlmClient:
         """One instructor client for every call. Its hooks report into the calling task's
         _CallRecord (a context variable), so concurrent calls keep their counts apart."""
         if self._patched is None:
-            import instructor
+            import instructor  # heavy (with httpx): loaded on the first LLM call
 
             client = instructor.from_openai(self._openai, mode=_mode(self.settings.mode))
             client.on("completion:kwargs", _on_request)
@@ -203,6 +203,7 @@ class LlmClient:
         max_tokens: int | None = None,
     ) -> Completion[T]:
         """One structured call with transport retries around validation re-asks."""
+        # tenacity: loaded on the first LLM call, like openai and instructor
         from tenacity import (
             AsyncRetrying,
             RetryCallState,
@@ -245,7 +246,7 @@ class LlmClient:
         usage: Usage,
         max_tokens: int | None = None,
     ) -> Completion[T]:
-        from instructor.core import InstructorRetryException
+        from instructor.core import InstructorRetryException  # instructor: loaded on the first call
 
         raw_outputs: list[str] = []
         _CALL.set(_CallRecord(usage, raw_outputs))
@@ -271,6 +272,7 @@ class LlmClient:
         return Completion(parsed=parsed, raw=parsed.model_dump_json(), usage=usage)
 
     def _as_llm_error(self, error: BaseException, usage: Usage) -> LlmError:
+        # instructor: loaded on the first call
         from instructor.core import IncompleteOutputException
 
         if any(isinstance(e, IncompleteOutputException) for e in _chain(error)):
@@ -366,7 +368,7 @@ class OpenAIBatchClient:
         self._openai = client._openai
 
     async def submit(self, lines: list[dict[str, Any]]) -> OpenAIBatchState:
-        import json
+        import json  # the Batch API's files only
 
         data = "\n".join(json.dumps(line) for line in lines).encode("utf-8")
         uploaded = await self._openai.files.create(
@@ -383,7 +385,7 @@ class OpenAIBatchClient:
         return _state(await self._openai.batches.retrieve(batch_id))
 
     async def lines(self, file_id: str | None) -> list[dict[str, Any]]:
-        import json
+        import json  # the Batch API's files only
 
         if not file_id:
             return []

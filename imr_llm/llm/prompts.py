@@ -32,7 +32,7 @@ class Prompt:
         return f"{self.id} v{self.version}@{self.sha256[:12]}"
 
     def render(self, **variables: Any) -> str:
-        from jinja2 import TemplateError
+        from jinja2 import TemplateError  # jinja2: loaded with the first prompt
 
         try:
             rendered: str = _compiled(self.source).render(**variables)
@@ -44,7 +44,7 @@ class Prompt:
 @lru_cache(maxsize=8)
 def _compiled(source: str) -> Any:
     """A template compiled once (strict: an undefined variable is an error)."""
-    from jinja2 import Environment, StrictUndefined
+    from jinja2 import Environment, StrictUndefined  # loaded with the first prompt
 
     environment = Environment(undefined=StrictUndefined, keep_trailing_newline=True)
     return environment.from_string(source)
