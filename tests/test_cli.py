@@ -251,3 +251,30 @@ def test_ctrl_c_exits_130_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -
     result = invoke_cli("extract", str(LETTERS / "CM16-0213037.txt"))
     assert result.returncode == 130
     assert result.stdout == "" and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("args", "code"), [(["serve", "--help"], 0), (["serve"], 2)])
+def test_serve_without_its_extra_still_shows_help_and_says_what_to_install(
+    args: list[str], code: int
+) -> None:
+    """Without starlette (the `serve` extra), the command's module still loads."""
+    program = (
+        "import sys; sys.modules['starlette'] = None; "
+        f"sys.argv = ['imr-llm', *{args!r}]; from imr_llm.cli import main; main()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=clean_env(),
+    )
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr
+    if code:
+        assert done.stderr == (
+            "imr-llm: error: imr-llm serve needs the web server packages: "
+            "pip install 'imr-llm[serve]'\n"
+        )
+    else:
+        assert "Usage: imr-llm serve" in done.stdout

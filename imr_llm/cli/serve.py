@@ -1,13 +1,22 @@
-"""`imr-llm serve`: the private web page and JSON API (imr_llm.serve)."""
+"""`imr-llm serve`: the private web page and JSON API (imr_llm.serve).
+
+The server needs the `serve` extra (starlette, uvicorn); without it, `imr-llm serve --help` still
+works and `imr-llm serve` says what to install."""
 
 from __future__ import annotations
 
 import click
 
 from imr_llm.cli.common import Engine, chosen_engine, engine_option, fail, settings_for
-from imr_llm.errors import ImrError
-from imr_llm.serve.app import ServeConfig
-from imr_llm.serve.run import serve as run_server
+from imr_llm.errors import ImrError, UsageError
+
+try:
+    from imr_llm.serve.app import ServeConfig
+    from imr_llm.serve.run import serve as run_server
+
+    MISSING_EXTRA: ImportError | None = None
+except ImportError as missing:  # the `serve` extra (starlette) is not installed
+    MISSING_EXTRA = missing
 
 
 @click.command()
@@ -35,6 +44,10 @@ def serve(
     timeout: float,
 ) -> None:
     """Start a private web page and JSON API that explain a letter (needs imr-llm[serve])."""
+    if MISSING_EXTRA is not None:
+        fail(
+            UsageError("imr-llm serve needs the web server packages: pip install 'imr-llm[serve]'")
+        )
     settings = settings_for(engine, no_cache=False)
     config = ServeConfig(
         chosen_engine(engine, settings), password or None, letters_at_once, queue, timeout
