@@ -7,10 +7,14 @@ time (user + system, from the kernel's accounting of the child), which a busy ma
 less than wall time.
 
     python benchmarks/bench_one_letter.py [--rounds 21] [--json results.json] [--before DIR]
+        [--env NAME=VALUE]
 
 `--before DIR` also runs every imr-llm command with `PYTHONPATH=DIR` (an unpacked older commit,
-e.g. `git archive <commit> | tar -x -C DIR`) in the same rounds, so a change is measured side by
-side. The row "typer app, one argument" is the floor typer would set: a two-line typer command
+e.g. `git archive <commit> | tar -x -C DIR`, then `python -m compileall -q DIR`: without its
+bytecode written, every run of it compiles the package afresh) in the same rounds, so a change is
+measured side by side. `--env NAME=VALUE` (repeatable) sets a variable for this checkout's
+imr-llm and runner rows only, say one that its entry point would set for itself.
+The row "typer app, one argument" is the floor typer would set: a two-line typer command
 (typer builds a pydantic TypeAdapter for each option it parses) that does nothing. The row "click
 app, one pydantic model" is the floor of any command that prints a pydantic model: a click
 command (what imr-llm is written with) that builds a one-field model and prints its JSON (the
@@ -123,12 +127,15 @@ def base_of(name: str) -> str:
     return BELOW_CLI if name.removeprefix("before: ").startswith("runner") else BASELINE
 
 
-def timed(command: list[str], pythonpath: str | None = None) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) of one run."""
+def timed(
+    command: list[str], pythonpath: str | None = None, extra: dict[str, str] | None = None
+) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one run; `extra`: variables added to its environment."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "IMR_LLM_"))}
     env.pop("PYTHONPATH", None)
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
+    env.update(extra or {})
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT, env=env)
@@ -144,15 +151,30 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--before", type=Path, help="an older checkout to run side by side")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set in the environment of this checkout's imr-llm and runner rows only (not the "
+        "yardsticks, not --before): e.g. what an entry point would set for itself",
+    )
     options = parser.parse_args()
+    extra = dict(item.split("=", 1) for item in options.env)
     runs = {name: (command, None) for name, command in COMMANDS.items()}
     if options.before:
         for name, command in COMMANDS.items():
             if name.startswith(("imr-llm", "runner")):
                 runs[f"before: {name}"] = (command, str(options.before.resolve()))
+
+    def run(name: str) -> tuple[float, float]:
+        command, pythonpath = runs[name]
+        own = extra if pythonpath is None and name.startswith(("imr-llm", "runner")) else None
+        return timed(command, pythonpath, own)
+
     for _ in range(options.warmup):
-        for command, pythonpath in runs.values():
-            timed(command, pythonpath)
+        for name in runs:
+            run(name)
     walls: dict[str, list[float]] = {name: [] for name in runs}
     cpus: dict[str, list[float]] = {name: [] for name in runs}
     wall_ratios: dict[str, list[float]] = {name: [] for name in runs}
@@ -164,10 +186,10 @@ def main() -> None:
             base[name] = timed(COMMANDS[name])
             walls[name].append(base[name][0])
             cpus[name].append(base[name][1])
-        for name, (command, pythonpath) in runs.items():
+        for name in runs:
             if name in BASES:
                 continue
-            wall, cpu = timed(command, pythonpath)
+            wall, cpu = run(name)
             base_wall, base_cpu = base[base_of(name)]
             walls[name].append(wall)
             cpus[name].append(cpu)
@@ -182,6 +204,8 @@ def main() -> None:
         f"{options.rounds} alternating rounds; load average {load_before:.1f} at the start, "
         f"{load:.1f} at the end"
     )
+    if extra:
+        print(f"this checkout's rows with {' '.join(options.env)}")
     print(
         "| command | median wall | median CPU | yardstick | wall / yardstick (median) "
         "| CPU / yardstick (median) |"
