@@ -46,3 +46,12 @@ def test_list_and_dict_defaults_are_empty_and_fresh_for_each_instance() -> None:
     assert second.warnings == [] and second.engine.prompts == {}
     assert second.reviewer.licensed_states == []
     assert schema.Determination.model_validate_json(second.model_dump_json()) == second
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+def test_field_types_are_evaluated_by_python(model: type) -> None:
+    """No string annotations for pydantic to evaluate at each class's making (schema.py has no
+    `from __future__ import annotations`): the types are the objects themselves."""
+    own = vars(model).get("__annotations__", {})
+    strings = [name for name, hint in own.items() if isinstance(hint, str)]
+    assert not strings, f"{model.__name__}: {strings}"
