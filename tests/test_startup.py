@@ -45,3 +45,26 @@ def test_pydantic_skips_the_entry_point_scan() -> None:
         '"application_received":null,"priority":null}',
         "not scanned",
     ]
+
+
+def test_the_command_line_makes_the_setting() -> None:
+    """`imr-llm extract` (the entry point, `imr_llm.cli:main`) runs a letter without the scan."""
+    code = (
+        "import sys\n"
+        "from imr_llm.cli import main\n"
+        "sys.argv = ['imr-llm', 'extract', 'evals/letters/CM16-0213037.txt']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        "import pydantic.plugin._loader as loader\n"
+        "print('scanned' if loader._plugins is not None else 'not scanned', file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != PYDANTIC_PLUGINS}
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, cwd=root
+    )
+    assert done.returncode == 0, done.stderr
+    assert '"case_number": "CM16-0213037"' in done.stdout
+    assert done.stderr.strip().splitlines()[-1] == "not scanned"

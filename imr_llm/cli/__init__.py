@@ -10,7 +10,8 @@ May import everything below it (the commands: batch, evals, serve; the runner; e
 stats). Built on click, and kept light to import so that `imr-llm --help` starts fast: the
 top-level group loads a command's module only when that command is used (COMMANDS, click's
 lazily loaded subcommands); each command module imports what it needs at its top. Exit codes
-are listed in errors.EXIT_CODES and in the README.
+are listed in errors.EXIT_CODES and in the README. `main` first makes the process settings of
+imr_llm.startup (pydantic's plugin scan off).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import click
 from imr_llm import __version__
 from imr_llm.cli.common import LazyGroup, RunFlags
 from imr_llm.errors import EXIT_CODES
+from imr_llm.startup import prepare_process
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "extract": (
@@ -80,6 +82,7 @@ def exit_codes() -> None:
 
 
 def main() -> None:
+    prepare_process()
     try:
         app()
     except KeyboardInterrupt:
