@@ -5,13 +5,14 @@ look-behind after their first letters."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import cache
 
 import pytest
 from conftest import LETTERS, real_letter_stems
 
-from imr_llm import citations, rationale, reasons, skeleton
+from imr_llm import categories, citations, rationale, reasons, skeleton
 from imr_llm.caseless import lower_letters
 from imr_llm.formats import ParsedLetter
 from imr_llm.prepare import prepare
@@ -228,3 +229,67 @@ def test_a_leading_b_as_a_look_behind_matches_where_it_did(name: str) -> None:
         low = sample.lower()
         before_low = [m.span() for m in re.finditer(lower_letters(_AS_BEFORE[name]), low)]
         assert [m.span() for m in re.finditer(lower_letters(now), low)] == before_low
+
+
+def _as_written_before(pattern: str) -> str:
+    """A category rule as written before: each "X(?<!\\w\\w)" back to "\\bX", and the pulsed
+    ultrasound look-behind back in front of its word."""
+    pattern = pattern.replace("ultrasound(?<!pulsed ultrasound)", "(?<!pulsed )ultrasound")
+    return re.sub(r"([A-Za-z])\(\?<!\\w\\w\)", r"\\b\1", pattern)
+
+
+@cache
+def _requests() -> tuple[str, ...]:
+    return tuple(
+        text
+        for stem in REAL
+        for item in _parsed(stem).items
+        for text in (item.request, item.original_request or "")
+    )
+
+
+@pytest.mark.parametrize("index", range(len(categories._RULES)))
+def test_a_category_rule_matches_where_its_b_form_does(index: str) -> None:
+    category, pattern = categories._RULES[int(index)]
+    before = _as_written_before(pattern)
+    if before == pattern:  # a rule left as it was
+        assert "(?<!\\w\\w)" not in pattern
+        return
+    edges = (
+        "pulsed ultrasound",
+        "ultrasound therapy",
+        "an ultrasound",
+        "mri",
+        "xmri",
+        "(MRI)",
+        "the CT scan",
+        "ACT",
+        "5 labs",
+        "e&m visit",
+        "pt/inr",
+        "H-wave unit",
+        "subunit",
+        "éMRI",
+        "_mri",
+    )
+    samples = (_letters_text(), *_requests(), *edges, *(e.upper() for e in edges))
+    for sample in samples:
+        want = [m.span() for m in re.finditer(before, sample, re.I)]
+        assert [m.span() for m in re.finditer(pattern, sample, re.I)] == want, (category, sample)
+        low = sample.lower()
+        want_low = [m.span() for m in re.finditer(lower_letters(before), low)]
+        assert [m.span() for m in re.finditer(lower_letters(pattern), low)] == want_low
+
+
+def test_the_category_rules_say_no_leading_b() -> None:
+    # The rewrite is whole: a leading \b left in a rule would cost sre its skip-ahead.
+    assert not any(re.search(r"\\b[A-Za-z]", pattern) for _, pattern in categories._RULES[:-1])
+    assert "(?<!pulsed )" not in categories._RULES[6][1]
+
+
+def test_the_category_rules_are_as_before_but_for_the_look_behinds() -> None:
+    # The rules as written before the rewrite, pinned: the rewrite changed nothing else.
+    before = "\n".join(_as_written_before(pattern) for _, pattern in categories._RULES)
+    assert hashlib.sha256(before.encode()).hexdigest() == (
+        "269e935ba0d9f2cc029bbd635843f4c032bd8b13a9733cfa3962c5ea0f63d782"
+    )
