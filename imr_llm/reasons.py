@@ -664,8 +664,7 @@ def find_reasons(
         and not (decision == "upheld" and only_new_care(s.text, request))
         and not (decision == "overturned" and s.role == "finding" and only_counts_care(s.text))
     ]
-    findings = [s for s in sentences if s.role == "finding"]
-    prior = _prior_care(findings)
+    prior: bool | None = None  # _prior_care of the findings, read where a rule needs it
     # Read once per sentence, not once per rule: the grounds (lower case too) and whether the
     # sentence reports what utilization review said.
     lows = [s.text.lower() for s in own]
@@ -678,10 +677,13 @@ def find_reasons(
     for rule in RULES:
         if decision not in rule.decisions:
             continue
-        if rule.code in NEEDS_PRIOR_CARE and not prior:
-            continue
-        if rule.code == "improvement-shown" and (category in NOT_FOR_NEW_CARE or not prior):
-            continue
+        if rule.code in NEEDS_PRIOR_CARE or rule.code == "improvement-shown":
+            if rule.code == "improvement-shown" and category in NOT_FOR_NEW_CARE:
+                continue
+            if prior is None:
+                prior = _prior_care([s for s in sentences if s.role == "finding"])
+            if not prior:
+                continue
         if rule.code in MEDICINE_ONLY and category not in MEDICINES:
             continue
         if not any(map(everything.__contains__, rule.triggers)):  # last: the costly test
