@@ -192,13 +192,14 @@ def build_skeleton(
 ) -> Determination:
     case, date_warnings = _case(parsed.header)
     memo = _LetterMemo({}, {})  # this letter's alone: no memo spans letters
+    written = _specialties(parsed.specialty)
     return Determination(
         source=Source(format=parsed.format, sha256=sha256, path=path),
         case=case,
         reviewer=Reviewer(
             licensed_states=parse_states(parsed.licensure),
-            specialties=canonical_specialties(_specialties(parsed.specialty)),
-            specialties_as_written=_specialties(parsed.specialty),
+            specialties=canonical_specialties(written),
+            specialties_as_written=written,
         ),
         patient=_patient(parsed.summary),
         treatments=link_goes_with([_treatment(item, parsed.text, memo) for item in parsed.items]),
