@@ -119,8 +119,22 @@ def _one(text: str, source: GuidelineSource, full: str) -> Citation:
     )
 
 
-def parse_citations(guideline_text: str) -> list[Citation]:
-    """Every citation in one side's guideline paragraph, in letter order."""
+def parse_citations(
+    guideline_text: str, memo: dict[str, list[Citation]] | None = None
+) -> list[Citation]:
+    """Every citation in one side's guideline paragraph, in letter order. `memo`, when given, is
+    one letter's memo (paragraph -> citations): a letter's items often cite the same paragraph,
+    and each item gets citations of its own (copies, with lists of their own)."""
+    if memo is None:
+        return _parse_citations(guideline_text)
+    known = memo.get(guideline_text)
+    if known is None:
+        memo[guideline_text] = known = _parse_citations(guideline_text)
+        return known
+    return [c.model_copy(update={"sections": list(c.sections)}) for c in known]
+
+
+def _parse_citations(guideline_text: str) -> list[Citation]:
     text = collapse_ws(guideline_text)
     if not text or (may_hold(text, _NO_CITATION_WORDS) and _NO_CITATION.search(text)):
         return []

@@ -232,11 +232,6 @@ def read_denial(sentences: list[RationaleSentence], upheld: bool) -> DenialRead:
     )
     if not upheld:
         return read
-    over = [
-        text
-        for text, low in own_texts
-        if _has(text, low, _OVER_WORDS, _OVER) and not _UNCERTAIN.search(text, low)
-    ]
     if any(_has(text, low, _ALREADY_WORDS, _ALREADY) for text, low in own_texts):
         read.kind = "already-authorized"
     elif any(_has(text, low, _GOES_WITH_WORDS, _GOES_WITH) for text, low in own_texts):
@@ -245,7 +240,10 @@ def read_denial(sentences: list[RationaleSentence], upheld: bool) -> DenialRead:
         any(_OTHERWISE_FINE.search(s.text) for s in own) or not _medical_grounds(own)
     ):
         read.kind = "request-incomplete"
-    elif over:
+    elif any(
+        _has(text, low, _OVER_WORDS, _OVER) and not _UNCERTAIN.search(text, low)
+        for text, low in own_texts
+    ):
         read.kind = "over-guideline-limit"
         limit = next((m for s in sentences if (m := _LIMIT.search(s.text))), None)
         done = next((m for s in own if (m := _DONE.search(s.text))), None)

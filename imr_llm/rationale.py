@@ -207,11 +207,13 @@ _CONDITION = _rules(
     (("after",), r"\bafter\s+(?:\d+|one|two|three|four|six)\s+(?:weeks?|months?)"),
 )
 # Words that place a sentence in this worker's case: one rule per alternative, each with the words
-# its pattern cannot match without (_any_rule).
+# its pattern cannot match without (_any_rule). Where a rule runs on most sentences, its pattern
+# starts with letters and says its leading \b as a look-behind after them ("th(?<!\w\w\w)" is
+# "\bth"): sre skips ahead to a pattern's first letters, but not past a leading \b.
 _CASE = _rules(
     (
         ("the", "this"),
-        r"\b(?:the\s+|this\s+)(?:patient|injured\s+worker|claimant|applicant|employee|worker|"
+        r"th(?<!\w\w\w)(?:e\s+|is\s+)(?:patient|injured\s+worker|claimant|applicant|employee|worker|"
         r"individual|IW|member|requesting\s+(?:provider|physician)|treating\s+(?:provider|"
         r"physician|doctor)|provider|physician|(?:primary\s+)?treater|request(?:ed)?\b|"
         r"records?|medical\s+records?|documentation|progress\s+(?:note|report)s?|notes?|file|"
@@ -256,7 +258,7 @@ _CASE = _rules(
         ("additional",),
         r"\b(?:an\s+)?additional\s+\d+\s+(?:\w+\s+){0,2}(?:sessions|visits|treatments)\b",
     ),
-    (("he", "hi"), r"\b(?:he|she|his|her|him)\b"),
+    (("he", "hi"), r"(?:s(?<!\w\w)he|h(?<!\w\w)(?:e|is|er|im))\b"),
     (("this",), r"\bin\s+this\s+(?:case|instance|patient|injured|claimant|individual)"),
     (
         ("there",),
@@ -507,9 +509,18 @@ def sentence_role(sentence: str) -> SentenceRole:
     return "guideline"
 
 
-def anatomy(rationale: str, text: str, rationale_start: int) -> list[RationaleSentence]:
+def anatomy(
+    rationale: str,
+    text: str,
+    rationale_start: int,
+    roles: dict[str, SentenceRole] | None = None,
+) -> list[RationaleSentence]:
     """`rationale` (verbatim as it stands in `text` at `rationale_start`, or -1 when it was not
-    found there) as numbered sentences with spans into `text` and roles."""
+    found there) as numbered sentences with spans into `text` and roles. `roles`, when given,
+    is one letter's memo of sentence_role (sentence -> role): a letter often repeats a sentence
+    in the rationales of several items, and the role is the sentence's alone."""
+    if roles is None:
+        roles = {}
     sentences = []
     for number, (a, b) in enumerate(split_sentences(rationale)):
         words = collapse_ws(rationale[a:b])
@@ -517,9 +528,10 @@ def anatomy(rationale: str, text: str, rationale_start: int) -> list[RationaleSe
             span: Span | None = Span(start=rationale_start + a, end=rationale_start + b)
         else:
             span = find_span(text, words)
-        sentences.append(
-            RationaleSentence(id=number, text=words, role=sentence_role(words), span=span)
-        )
+        role = roles.get(words)
+        if role is None:
+            role = roles[words] = sentence_role(words)
+        sentences.append(RationaleSentence(id=number, text=words, role=role, span=span))
     return sentences
 
 
@@ -530,11 +542,12 @@ def read_rationale(
     decision: Decision,
     category: Category,
     request: str = "",
+    roles: dict[str, SentenceRole] | None = None,
 ) -> dict[str, Any]:
     """Every Treatment field read from one item's rationale (`request` is the item's name):
     sentences with roles, reasons, what was missing, the kind of denial and its details, and
-    safety notes."""
-    sentences = anatomy(rationale, text, rationale_start)
+    safety notes. `roles`: the letter's memo of sentence roles (anatomy)."""
+    sentences = anatomy(rationale, text, rationale_start, roles)
     reasons, missing = find_reasons(sentences, decision, category, request)
     denial = read_denial(sentences, upheld=decision == "upheld")
     return {

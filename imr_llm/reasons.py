@@ -664,8 +664,7 @@ def find_reasons(
         and not (decision == "upheld" and only_new_care(s.text, request))
         and not (decision == "overturned" and s.role == "finding" and only_counts_care(s.text))
     ]
-    findings = [s for s in sentences if s.role == "finding"]
-    prior = _prior_care(findings)
+    prior: bool | None = None  # _prior_care of the findings, read where a rule needs it
     # Read once per sentence, not once per rule: the grounds (lower case too) and whether the
     # sentence reports what utilization review said.
     lows = [s.text.lower() for s in own]
@@ -678,13 +677,16 @@ def find_reasons(
     for rule in RULES:
         if decision not in rule.decisions:
             continue
-        if not any(map(everything.__contains__, rule.triggers)):
-            continue
-        if rule.code in NEEDS_PRIOR_CARE and not prior:
-            continue
-        if rule.code == "improvement-shown" and (category in NOT_FOR_NEW_CARE or not prior):
-            continue
+        if rule.code in NEEDS_PRIOR_CARE or rule.code == "improvement-shown":
+            if rule.code == "improvement-shown" and category in NOT_FOR_NEW_CARE:
+                continue
+            if prior is None:
+                prior = _prior_care([s for s in sentences if s.role == "finding"])
+            if not prior:
+                continue
         if rule.code in MEDICINE_ONLY and category not in MEDICINES:
+            continue
+        if not any(map(everything.__contains__, rule.triggers)):  # last: the costly test
             continue
         for sentence, words, low, text_low, reported in grounds:
             if reported:
@@ -709,10 +711,11 @@ def find_reasons(
     taken = [r.evidence for r in reasons]
     recital = max((s.id for s in sentences if s.role == "guideline"), default=-1)
     unreported = [(s, g, low, s_low) for s, g, low, s_low, reported in grounds if not reported]
-    for sentence in _key_findings(unreported, decision, taken, recital):
-        if len(reasons) >= MAX_REASONS:
-            break
-        reasons.append(_reason(REVIEWER_FINDING, sentence.text, sentence))
+    if len(reasons) < MAX_REASONS:  # else no finding would be added
+        for sentence in _key_findings(unreported, decision, taken, recital):
+            if len(reasons) >= MAX_REASONS:
+                break
+            reasons.append(_reason(REVIEWER_FINDING, sentence.text, sentence))
     return reasons, missing
 
 
@@ -892,24 +895,17 @@ def _key_findings(
     lower case, and its text in lower case). Where a denial's reviewer weighs the case after
     the last guideline `recital` (sentence id), the findings there (one is enough) are the
     reasons; the case summary before it is background."""
-    limit = MAX_FINDINGS if decision == "upheld" else MAX_REASONS
+    if decision == "upheld":
+        return _denial_findings(own, taken, recital)
+    limit = MAX_REASONS
     candidates = [
         sentence
         for sentence, grounds, low, text_low in own
         if not _background(sentence.text, text_low)
-        and (
-            _GIVES_REASON.search(grounds, low)
-            if decision == "upheld"
-            else not _AGAINST_APPROVAL.search(grounds, low)
-        )
+        and not _AGAINST_APPROVAL.search(grounds, low)
         and (sentence.role == "finding" or _CONCLUSION_GROUNDS.search(grounds, low))
     ]
-    if decision == "upheld":
-        analysis = [sentence for sentence in candidates if sentence.id > recital]
-        if analysis:
-            candidates = analysis
-        candidates.reverse()
-    elif any(sentence.role == "finding" for sentence in candidates):
+    if any(sentence.role == "finding" for sentence in candidates):
         # An approval's conclusion restates what its findings say ("Hence the requested
         # sessions appear to be medically necessary ... due to the apparent lack of efficacy of
         # outpatient medication management"); it is a reason only where no finding gives one.
@@ -919,6 +915,34 @@ def _key_findings(
     for sentence in candidates:
         if len(chosen) >= limit:
             break
+        words = _content_words(sentence.text)
+        if not any(_repeats(words, other) for other in said):
+            chosen.append(sentence)
+            said.append(words)
+    return sorted(chosen, key=lambda sentence: sentence.id)
+
+
+def _denial_findings(
+    own: list[tuple[RationaleSentence, str, str, str]], taken: list[str], recital: int
+) -> list[RationaleSentence]:
+    """_key_findings for a denial, read from the last sentence back and each sentence only as
+    far as needed (the answer is the same): the candidates after the `recital`, latest first,
+    else (none there) those before it, until MAX_FINDINGS are chosen."""
+    said: list[frozenset[str]] | None = None
+    chosen: list[RationaleSentence] = []
+    analysis = False  # a candidate stands after the recital: those before it are background
+    for sentence, grounds, low, text_low in reversed(own):  # `own` is in sentence order
+        if len(chosen) >= MAX_FINDINGS or (analysis and sentence.id <= recital):
+            break
+        if (
+            _background(sentence.text, text_low)
+            or not _GIVES_REASON.search(grounds, low)
+            or not (sentence.role == "finding" or _CONCLUSION_GROUNDS.search(grounds, low))
+        ):
+            continue
+        analysis = analysis or sentence.id > recital
+        if said is None:
+            said = [_content_words(text) for text in taken]
         words = _content_words(sentence.text)
         if not any(_repeats(words, other) for other in said):
             chosen.append(sentence)
@@ -1008,8 +1032,11 @@ _BACKGROUND: tuple[tuple[str, Caseless], ...] = tuple(
         ("injury", r"\bdate\s+of\s+injury\b"),
         (
             "request",
-            r"\brequest\s+for\s+authorization\s+(?:is|was|dated)|\b(?:the\s+)?request\s+(?:is|was)\s+"
-            r"for\b|\bis\s+requesting\b|\bwas\s+the\s+original\s+request|^this\s+is\s+a\s+request\b",
+            # "\bthe" as "t(?<!\w\w)he", "^this" as "t(?<![\s\S]t)his": every alternative starts
+            # with a letter, which sre skips ahead to (it cannot past a leading \b or ^).
+            r"r(?<!\w\w)equest\s+for\s+authorization\s+(?:is|was|dated)|t(?<!\w\w)he\s+request\s+"
+            r"(?:is|was)\s+for\b|r(?<!\w\w)equest\s+(?:is|was)\s+for\b|i(?<!\w\w)s\s+requesting\b|"
+            r"w(?<!\w\w)as\s+the\s+original\s+request|t(?<![\s\S]t)his\s+is\s+a\s+request\b",
         ),
         ("leaving", r"\bleaving\s+the\s+original"),
         ("included", r"\btreatments?\s+(?:have|has)\s+included\b"),

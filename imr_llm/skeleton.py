@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import NamedTuple
 
 from imr_llm.caseless import may_hold
 from imr_llm.categories import categorize
@@ -18,10 +19,12 @@ from imr_llm.normalize import collapse_ws
 from imr_llm.rationale import read_rationale
 from imr_llm.schema import (
     Case,
+    Citation,
     Determination,
     Patient,
     Priority,
     Reviewer,
+    SentenceRole,
     Sex,
     Source,
     Treatment,
@@ -125,7 +128,16 @@ def _dates_of_service(*texts: str) -> list[date]:
     return found
 
 
-def _treatment(item: RawItem, text: str) -> Treatment:
+class _LetterMemo(NamedTuple):
+    """What one letter's items share, each worked out once per letter (never across letters):
+    sentence roles (rationale.anatomy) and citations (citations.parse_citations)."""
+
+    roles: dict[str, SentenceRole]
+    citations: dict[str, list[Citation]]
+
+
+def _treatment(item: RawItem, text: str, memo: _LetterMemo) -> Treatment:
+    """One item; `memo` is its letter's (_LetterMemo)."""
     named = " ".join(filter(None, [item.request, item.original_request]))
     dates = _dates_of_service(named)
     category = (
@@ -142,11 +154,13 @@ def _treatment(item: RawItem, text: str) -> Treatment:
         retrospective=item.retrospective or bool(dates),
         dates_of_service=dates,
         category=category,
-        claims_administrator_guidelines=parse_citations(item.claims_administrator_guideline),
-        reviewer_guidelines=parse_citations(item.reviewer_guideline),
+        claims_administrator_guidelines=parse_citations(
+            item.claims_administrator_guideline, memo.citations
+        ),
+        reviewer_guidelines=parse_citations(item.reviewer_guideline, memo.citations),
         rationale=collapse_ws(item.rationale),
         **read_rationale(
-            item.rationale, item.rationale_start, text, item.decision, category, named
+            item.rationale, item.rationale_start, text, item.decision, category, named, memo.roles
         ),
     )
 
@@ -177,15 +191,17 @@ def build_skeleton(
     parsed: ParsedLetter, *, sha256: str, path: str | None, warnings: list[str]
 ) -> Determination:
     case, date_warnings = _case(parsed.header)
+    memo = _LetterMemo({}, {})  # this letter's alone: no memo spans letters
+    written = _specialties(parsed.specialty)
     return Determination(
         source=Source(format=parsed.format, sha256=sha256, path=path),
         case=case,
         reviewer=Reviewer(
             licensed_states=parse_states(parsed.licensure),
-            specialties=canonical_specialties(_specialties(parsed.specialty)),
-            specialties_as_written=_specialties(parsed.specialty),
+            specialties=canonical_specialties(written),
+            specialties_as_written=written,
         ),
         patient=_patient(parsed.summary),
-        treatments=link_goes_with([_treatment(item, parsed.text) for item in parsed.items]),
+        treatments=link_goes_with([_treatment(item, parsed.text, memo) for item in parsed.items]),
         warnings=[*warnings, *parsed.warnings, *date_warnings],
     )
