@@ -43,6 +43,17 @@ def lower_letters(pattern: str) -> str:
     return "".join(out)
 
 
+_LEADING_B = re.compile(r"(?<!\\)\\b(\w)")
+
+
+def skip_ahead(pattern: str) -> str:
+    """`pattern` with each `\\bX` (X a letter or digit written as itself) compiled as
+    `X(?<!\\w\\w)`: the same matches, since X is a word character (no word character before X
+    is the same as no two ending at X), but sre can skip ahead to X, which it cannot past a
+    leading `\\b`. An escaped backslash before `b` is left alone; not for `\\b` inside [...]."""
+    return _LEADING_B.sub(r"\1(?<!\\w\\w)", pattern)
+
+
 class Caseless:
     """`re.compile(pattern, re.IGNORECASE)`, searched as its lower-case twin on ASCII text."""
 
