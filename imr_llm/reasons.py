@@ -897,13 +897,11 @@ def _key_findings(
     reasons; the case summary before it is background."""
     if decision == "upheld":
         return _denial_findings(own, taken, recital)
-    limit = MAX_REASONS
     candidates = [
         sentence
         for sentence, grounds, low, text_low in own
-        if not _background(sentence.text, text_low)
+        if _may_carry(sentence, grounds, low, text_low)
         and not _AGAINST_APPROVAL.search(grounds, low)
-        and (sentence.role == "finding" or _CONCLUSION_GROUNDS.search(grounds, low))
     ]
     if any(sentence.role == "finding" for sentence in candidates):
         # An approval's conclusion restates what its findings say ("Hence the requested
@@ -913,13 +911,21 @@ def _key_findings(
     said = [_content_words(text) for text in taken]
     chosen: list[RationaleSentence] = []
     for sentence in candidates:
-        if len(chosen) >= limit:
+        if len(chosen) >= MAX_REASONS:
             break
         words = _content_words(sentence.text)
         if not any(_repeats(words, other) for other in said):
             chosen.append(sentence)
             said.append(words)
     return sorted(chosen, key=lambda sentence: sentence.id)
+
+
+def _may_carry(sentence: RationaleSentence, grounds: str, low: str, text_low: str) -> bool:
+    """Whether a sentence may carry the decision (_key_findings, either way): not background,
+    and a finding or a conclusion that gives grounds."""
+    return not _background(sentence.text, text_low) and bool(
+        sentence.role == "finding" or _CONCLUSION_GROUNDS.search(grounds, low)
+    )
 
 
 def _denial_findings(
@@ -934,10 +940,8 @@ def _denial_findings(
     for sentence, grounds, low, text_low in reversed(own):  # `own` is in sentence order
         if len(chosen) >= MAX_FINDINGS or (analysis and sentence.id <= recital):
             break
-        if (
-            _background(sentence.text, text_low)
-            or not _GIVES_REASON.search(grounds, low)
-            or not (sentence.role == "finding" or _CONCLUSION_GROUNDS.search(grounds, low))
+        if not (
+            _may_carry(sentence, grounds, low, text_low) and _GIVES_REASON.search(grounds, low)
         ):
             continue
         analysis = analysis or sentence.id > recital
