@@ -14,6 +14,7 @@ per message. Two retry layers, kept apart:
 from __future__ import annotations
 
 import contextvars
+import json
 import random
 import time
 from dataclasses import dataclass
@@ -368,8 +369,6 @@ class OpenAIBatchClient:
         self._openai = client._openai
 
     async def submit(self, lines: list[dict[str, Any]]) -> OpenAIBatchState:
-        import json  # the Batch API's files only
-
         data = "\n".join(json.dumps(line) for line in lines).encode("utf-8")
         uploaded = await self._openai.files.create(
             file=("imr-llm-requests.jsonl", data), purpose="batch"
@@ -385,8 +384,6 @@ class OpenAIBatchClient:
         return _state(await self._openai.batches.retrieve(batch_id))
 
     async def lines(self, file_id: str | None) -> list[dict[str, Any]]:
-        import json  # the Batch API's files only
-
         if not file_id:
             return []
         content = await self._openai.files.content(file_id)
