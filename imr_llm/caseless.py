@@ -24,23 +24,16 @@ from collections.abc import Iterator
 
 from imr_llm.lazy_regex import LazyPattern, lazy_compile
 
+_KEPT_AS_WRITTEN = re.compile(r"(\\[\s\S]|\(\?P<[^>]*>|\(\?P=[^)]*\))")
+"""What `lower_letters` keeps as written: an escape (a backslash and the character after it) and
+a group's name (`(?P<name>`, `(?P=name)`). Captured, so `split` returns them at odd indexes."""
+
 
 def lower_letters(pattern: str) -> str:
     """`pattern` with the letters it matches lower-cased; escapes and group syntax kept."""
-    out: list[str] = []
-    at = 0
-    while at < len(pattern):
-        if pattern[at] == "\\":
-            out.append(pattern[at : at + 2])
-            at += 2
-        elif pattern.startswith(("(?P<", "(?P="), at):  # a group's name, kept as written
-            end = pattern.index(">" if pattern[at + 3] == "<" else ")", at)
-            out.append(pattern[at : end + 1])
-            at = end + 1
-        else:
-            out.append(pattern[at].lower())
-            at += 1
-    return "".join(out)
+    pieces = _KEPT_AS_WRITTEN.split(pattern)
+    pieces[::2] = [piece.lower() for piece in pieces[::2]]
+    return "".join(pieces)
 
 
 _LEADING_B = re.compile(r"(?<!\\)\\b(\w)")
