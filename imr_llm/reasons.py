@@ -155,7 +155,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "prior-sessions-unknown",
-        ("session", "visit", "treatment"),
+        ("sessions", "visits", "treatments"),
         r"(?:number|how\s+many|total|quantity|amount)\s+(?:of\s+)?(?:the\s+)?(?:prior|previous|"
         r"past|completed|earlier)?\s*(?:\w+\s+)?(?:sessions|visits|treatments)\s+(?:\w+\s+){0,4}"
         r"(?:completed|attended|(?:has|have|had)\s+(?:had|received|undergone)|to\s+date|already|"
@@ -284,7 +284,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "long-term-use",
-        ("term", "chronic", "prolonged", "extended", "continued", "than"),
+        ("term", "chronic", "prolonged", "than"),
         # Only where the sentence also states the limit ("not recommended", "beyond", "only").
         r"^(?=.*\b(?:not\s+recommended|only|limit\w*|beyond|exceed\w*|in\s+excess|no\s+(?:more|"
         r"longer)\s+than)\b).*?(?:(?:long[\s-]+term|short[\s-]+term|chronic|prolonged)\s+(?:use|"
@@ -358,7 +358,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "no-exam-findings",
-        ("exam", "findings", "objective"),
+        ("exam", "findings"),
         r"(?:no|lack\s+of|without|absence\s+of)\s+(?:\w+\s+){0,2}(?:(?:physical\s+)?exam(?:ination)?|"
         r"clinical|objective)\s+findings|(?:exam(?:ination)?|clinical|objective)\s+findings\s+"
         r"(?:\w+\s+){0,3}(?:were|are|have|has)\s+not\s+(?:been\s+)?(?:documented|provided|noted)|"
@@ -399,7 +399,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "no-clear-reason",
-        ("rationale", "reason", "indication", "necessity", "clinical"),
+        ("rationale", "reason", "indication", "clinical"),
         # "indication" only as a reason for the care, not "no indication (sign) that ...".
         r"(?:rationale|reason|clinical\s+(?:need|indication))\s+"
         r"(?:\w+\s+){0,3}(?:for|was|is|has|were|to\s+support)|\bindications?\s+(?:is\s+|was\s+)?"
@@ -410,7 +410,7 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "limited-evidence",
-        ("experimental", "investigational", "study", "evidence", "proven", "shown"),
+        ("experimental", "investigational", "study", "proven", "shown"),
         r"experimental|investigational|under\s+study|not\s+(?:been\s+)?(?:proven|shown)\s+to\s+"
         r"(?:be\s+)?(?:effective|work|improve|have\s+(?:any\s+)?(?:lasting\s+)?benefit)",
         "The guidelines say there is not enough proof that this works.",
@@ -636,10 +636,21 @@ def _fire(rule: ReasonRule, sentence: str, low: str, decision: Decision) -> bool
     concept = rule.concept.search(sentence, low)
     if not concept or (rule.unless and rule.unless.search(sentence, low)):
         return False
+    if decision == "upheld" and not rule.needs_negation:
+        return True  # whether the concept is negated changes nothing here
     negated = negated_in_scope(sentence, concept.start(), concept.end())
     if rule.needs_negation and not negated:
         return False
     return not (decision == "overturned" and negated)
+
+
+# The rules each decision reads, in order (RULES with their `decisions`).
+_RULES_FOR: dict[Decision, tuple[ReasonRule, ...]] = {
+    decision: tuple(rule for rule in RULES if decision in rule.decisions)
+    for decision in ("upheld", "overturned")
+}
+# Rules that count only where the care was given before (_prior_care).
+_NEEDS_CARE_GIVEN = NEEDS_PRIOR_CARE | {"improvement-shown"}
 
 
 def find_reasons(
@@ -674,24 +685,23 @@ def find_reasons(
         for g in (_grounds(s),)
     ]
     everything = " ".join(lows)
-    for rule in RULES:
-        if decision not in rule.decisions:
+    # A rule not in CONCLUSION_RULES can fire only on a finding that does not report what
+    # utilization review said: such a rule reads (and tests its triggers in) those alone.
+    findings = [g for g in grounds if g[0].role == "finding" and not g[4]]
+    in_findings = " ".join([text_low for _, _, _, text_low, _ in findings])
+    for rule in _RULES_FOR[decision]:
+        if rule.code == "improvement-shown" and category in NOT_FOR_NEW_CARE:
             continue
-        if rule.code in NEEDS_PRIOR_CARE or rule.code == "improvement-shown":
-            if rule.code == "improvement-shown" and category in NOT_FOR_NEW_CARE:
-                continue
-            if prior is None:
-                prior = _prior_care([s for s in sentences if s.role == "finding"])
-            if not prior:
-                continue
         if rule.code in MEDICINE_ONLY and category not in MEDICINES:
             continue
-        if not any(map(everything.__contains__, rule.triggers)):  # last: the costly test
+        if rule.code in CONCLUSION_RULES:
+            read, text = grounds, everything
+        else:
+            read, text = findings, in_findings
+        if not any(map(text.__contains__, rule.triggers)):
             continue
-        for sentence, words, low, text_low, reported in grounds:
+        for sentence, words, low, text_low, reported in read:
             if reported:
-                continue
-            if sentence.role == "conclusion" and rule.code not in CONCLUSION_RULES:
                 continue
             if rule.code == "surgery-denied" and not goes_with_denied_care(sentence.text, text_low):
                 continue
@@ -700,6 +710,13 @@ def find_reasons(
             if rule.in_conclusion:  # the whole sentence: "As the surgery is not necessary, ..."
                 words, low = sentence.text, text_low
             if _fire(rule, words, low, decision):
+                # Whether care was given before is read only now, where such a rule fits: the
+                # rule counts only where it was (else it is skipped, as if it had not fitted).
+                if rule.code in _NEEDS_CARE_GIVEN:
+                    if prior is None:
+                        prior = _prior_care([s for s in sentences if s.role == "finding"])
+                    if not prior:
+                        break
                 # One sentence states one reason: the first (most specific) rule that fits it.
                 if not any(sentence.id in r.sentence_ids for r in reasons):
                     reasons.append(_reason(rule.code, _summary(rule, sentence.text), sentence))
