@@ -216,31 +216,48 @@ def goes_with_denied_care(sentence: str, low: str | None = None) -> bool:
     return _has(sentence, sentence.lower() if low is None else low, _GOES_WITH_WORDS, _GOES_WITH)
 
 
+def _held(words: tuple[str, ...], lows: str) -> bool:
+    """Whether one of `words` stands in one of the sentences whose lower-cased texts `lows` joins
+    with newlines: one pass in C for all of an item's sentences. Exact: no word holds a newline,
+    so none is found across two sentences."""
+    return any(map(lows.__contains__, words))
+
+
 def read_denial(sentences: list[RationaleSentence], upheld: bool) -> DenialRead:
     lows = [s.text.lower() for s in sentences]  # each sentence lower-cased once
     own = [s for s in sentences if s.role != "guideline"]
     own_texts = [
         (s.text, low) for s, low in zip(sentences, lows, strict=True) if s.role != "guideline"
     ]
+    # Most items' sentences hold none of a test's words: each word list is first tried once on
+    # all of them joined (_held), and the sentences one by one only when one of its words stands.
+    all_lows = "\n".join(lows)
+    own_lows = "\n".join(low for _, low in own_texts)
     read = DenialRead(
         safety_notes=[
             s.text
             for s, low in zip(sentences, lows, strict=True)
             if _has(s.text, low, _SAFETY_WORDS, _SAFETY)
-        ],
-        lacks=request_lacks(sentences, lows),
+        ]
+        if _held(_SAFETY_WORDS, all_lows)
+        else [],
+        lacks=request_lacks(sentences, lows) if _held(_LACKS_WORDS, own_lows) else [],
     )
     if not upheld:
         return read
-    if any(_has(text, low, _ALREADY_WORDS, _ALREADY) for text, low in own_texts):
+    if _held(_ALREADY_WORDS, own_lows) and any(
+        _has(text, low, _ALREADY_WORDS, _ALREADY) for text, low in own_texts
+    ):
         read.kind = "already-authorized"
-    elif any(_has(text, low, _GOES_WITH_WORDS, _GOES_WITH) for text, low in own_texts):
+    elif _held(_GOES_WITH_WORDS, own_lows) and any(
+        _has(text, low, _GOES_WITH_WORDS, _GOES_WITH) for text, low in own_texts
+    ):
         read.kind = "goes-with-denied-care"
     elif read.lacks and (
         any(_OTHERWISE_FINE.search(s.text) for s in own) or not _medical_grounds(own)
     ):
         read.kind = "request-incomplete"
-    elif any(
+    elif _held(_OVER_WORDS, own_lows) and any(
         _has(text, low, _OVER_WORDS, _OVER) and not _UNCERTAIN.search(text, low)
         for text, low in own_texts
     ):
