@@ -96,12 +96,11 @@ _ABOUT_PAST = lazy_compile(
     re.I,
 )
 # "While the request for Zofran is reasonable, the request failed to provide quantity."
-_OTHERWISE_FINE = lazy_compile(
+_OTHERWISE_FINE = Caseless(
     r"\b(?:while|although|though)\b[^.]{0,120}\b(?:is|are|would\s+be|may\s+be|appears?)\s+"
     r"(?:\w+\s+)?(?:reasonable|indicated|appropriate|supported|warranted|necessary)|"
     r"\botherwise\s+(?:\w+\s+)?(?:reasonable|indicated|appropriate|supported|warranted)|"
     r"\bcannot\s+be\s+(?:certified|approved|authorized|supported)\s+(?:as|because|without)",
-    re.I,
 )
 _ALREADY = Caseless(
     r"\b(?:redundant|duplicat\w+)\b|\b(?:already|previously)\s+(?:been\s+)?(?:authorized|"
@@ -132,19 +131,17 @@ _UNCERTAIN = Caseless(
 )
 _UNITS = r"(?:visits?|sessions?|treatments?|injections?|days?|weeks?|months?|tablets?|units?)"
 _NUMBER = r"(?:\d+(?:\s*(?:-|to)\s*\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
-_LIMIT = lazy_compile(
+_LIMIT = Caseless(
     rf"\b(?:up\s+to|a\s+(?:maximum|max|total)\s+of|maximum\s+of|no\s+more\s+than|not\s+to\s+"
     rf"exceed|limited\s+to)\s+{_NUMBER}\s+(?:\w+\s+)?{_UNITS}(?:\s+(?:over|in|within|per)\s+"
     rf"{_NUMBER}\s+{_UNITS})?(?!\s*(?:per|a|each|every)\s+(?:week|day|month))",
-    re.I,
 )
-_DONE = lazy_compile(
+_DONE = Caseless(
     rf"\b(?:at\s+least|a\s+total\s+of|approximately|about|over|more\s+than)\s+{_NUMBER}\s+"
     rf"(?:\w+\s+){{0,2}}?{_UNITS}|\b{_NUMBER}\s+(?:\w+\s+){{0,2}}?{_UNITS}\s+(?:\w+\s+){{0,2}}?"
     rf"(?:to\s+date|completed|attended|thus\s+far|so\s+far|already|previously|in\s+the\s+past)|"
     rf"\b(?:completed|attended|had|received|undergone)\s+(?:\w+\s+){{0,2}}?{_NUMBER}\s+"
     rf"(?:\w+\s+){{0,2}}?{_UNITS}",
-    re.I,
 )
 _SAFETY = Caseless(
     r"\b(?:abrupt(?:ly)?|sudden(?:ly)?)\b[^.]{0,80}?\b(?:stop\w*|discontinu\w*|cessation|"
@@ -223,6 +220,15 @@ def _held(words: tuple[str, ...], lows: str) -> bool:
     return any(map(lows.__contains__, words))
 
 
+def _first(pattern: Caseless, texts: list[tuple[str, str]]) -> str | None:
+    """The first match of `pattern` in `texts` ((text, its lower case) pairs), as written."""
+    for text, low in texts:
+        match = pattern.search(text, low)
+        if match:
+            return text[match.start() : match.end()]
+    return None
+
+
 def read_denial(sentences: list[RationaleSentence], upheld: bool) -> DenialRead:
     lows = [s.text.lower() for s in sentences]  # each sentence lower-cased once
     own = [s for s in sentences if s.role != "guideline"]
@@ -254,7 +260,8 @@ def read_denial(sentences: list[RationaleSentence], upheld: bool) -> DenialRead:
     ):
         read.kind = "goes-with-denied-care"
     elif read.lacks and (
-        any(_OTHERWISE_FINE.search(s.text) for s in own) or not _medical_grounds(own)
+        any(_OTHERWISE_FINE.search(text, low) for text, low in own_texts)
+        or not _medical_grounds(own)
     ):
         read.kind = "request-incomplete"
     elif _held(_OVER_WORDS, own_lows) and any(
@@ -262,27 +269,25 @@ def read_denial(sentences: list[RationaleSentence], upheld: bool) -> DenialRead:
         for text, low in own_texts
     ):
         read.kind = "over-guideline-limit"
-        limit = next((m for s in sentences if (m := _LIMIT.search(s.text))), None)
-        done = next((m for s in own if (m := _DONE.search(s.text))), None)
-        read.guideline_limit = limit.group(0) if limit else None
-        read.count_done = done.group(0) if done else None
+        texts = [(s.text, low) for s, low in zip(sentences, lows, strict=True)]
+        read.guideline_limit = _first(_LIMIT, texts)
+        read.count_done = _first(_DONE, own_texts)
     else:
         read.kind = "medical"
     return read
 
 
-_MEDICAL_GROUNDS = lazy_compile(
+_MEDICAL_GROUNDS = Caseless(
     r"\b(?:functional\s+(?:improvement|benefit|gains?)|red\s+flags?|radicul\w+|neurologic\w*|"
     r"instability|conservative|first[\s-]line|objective\s+(?:findings|evidence)|"
     r"not\s+recommended|experimental|exam(?:ination)?\s+findings|efficacy|evidence\s+of\s+"
     r"(?:benefit|improvement|pain\s+relief))",
-    re.I,
 )
 
 
 def _medical_grounds(own: list[RationaleSentence]) -> bool:
     """True when the reviewer's own sentences also give a medical ground for the denial."""
-    return any(_MEDICAL_GROUNDS.search(s.text) for s in own if s.role == "finding")
+    return any(_MEDICAL_GROUNDS.search(s.text, s.text.lower()) for s in own if s.role == "finding")
 
 
 _MAIN_CATEGORIES = frozenset({"surgery", "injection"})

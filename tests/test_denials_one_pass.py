@@ -73,3 +73,22 @@ def test_an_item_with_no_word_of_a_table_is_read_as_before() -> None:
         )
     )
     assert denials.read_denial(sentences, upheld=True).kind == "over-guideline-limit"
+
+
+def test_the_limit_and_the_count_are_kept_as_written() -> None:
+    # _LIMIT and _DONE run as lower-case twins (caseless.Caseless): their matches are taken from
+    # the sentence itself, in its own case.
+    sentences = [
+        RationaleSentence(
+            id=0, text="The MTUS allows Up To 10 Visits Over 8 Weeks.", role="guideline"
+        ),
+        RationaleSentence(
+            id=1,
+            text="The patient Has Completed 24 Sessions To Date, which exceeds the guidelines.",
+            role="finding",
+        ),
+    ]
+    read = denials.read_denial(sentences, upheld=True)
+    assert read.kind == "over-guideline-limit"
+    assert read.guideline_limit == "Up To 10 Visits Over 8 Weeks"
+    assert read.count_done == "Completed 24 Sessions"
