@@ -37,8 +37,16 @@ _LABEL = regex_cache.compile(
 )
 
 
+_LONGEST = max(map(len, _ABBREVIATIONS))
+
+
 def _is_abbreviation(before: str) -> bool:
     """True when the period ending `before` belongs to an abbreviation or an initial."""
+    # Most sentences end in a longer word than any abbreviation: when the last _LONGEST + 1
+    # characters are letters, the last word (which _LAST_WORD would read) is no abbreviation,
+    # and a letter that is not ASCII among them leaves _LAST_WORD no word at all.
+    if len(before) > _LONGEST and before[-_LONGEST - 1 :].isalpha():
+        return False
     match = _LAST_WORD.search(before[-24:])
     if not match:
         return False
