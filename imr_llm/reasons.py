@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from imr_llm import regex_cache
-from imr_llm.caseless import Caseless, may_hold
+from imr_llm.caseless import Caseless, may_hold, skip_ahead
 from imr_llm.denials import goes_with_denied_care
 from imr_llm.lazy_regex import lazy_compile
 from imr_llm.schema import Category, Decision, RationaleSentence, Reason, SentenceRole, Span
@@ -55,13 +55,13 @@ def _rule(
     return ReasonRule(
         code,
         triggers,
-        Caseless(concept),
+        Caseless(skip_ahead(concept)),
         negated,
         decisions,
         summary,
         missing,
         in_conclusion,
-        Caseless(unless) if unless else None,
+        Caseless(skip_ahead(unless)) if unless else None,
     )
 
 
@@ -540,24 +540,29 @@ def find_span(text: str, quote: str, start: int = 0) -> Span | None:
 REASON_ROLES: frozenset[SentenceRole] = frozenset({"finding", "conclusion"})
 
 # A negation governs a concept only within its clause: these end a clause.
+# Each alternative starts with a character of its own (";|:", not "[;:]"; "\bbut\b|\bhowever\b",
+# not "\b(?:but|however)\b"), so that sre skips ahead to the characters that can start a break.
 _CLAUSE_BREAK = regex_cache.compile(
-    r"[;:]|,\s*(?:but|however|although|though|while|whereas|and\s+(?:the|he|she|there))\b|"
-    r"\b(?:but|however|although|whereas|while)\b|\bwhich\b"
+    skip_ahead(
+        r";|:|,\s*(?:but|however|although|though|while|whereas|and\s+(?:the|he|she|there))\b|"
+        r"\bbut\b|\bhowever\b|\balthough\b|\bwhereas\b|\bwhile\b|\bwhich\b"
+    )
 )
-_NEGATION_AFTER = regex_cache.compile(
+_NEGATION_AFTER = Caseless(
     r"^[^.;:]{0,40}?\b(?:(?:is|are|was|were|has|have|had)\s+(?:also\s+)?(?:not|never|neither)|"
     r"not\s+(?:been\s+)?(?:documented|noted|shown|demonstrated|established|provided|evident|"
     r"present|reported)|(?:is|are|was|were)\s+(?:lacking|absent|missing|unclear|unknown|"
-    r"insufficient)|(?:cannot|could\s+not)\s+be)\b",
-    re.I,
+    r"insufficient)|(?:cannot|could\s+not)\s+be)\b"
 )
 
 
 # "facet injections are 'not recommended' in ... any radicular pain syndrome" says what a guideline
 # supports, not that the records lack the radicular findings.
 _GUIDELINE_VERDICT = Caseless(
-    r"\bnot\W{0,2}\s*(?:be\s+)?(?:recommended|indicated|supported|advised|warranted)\b|"
-    r"\bdo(?:es)?\s+not\s+(?:recommend|support|advise)\b",
+    skip_ahead(
+        r"\bnot\W{0,2}\s*(?:be\s+)?(?:recommended|indicated|supported|advised|warranted)\b|"
+        r"\bdo(?:es)?\s+not\s+(?:recommend|support|advise)\b"
+    )
 )
 
 
@@ -572,7 +577,8 @@ def negated_in_scope(sentence: str, start: int, end: int) -> bool:
     concept = sentence[start:end]
     if _NEGATION.search(before, before.lower()) or _NEGATION.search(concept, concept.lower()):
         return True
-    return bool(_NEGATION_AFTER.search(sentence[end:]))
+    after = sentence[end:]
+    return bool(_NEGATION_AFTER.search(after, after.lower()))
 
 
 # The care was given before (so "earlier treatment did not help" can be true) ...
@@ -854,14 +860,16 @@ _REQUEST_NAME = Caseless(
 
 
 _VERDICT = Caseless(
-    r"\b(?:is|are|was|were|be|been|would|cannot|can|could|should)\s+(?:not\s+)?(?:be\s+)?"
-    r"(?:not\s+|deemed\s+|considered\s+|"
-    r"therefore\s+|also\s+|seen\s+as\s+|found\s+(?:to\s+be\s+)?)*(?:medically\s+(?:necessary|"
-    r"appropriate|reasonable|indicated)|certified|non-?certified|supported|recommended|"
-    r"indicated|warranted|appropriate|reasonable)(?:\s+and\s+(?:medically\s+)?appropriate)?|"
-    r"\bnot-medically\s+necessary|\b(?:does|do)\s+not\s+appear\s+(?:to\s+be\s+)?medically\s+"
-    r"necessary|\bmedical\s+necessity\s+(?:has|have|is|was)\s+not\s+"
-    r"(?:been\s+)?\w+|^(?:therefore|thus|as\s+such|hence|consequently|accordingly)\b",
+    skip_ahead(
+        r"\b(?:is|are|was|were|be|been|would|cannot|can|could|should)\s+(?:not\s+)?(?:be\s+)?"
+        r"(?:not\s+|deemed\s+|considered\s+|"
+        r"therefore\s+|also\s+|seen\s+as\s+|found\s+(?:to\s+be\s+)?)*(?:medically\s+(?:necessary|"
+        r"appropriate|reasonable|indicated)|certified|non-?certified|supported|recommended|"
+        r"indicated|warranted|appropriate|reasonable)(?:\s+and\s+(?:medically\s+)?appropriate)?|"
+        r"\bnot-medically\s+necessary|\b(?:does|do)\s+not\s+appear\s+(?:to\s+be\s+)?medically\s+"
+        r"necessary|\bmedical\s+necessity\s+(?:has|have|is|was)\s+not\s+"
+        r"(?:been\s+)?\w+|^(?:therefore|thus|as\s+such|hence|consequently|accordingly)\b"
+    )
 )
 
 
