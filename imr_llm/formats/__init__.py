@@ -25,7 +25,8 @@ __all__ = ["ParsedLetter", "RawItem", "parse_letter"]
 class _FormatRule:
     name: LetterFormat
     markers: tuple[re.Pattern[str], ...]
-    parse: Callable[[str], ParsedLetter]
+    parse: Callable[[str, str], ParsedLetter]
+    """(text, text.lower()) -> the parsed letter."""
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -41,23 +42,23 @@ _RULES: tuple[_FormatRule, ...] = (
     _FormatRule(
         "dwc-professional-review",
         (_rx(r"MEDICAL\s+PROFESSIONAL\s+REVIEW"), _rx(r"ISSUE\s+AT\s+DISPUTE")),
-        parse_professional_review,
+        lambda text, low: parse_professional_review(text),
     ),
     _FormatRule(
         "dwc-documents-reviewed",
         # The heading first: a search for it is 6 times cheaper than for `^\s*DOCUMENTS`.
         (_rx(r"IMR\s+DECISION\(S\)\s+AND\s+RATIONALE\(S\)"), _rx(r"^\s*DOCUMENTS\s+REVIEWED")),
-        lambda text: parse_decision_list(text, "dwc-documents-reviewed"),
+        lambda text, low: parse_decision_list(text, "dwc-documents-reviewed", low),
     ),
     _FormatRule(
         "dwc-2013",
         (_rx(r"has\s+determined\s+the\s+request\s+for"),),
-        parse_dwc2013,
+        lambda text, low: parse_dwc2013(text),
     ),
     _FormatRule(
         "dwc-2016",
         (_rx(r"Case\s+Number\s*:"), _rx(r"IMR\s+ISSUES,\s+DECISIONS\s+AND\s+RATIONALES")),
-        lambda text: parse_decision_list(text, "dwc-2016"),
+        lambda text, low: parse_decision_list(text, "dwc-2016", low),
     ),
     _FormatRule(
         "dwc-2014",
@@ -65,7 +66,7 @@ _RULES: tuple[_FormatRule, ...] = (
             _rx(r"HOW\s+THE\s+IMR\s+FINAL\s+DETERMINATION\s+WAS\s+MADE"),
             _rx(r"IMR\s+ISSUES,\s+DECISIONS\s+AND\s+RATIONALES"),
         ),
-        lambda text: parse_decision_list(text, "dwc-2014"),
+        lambda text, low: parse_decision_list(text, "dwc-2014", low),
     ),
 )
 
@@ -99,14 +100,14 @@ def parse_letter(text: str) -> ParsedLetter:
         )
     rule = _format_rule(folded)
     if rule is not None:
-        parsed = rule.parse(text)
+        parsed = rule.parse(text, folded)
         if not parsed.items:
             raise LetterParseError(
                 f"this looks like a {rule.name} letter, but no decided item could be read; "
                 "the file may be incomplete - check it against the original letter"
             )
         return parsed
-    parsed = parse_decision_list(text, "unknown")
+    parsed = parse_decision_list(text, "unknown", folded)
     parsed.warnings.insert(
         0, "unfamiliar letter layout: read best-effort; check every item against the letter"
     )

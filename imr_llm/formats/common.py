@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import string
+import sys
 
 from imr_llm.caseless import may_hold
 from imr_llm.errors import LetterParseError
+from imr_llm.formats.lines import LineRule
 from imr_llm.formats.parsed import RawItem
 from imr_llm.lazy_regex import lazy_compile
 from imr_llm.normalize import collapse_ws
@@ -14,11 +16,11 @@ from imr_llm.schema import Decision
 
 # --- credentials --------------------------------------------------------------------------------
 
-_LABELED_LINE = r"^[ \t]*{label}[ \t]*:[ \t]*(?P<value>.*(?:\n(?![ \t]*\n)(?![ \t]*(?-i:[A-Z][A-Z ,()&/]{{6,}})$)(?!.*:).*)*)"
-_LICENSURE = lazy_compile(_LABELED_LINE.format(label=r"State\(s\)\s+of\s+Licensure"), re.M | re.I)
-_SPECIALTY = lazy_compile(
-    _LABELED_LINE.format(label=r"Certification\(s\)\s*/\s*Specialty"), re.M | re.I
+_LABELED_VALUE = (
+    r"[ \t]*:[ \t]*(?P<value>.*(?:\n(?![ \t]*\n)(?![ \t]*(?-i:[A-Z][A-Z ,()&/]{6,})$)(?!.*:).*)*)"
 )
+_LICENSURE = LineRule(r"State\(s\)\s+of\s+Licensure", _LABELED_VALUE)
+_SPECIALTY = LineRule(r"Certification\(s\)\s*/\s*Specialty", _LABELED_VALUE)
 _SENTENCE_CREDENTIALS = lazy_compile(
     r"(?:reviewer|physician|doctor)[^.]{0,60}?\s+is\s+"
     r"(?:(?:Board\s+Certified|licensed)\s+in\s+(?P<specialty>[^.]+?)\s+and\s+)?"
@@ -27,16 +29,21 @@ _SENTENCE_CREDENTIALS = lazy_compile(
 )
 
 
-def parse_credentials(text: str) -> tuple[str | None, str | None]:
-    """Return (licensure text, specialty text) from a credentials block or sentence."""
-    licensure = _LICENSURE.search(text)
-    specialty = _SPECIALTY.search(text)
+def parse_credentials(
+    text: str, low: str | None = None, end: int = sys.maxsize
+) -> tuple[str | None, str | None]:
+    """Return (licensure text, specialty text) from a credentials block or sentence in
+    `text[:end]` (`low`, when given, is `text.lower()`)."""
+    if low is None:
+        low = text.lower()
+    licensure = _LICENSURE.search(text, low, 0, end)
+    specialty = _SPECIALTY.search(text, low, 0, end)
     if licensure or specialty:
         return (
             collapse_ws(licensure.group("value")) if licensure else None,
             collapse_ws(specialty.group("value")) if specialty else None,
         )
-    sentence = _SENTENCE_CREDENTIALS.search(text)
+    sentence = _SENTENCE_CREDENTIALS.search(text, 0, end)
     if sentence:
         spec = sentence.group("specialty")
         return collapse_ws(sentence.group("states")), collapse_ws(spec) if spec else None
@@ -47,8 +54,8 @@ def parse_credentials(text: str) -> tuple[str | None, str | None]:
 
 DECISION_WORDS: dict[str, Decision] = {"upheld": "upheld", "overturned": "overturned"}
 _DECISION_LINE = lazy_compile(r":[ \t]*\n?[ \t]*(?P<word>Upheld|Overturned)\b[ \t.]*$", re.M | re.I)
-_SUBHEADING = lazy_compile(
-    r"^[ \t]*(?P<name>"
+_SUBHEADING = LineRule(
+    r"(?P<name>"
     r"Claims\s+Administrator\s+guideline|"
     r"Medical\s+Treatment\s+Guideline\(s\)\s+the\s+Claims\s+Administrator\s+based\s+its\s+"
     r"decision\s+on|"
@@ -60,8 +67,8 @@ _SUBHEADING = lazy_compile(
     r"Decision\s+rationale|Rationale\s+for\s+the\s+Decision|"
     r"RATIONALE\s+FOR\s+WHY\s+THE\s+REQUESTED\s+TREATMENT/SERVICE\s+IS/WAS\s+(?:NOT\s+)?"
     r"MEDICALLY\s+NECESSARY"
-    r")[ \t]*:",
-    re.M | re.I,
+    r")",
+    r"[ \t]*:",
 )
 _ENDS_SENTENCE = lazy_compile(r"[.!?][\"')\]]*\s*$")
 _STARTS_SENTENCE = lazy_compile(r"^\s*[A-Z0-9\"'(\[]")
@@ -167,22 +174,32 @@ def _subheading_key(name: str) -> str:
     return "reviewer"
 
 
-def body_parts(body: str) -> dict[str, str]:
-    """Split an item body into its claims-administrator, reviewer and rationale paragraphs."""
+def body_parts(
+    text: str, low: str | None = None, start: int = 0, end: int | None = None
+) -> dict[str, str]:
+    """Split an item body, `text[start:end]`, into its claims-administrator, reviewer and
+    rationale paragraphs (`low`, when given, is `text.lower()`). A body that does not start at a
+    line start must start with its newline (as one after a decision line does): a sub-heading
+    cannot start at `start` then, so searching `text` from `start` finds what searching the
+    body cut out would."""
+    if low is None:
+        low = text.lower()
+    end = len(text) if end is None else end
     parts: dict[str, str] = {}
-    marks = list(_SUBHEADING.finditer(body))
+    marks = list(_SUBHEADING.finditer(text, low, start, end))
     for i, mark in enumerate(marks):
-        end = marks[i + 1].start() if i + 1 < len(marks) else len(body)
-        parts.setdefault(_subheading_key(mark.group("name")), body[mark.end() : end].strip())
+        stop = marks[i + 1].start() if i + 1 < len(marks) else end
+        parts.setdefault(_subheading_key(mark.group("name")), text[mark.end() : stop].strip())
     return parts
 
 
 def is_subheading(text: str) -> bool:
-    return bool(_SUBHEADING.match(text))
+    return bool(_SUBHEADING.rule.match(text))
 
 
-def find_decision_items(text: str, section_start: int) -> list[RawItem]:
-    """Parse every "<request>: Upheld|Overturned" item after `section_start`.
+def find_decision_items(text: str, section_start: int, low: str | None = None) -> list[RawItem]:
+    """Parse every "<request>: Upheld|Overturned" item after `section_start` (`low`, when given,
+    is `text.lower()`).
 
     A decision line counts only when the next non-blank text is an item sub-heading, so the same
     words inside a rationale are never taken for a decision.
@@ -191,6 +208,8 @@ def find_decision_items(text: str, section_start: int) -> list[RawItem]:
     for match in _DECISION_LINE.finditer(text, section_start):
         if is_subheading(text[match.end() :].lstrip()):
             decisions.append(match)
+    if low is None:
+        low = text.lower()
     items: list[RawItem] = []
     region_start = section_start
     starts = [_header_start(text, section_start, m.start()) for m in decisions]
@@ -198,8 +217,7 @@ def find_decision_items(text: str, section_start: int) -> list[RawItem]:
         header_start = max(starts[i], region_start)
         header = collapse_ws(text[header_start : match.start()]).rstrip(" :")
         body_end = starts[i + 1] if i + 1 < len(decisions) else len(text)
-        body = text[match.end() : body_end]
-        parts = body_parts(body)
+        parts = body_parts(text, low, match.end(), body_end)
         retrospective, header = split_retrospective(header)
         request, original, authorized = _split_modified(header)
         rationale = parts.get("rationale", "")

@@ -13,38 +13,45 @@ from imr_llm.formats.common import (
     parse_credentials,
 )
 from imr_llm.formats.header import read_header
+from imr_llm.formats.lines import LineRule
 from imr_llm.formats.parsed import ParsedLetter
 from imr_llm.schema import LetterFormat
 
 _HOW_MADE = regex_cache.compile(r"HOW\s+THE\s+IMR\s+FINAL\s+DETERMINATION\s+WAS\s+MADE", re.I)
-_SUMMARY = regex_cache.compile(r"^[ \t]*(?:CLINICAL\s+)?CASE\s+SUMMARY[ \t]*$", re.M | re.I)
-_DOCUMENTS = regex_cache.compile(r"^[ \t]*DOCUMENTS\s+REVIEWED[ \t]*:?[ \t]*$", re.M | re.I)
-ITEMS_HEADING = regex_cache.compile(
-    r"^[ \t]*IMR\s+(?:ISSUES,\s+DECISIONS\s+AND\s+RATIONALES|DECISION\(S\)\s+AND\s+RATIONALE\(S\))"
+_SUMMARY = LineRule(r"(?:CLINICAL\s+)?CASE\s+SUMMARY", r"[ \t]*$")
+_DOCUMENTS = LineRule(r"DOCUMENTS\s+REVIEWED", r"[ \t]*:?[ \t]*$")
+_ITEMS_HEADING = LineRule(
+    r"IMR\s+(?:ISSUES,\s+DECISIONS\s+AND\s+RATIONALES|DECISION\(S\)\s+AND\s+RATIONALE\(S\))",
     r"[ \t]*$",
-    re.M | re.I,
 )
+ITEMS_HEADING = _ITEMS_HEADING.rule
+"""The heading of the decisions section, as a pattern (searched here as a LineRule)."""
 
 
-def parse_decision_list(text: str, letter_format: LetterFormat) -> ParsedLetter:
+def parse_decision_list(
+    text: str, letter_format: LetterFormat, low: str | None = None
+) -> ParsedLetter:
+    """Parse a letter of one of these formats (`low`, when given, is `text.lower()`)."""
+    if low is None:
+        low = text.lower()
     parsed = ParsedLetter(format=letter_format, text=text)
     how_made = _HOW_MADE.search(text)
-    items_heading = ITEMS_HEADING.search(text)
+    items_heading = _ITEMS_HEADING.search(text, low)
     header_end = how_made.start() if how_made else (items_heading.start() if items_heading else 0)
     parsed.header, header_warnings = read_header(text[:header_end] if header_end else text[:1500])
     parsed.warnings += header_warnings
-    credentials_region = text[: items_heading.start()] if items_heading else text
-    parsed.licensure, parsed.specialty = parse_credentials(credentials_region)
-    summary = _SUMMARY.search(text)
+    credentials_end = items_heading.start() if items_heading else len(text)
+    parsed.licensure, parsed.specialty = parse_credentials(text, low, credentials_end)
+    summary = _SUMMARY.search(text, low)
     if summary:
         end = items_heading.start() if items_heading else len(text)
-        documents = _DOCUMENTS.search(text, summary.end(), end)
+        documents = _DOCUMENTS.search(text, low, summary.end(), end)
         parsed.summary = text[summary.end() : documents.start() if documents else end].strip()
     section_start = items_heading.end() if items_heading else header_end
     if not items_heading:
         parsed.warnings.append(
             "the heading of the decisions section was not found; items were read best-effort"
         )
-    parsed.items = find_decision_items(text, section_start)
+    parsed.items = find_decision_items(text, section_start, low)
     check_complete(parsed.items, count_guideline_blocks(text[section_start:]))
     return parsed
