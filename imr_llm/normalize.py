@@ -13,6 +13,8 @@ import re
 import string
 from collections import Counter
 from functools import lru_cache
+from itertools import chain, compress
+from operator import itemgetter
 
 from imr_llm import regex_cache
 
@@ -89,6 +91,9 @@ first characters cannot use)."""
 _BLANK_RUN = regex_cache.compile(r"\n\n\n+")
 """Three or more newlines (written so, not \\n{3,}, for sre's literal-prefix search)."""
 _ASCII_LETTERS = frozenset(string.ascii_letters)
+_DIGITS = regex_cache.compile(r"\d+")
+_LAST_CHARACTER = itemgetter(slice(-1, None))
+"""A line's last character ('' for an empty line), as line[-1:]."""
 
 
 @lru_cache(maxsize=1)
@@ -149,8 +154,11 @@ def _join_hyphen_breaks(text: str) -> str:
 
 def _undouble_lines(lines: list[str]) -> list[str]:
     """Seed 000 has a blank line after every text line; drop one blank from every run."""
-    text_lines = sum(1 for line in lines if line)
-    if text_lines < 8:
+    blank_lines = lines.count("")
+    text_lines = len(lines) - blank_lines
+    # A text line followed by a blank is followed by a blank line of its own: fewer blank lines
+    # than the threshold already answer (most letters), without pairing the lines up.
+    if text_lines < 8 or blank_lines < 0.8 * text_lines:
         return lines
     followed_by_blank = sum(1 for i, line in enumerate(lines[:-1]) if line and not lines[i + 1])
     if followed_by_blank < 0.8 * text_lines:
@@ -167,10 +175,25 @@ def _undouble_lines(lines: list[str]) -> list[str]:
     return out[:-1]
 
 
+def _shape(line: str) -> str:
+    """A line as furniture is compared across pages: stripped, every run of digits one '#'."""
+    return _DIGITS.sub("#", line.strip())
+
+
+def _page_numbers(page: list[str]) -> set[str]:
+    """The page's lines that are page numbers (lines without trailing whitespace, as
+    normalize_text splits them). Only a line ending in a digit can be one (might_be_page_number):
+    those are picked out in C (compress over the lines' last characters), and only they are
+    matched."""
+    ends_in_digit = map(str.isdecimal, map(_LAST_CHARACTER, page))
+    return {line for line in compress(page, ends_in_digit) if _PAGE_NUMBER.match(line)}
+
+
 def _drop_page_furniture(pages: list[list[str]]) -> list[list[str]]:
     """Remove page numbers, and running headers/footers: the first or last line of a page whose
     shape (digits ignored) recurs there on at least half the pages. Lines that end a sentence are
-    content and always stay."""
+    content and always stay. The pages' lines have no trailing whitespace (normalize_text); a
+    page with nothing to remove is returned as it is."""
 
     def is_furniture_candidate(line: str) -> bool:
         stripped = line.strip()
@@ -184,20 +207,18 @@ def _drop_page_furniture(pages: list[list[str]]) -> list[list[str]]:
         last = next(line for line in reversed(page) if line.strip())
         return {line for line in (first, last) if is_furniture_candidate(line)}
 
-    edges_of = [edges(page) for page in pages]
-    shape = Counter(re.sub(r"\d+", "#", line.strip()) for lines in edges_of for line in lines)
-    needed = max(2, (len(pages) + 1) // 2)
-    repeated = {s for s, n in shape.items() if n >= needed} if len(pages) >= 2 else set()
+    repeated: set[str] = set()
+    edges_of: list[set[str]] = [set() for _ in pages]
+    if len(pages) >= 2:  # a running header or footer needs two pages
+        edges_of = [edges(page) for page in pages]
+        shape = Counter(_shape(line) for lines in edges_of for line in lines)
+        needed = max(2, (len(pages) + 1) // 2)
+        repeated = {s for s, n in shape.items() if n >= needed}
     cleaned = []
     for page, page_edges in zip(pages, edges_of, strict=True):
-        cleaned.append(
-            [
-                line
-                for line in page
-                if not (might_be_page_number(line) and _PAGE_NUMBER.match(line))
-                and not (line in page_edges and re.sub(r"\d+", "#", line.strip()) in repeated)
-            ]
-        )
+        # whether a line goes depends on its text alone: the lines to drop, as a set
+        dropped = _page_numbers(page) | {line for line in page_edges if _shape(line) in repeated}
+        cleaned.append([line for line in page if line not in dropped] if dropped else page)
     return cleaned
 
 
@@ -206,9 +227,9 @@ def normalize_text(raw: str) -> str:
     text = _map_chars(raw.replace("\r\n", "\n").replace("\r", "\n"))
     text = _join_hyphen_breaks(text)
     text = text.replace("\ufffe", "-")
-    pages = [[line.rstrip() for line in page.split("\n")] for page in text.split("\f")]
+    pages = [list(map(str.rstrip, page.split("\n"))) for page in text.split("\f")]
     pages = _drop_page_furniture(pages)
-    lines = _undouble_lines([line for page in pages for line in page])
+    lines = _undouble_lines(pages[0] if len(pages) == 1 else list(chain.from_iterable(pages)))
     out = "\n".join(lines)
     out = _BLANK_RUN.sub("\n\n", out)
     return out.strip("\n") + "\n"
