@@ -47,26 +47,34 @@ def _check_size(size: int, name: str) -> None:
         )
 
 
-def _read_bytes(path: str) -> bytes:
-    if path == "-":
-        data = sys.stdin.buffer.read(MAX_BYTES + 1)
-        _check_size(len(data), "stdin")
-        return data
-    # one stat, then the read: a batch reads thousands of letters (pathlib's exists, is_dir
-    # and stat were three stats and most of the read's time)
+def _stat(path: str) -> os.stat_result:
+    """The file's stat; InputError for a path that cannot be read."""
     try:
-        info = os.stat(path)
+        return os.stat(path)
     except (FileNotFoundError, NotADirectoryError) as exc:
         raise InputError(f"{path}: no such file; check the path") from exc
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # what Path.exists() said of a symlink loop
             raise InputError(f"{path}: no such file; check the path") from exc
         raise _read_error(path, exc) from exc
+
+
+def _read_bytes(path: str, info: os.stat_result | None = None) -> bytes:
+    """The file's bytes (`info`: its _stat, when the caller has it). One stat, then the read: a
+    batch reads thousands of letters (pathlib's exists, is_dir and stat were three stats and
+    most of the read's time)."""
+    if path == "-":
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        _check_size(len(data), "stdin")
+        return data
+    if info is None:
+        info = _stat(path)
     if stat.S_ISDIR(info.st_mode):
         raise InputError(f"{path}: is a directory; pass letter files (or use a shell glob)")
     _check_size(info.st_size, path)
     try:
-        with open(path, "rb") as file:
+        # unbuffered: the whole file is read at once, a buffer in between only copies it
+        with open(path, "rb", buffering=0) as file:
             return file.read()
     except OSError as exc:
         raise _read_error(path, exc) from exc
@@ -156,9 +164,10 @@ def _ocr_letter(result: OcrResult, path: str | None, sha256: str) -> Letter:
     )
 
 
-def _read_images(path: str, done: Collection[bytes]) -> Letter | None:
-    """A letter given as page images (files joined by --pages, a folder, or one image file)."""
-    if isinstance(path, PageFiles) or os.path.isdir(path):
+def _read_images(path: str, done: Collection[bytes], info: os.stat_result | None) -> Letter | None:
+    """A letter given as page images (files joined by --pages, a folder, or one image file).
+    `info`: the path's _stat (None for --pages files)."""
+    if isinstance(path, PageFiles) or (info is not None and stat.S_ISDIR(info.st_mode)):
         pages = list(path.pages) if isinstance(path, PageFiles) else page_images_in(path)
         if not pages:
             raise InputError(
@@ -169,7 +178,7 @@ def _read_images(path: str, done: Collection[bytes]) -> Letter | None:
         sha256 = _check_done(file_digest(_read_bytes(page) for page in pages), done)
         return _ocr_letter(ocr_pages(image_pages(pages), path), path, sha256)
     if is_image_name(path):
-        data = _read_bytes(path)
+        data = _read_bytes(path, info)
         sha256 = _check_done(file_digest([data]), done)
         return _ocr_letter(ocr_pages(image_pages([path], data), path), path, sha256)
     return None
@@ -188,9 +197,12 @@ def read_letter(path: str, done: Collection[bytes] = frozenset()) -> Letter:
     OCR, a text letter (its text's digest) before it is parsed."""
     name = "stdin" if path == "-" else path
     letter_path = None if path == "-" else path
-    if letter_path is not None and (images := _read_images(letter_path, done)) is not None:
+    # one stat for the whole read (a path that cannot be stat-ed raises here, as it would when
+    # its bytes were read)
+    info = None if letter_path is None or isinstance(path, PageFiles) else _stat(path)
+    if letter_path is not None and (images := _read_images(letter_path, done, info)) is not None:
         return images
-    data = _read_bytes(path)
+    data = _read_bytes(path, info)
     warnings: list[str] = []
     text_from: Literal["text", "pdf"] = "text"
     if data.lstrip()[:5] == _PDF_MAGIC:
