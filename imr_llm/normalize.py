@@ -112,12 +112,6 @@ def _map_chars(text: str) -> str:
     return text
 
 
-def might_be_page_number(line: str) -> bool:
-    """Cheap test before _PAGE_NUMBER: a line it matches ends in a digit, once trailing
-    whitespace is set aside."""
-    return line.rstrip()[-1:].isdecimal()
-
-
 def _is_hyphenation_point(left: str, right: str) -> bool:
     word = (left + right).lower()
     positions: list[int] = _hyphenator().positions(word)  # type: ignore[attr-defined]
@@ -182,9 +176,9 @@ def _shape(line: str) -> str:
 
 def _page_numbers(page: list[str]) -> set[str]:
     """The page's lines that are page numbers (lines without trailing whitespace, as
-    normalize_text splits them). Only a line ending in a digit can be one (might_be_page_number):
-    those are picked out in C (compress over the lines' last characters), and only they are
-    matched."""
+    normalize_text splits them). Every line _PAGE_NUMBER matches ends in a digit (a test checks
+    it): those lines are picked out in C (compress over the lines' last characters), and only
+    they are matched."""
     ends_in_digit = map(str.isdecimal, map(_LAST_CHARACTER, page))
     return {line for line in compress(page, ends_in_digit) if _PAGE_NUMBER.match(line)}
 

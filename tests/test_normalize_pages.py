@@ -49,7 +49,7 @@ def _drop_page_furniture_plain(pages: list[list[str]]) -> list[list[str]]:
         [
             line
             for line in page
-            if not (normalize.might_be_page_number(line) and normalize._PAGE_NUMBER.match(line))
+            if not normalize._PAGE_NUMBER.match(line)
             and not (line in page_edges and re.sub(r"\d+", "#", line.strip()) in repeated)
         ]
         for page, page_edges in zip(pages, edges_of, strict=True)
