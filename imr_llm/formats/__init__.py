@@ -2,7 +2,7 @@
 
 Detection is a table, checked in order; the first format whose markers all appear wins.
 
-May import: normalize, schema, errors.
+May import: normalize, dates, caseless, lazy_regex, regex_cache, schema, errors.
 """
 
 from __future__ import annotations
