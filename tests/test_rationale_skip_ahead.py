@@ -12,19 +12,12 @@ import pytest
 from conftest import LETTERS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_rationale_rules import TABLES
 
-from imr_llm import rationale
 from imr_llm.caseless import lower_letters, skip_ahead
 from imr_llm.prepare import prepare
 from imr_llm.rationale import RuleTable
 
-TABLES: dict[str, RuleTable] = {
-    "_CASE": rationale._CASE,
-    "_CONDITION": rationale._CONDITION,
-    "_CONCLUSION": rationale._CONCLUSION,
-    "_RECITAL": rationale._RECITAL,
-    "_GENERAL": rationale._GENERAL,
-}
 RULES = [
     (f"{name}[{index}]", table, index)
     for name, table in TABLES.items()
