@@ -17,7 +17,15 @@ _NO_CITATION_WORDS = ("cite",)
 """Every match of _NO_CITATION holds this (caseless.may_hold)."""
 _YEAR = regex_cache.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 _PAGES = regex_cache.compile(r"Page\(?s?\)?\s*:?\s*([\d][\d\-–, ]*)", re.I)
+_PAGES_WORDS = ("page",)
+"""Every match of _PAGES holds this (caseless.may_hold)."""
 _SECTIONS = regex_cache.compile(r"Section\(s\)\s*:\s*(.+)$", re.I)
+_SECTIONS_WORDS = ("section(s)",)
+"""Every match of _SECTIONS holds this (caseless.may_hold)."""
+_SECTION_CUT = regex_cache.compile(r",\s*(?![^()]*\))")
+_TITLE_LEAD = regex_cache.compile(r"^(?:CA\s+)?(?:Non-MTUS\s+Citation\s+|MTUS\s+)")
+_OUTSIDE_MTUS = regex_cache.compile(r"outside\s+of\s+the\s+MTUS", re.I)
+_MTUS_LEAD = regex_cache.compile(r"^\s*(?:CA\s+)?MTUS\s+")
 _OTHER_PARTS = regex_cache.compile(
     r"\s+and\s+(?=Other\s+Medical\s+Treatment\s+Guidelines|(?:the\s+)?Official\s+Disability|"
     r"ODG\b|ACOEM\b|APA\b|American\s+Psychiatric)",
@@ -93,22 +101,18 @@ def _split_by_source(text: str) -> list[str]:
 
 
 def _one(text: str, source: GuidelineSource, full: str) -> Citation:
-    pages = _PAGES.search(text)
-    body = _PAGES.sub("", text)
-    sections_match = _SECTIONS.search(body)
+    pages = _PAGES.search(text) if may_hold(text, _PAGES_WORDS) else None
+    body = _PAGES.sub("", text) if pages else text
+    sections_match = _SECTIONS.search(body) if may_hold(body, _SECTIONS_WORDS) else None
     sections = (
-        [
-            s.strip(" .")
-            for s in re.split(r",\s*(?![^()]*\))", sections_match.group(1))
-            if s.strip(" .")
-        ]
+        [s.strip(" .") for s in _SECTION_CUT.split(sections_match.group(1)) if s.strip(" .")]
         if sections_match
         else []
     )
     head = body[: sections_match.start()] if sections_match else body
     year = _YEAR.search(head) or _YEAR.search(text)
     title = head[: year.start()] if year and year.start() > 3 else head
-    title = re.sub(r"^(?:CA\s+)?(?:Non-MTUS\s+Citation\s+|MTUS\s+)", "", collapse_ws(title))
+    title = _TITLE_LEAD.sub("", collapse_ws(title))
     return Citation(
         source=source,
         title=title.strip(" ,.;:") or None,
@@ -140,7 +144,7 @@ def _parse_citations(guideline_text: str) -> list[Citation]:
         return []
     chunks = [c.strip() for c in _BASED_ON.split(text)[1:] if c.strip()]
     if not chunks:
-        if re.search(r"outside\s+of\s+the\s+MTUS", text, re.I) and not _YEAR.search(text):
+        if _OUTSIDE_MTUS.search(text) and not _YEAR.search(text):
             return []
         return _prose_citations(text)
     citations: list[Citation] = []
@@ -148,7 +152,7 @@ def _parse_citations(guideline_text: str) -> list[Citation]:
         chunk = chunk.rstrip(" .")
         source = _source_of(chunk)
         if source == "MTUS":
-            body = re.sub(r"^\s*(?:CA\s+)?MTUS\s+", "", chunk)
+            body = _MTUS_LEAD.sub("", chunk)
             for part in _mtus_parts(body):
                 citations.append(_one(part, "MTUS", chunk))
         else:
@@ -165,11 +169,16 @@ _MTUS_IN_PROSE = regex_cache.compile(
     re.I,
 )
 
+_PROSE_CUT = regex_cache.compile(r"(?<=\.)\s+(?=[A-Z])|;\s+|,\s+and\s+(?:the\s+)?")
+_PROSE_LEAD = regex_cache.compile(
+    r"^.*?\bbased\s+(?:its|his/her|their)\s+decision\s+on\s+(?:the\s+)?", re.I
+)
+
 
 def _prose_citations(text: str) -> list[Citation]:
     """Citations written as prose ("based its decision on the MTUS ..., and the ODG ...")."""
     citations: list[Citation] = []
-    for sentence in re.split(r"(?<=\.)\s+(?=[A-Z])|;\s+|,\s+and\s+(?:the\s+)?", text):
+    for sentence in _PROSE_CUT.split(text):
         if _MTUS_IN_PROSE.search(sentence):
             source: GuidelineSource = "MTUS"
         else:
@@ -178,12 +187,7 @@ def _prose_citations(text: str) -> list[Citation]:
             )
             if source == "other" and not _YEAR.search(sentence):
                 continue
-        cleaned = re.sub(
-            r"^.*?\bbased\s+(?:its|his/her|their)\s+decision\s+on\s+(?:the\s+)?",
-            "",
-            sentence,
-            flags=re.I,
-        )
+        cleaned = _PROSE_LEAD.sub("", sentence)
         citations.append(_one(cleaned, source, sentence))
     return citations
 
