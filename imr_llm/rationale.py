@@ -17,7 +17,7 @@ from imr_llm import regex_cache
 from imr_llm.caseless import Caseless, lower_letters, may_hold, skip_ahead
 from imr_llm.denials import read_denial
 from imr_llm.normalize import collapse_ws
-from imr_llm.reasons import find_reasons, find_span
+from imr_llm.reasons import Readings, find_reasons, find_span
 from imr_llm.schema import Category, Decision, RationaleSentence, SentenceRole, Span
 
 # A sentence ends at . ! or ? (and any closing quote or bracket) before white space and a capital
@@ -567,12 +567,14 @@ def read_rationale(
     category: Category,
     request: str = "",
     roles: dict[str, SentenceRole] | None = None,
+    readings: Readings | None = None,
 ) -> dict[str, Any]:
     """Every Treatment field read from one item's rationale (`request` is the item's name):
     sentences with roles, reasons, what was missing, the kind of denial and its details, and
-    safety notes. `roles`: the letter's memo of sentence roles (anatomy)."""
+    safety notes. `roles`: the letter's memo of sentence roles (anatomy); `readings`: its memo
+    of what its sentences say (reasons.find_reasons)."""
     sentences = anatomy(rationale, text, rationale_start, roles)
-    reasons, missing = find_reasons(sentences, decision, category, request)
+    reasons, missing = find_reasons(sentences, decision, category, request, readings)
     denial = read_denial(sentences, upheld=decision == "upheld")
     return {
         "sentences": sentences,

@@ -24,10 +24,11 @@ _NEGATION = Caseless(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ReasonRule:
     """One kind of reason. `triggers` are lower-case substrings, one of which every match of
-    `concept` contains: a cheap test that skips the regex for most rationales."""
+    `concept` contains: a cheap test that skips the regex for most rationales. A rule is
+    equal only to itself (each is one object in RULES), so it is hashed fast as a memo key."""
 
     code: str
     triggers: tuple[str, ...]
@@ -659,11 +660,67 @@ _RULES_FOR: dict[Decision, tuple[ReasonRule, ...]] = {
 _NEEDS_CARE_GIVEN = NEEDS_PRIOR_CARE | {"improvement-shown"}
 
 
+class Reading:
+    """What find_reasons reads in one reviewer's sentence that depends on its text and role
+    alone, worked out once per letter (a letter often repeats a sentence in the rationales of
+    several items; `Readings` is one letter's memo, never kept past it). The lower-case text,
+    the grounds (also lower case), whether it reports what utilization review said; and, read
+    only where asked: the prior use it says the worker never had (`only_new_care`), whether it
+    only counts care given (`only_counts_care`), whether it may carry a denial or an approval
+    (_key_findings) and its telling words."""
+
+    __slots__ = (
+        "against",
+        "carries",
+        "counts",
+        "denies",
+        "fires",
+        "grounds",
+        "grounds_low",
+        "low",
+        "prior_use",
+        "reported",
+        "role",
+        "words",
+    )
+
+    def __init__(self, sentence: RationaleSentence) -> None:
+        text = sentence.text
+        self.role: SentenceRole = sentence.role
+        self.low = low = text.lower()
+        self.grounds = grounds = _grounds(sentence)
+        self.grounds_low = low if grounds is text else grounds.lower()
+        self.reported = _reported(text)
+        self.prior_use: str | bool | None = False  # False: not read yet
+        self.counts: bool | None = None
+        self.carries: bool | None = None
+        self.denies: bool | None = None
+        self.against: bool | None = None
+        self.words: frozenset[str] | None = None
+        self.fires: dict[tuple[ReasonRule, Decision], bool] = {}
+
+
+Readings = dict[str, Reading]
+"""One letter's memo of its sentences' readings (sentence text -> Reading)."""
+
+
+def _reading(sentence: RationaleSentence, readings: Readings) -> Reading:
+    """The sentence's Reading, from the letter's memo where the same text was read before
+    with the same role."""
+    reading = readings.get(sentence.text)
+    if reading is None:
+        reading = readings[sentence.text] = Reading(sentence)
+    elif reading.role != sentence.role:
+        return Reading(sentence)
+    return reading
+
+
 def find_reasons(
     sentences: list[RationaleSentence],
     decision: Decision,
     category: Category = "other",
     request: str = "",
+    readings: Readings | None = None,
 ) -> tuple[list[Reason], list[str]]:
     """The reasons (and, for denials, what was missing) the reviewer states about this case.
 
@@ -671,51 +728,65 @@ def find_reasons(
     reviewer's own finding sentence (code "reviewer-finding"), quoted, never a stock sentence.
     A sentence that only says the requested care (`request`, the item's name) is new to the
     worker states no reason for a denial; one that only counts care given before states none
-    for an approval."""
+    for an approval. `readings`: the letter's memo of what its sentences say (Reading)."""
+    if readings is None:
+        readings = {}
     reasons: list[Reason] = []
     missing: list[str] = []
-    own = [
-        s
-        for s in sentences
-        if s.role in REASON_ROLES
-        and not (decision == "upheld" and only_new_care(s.text, request))
-        and not (decision == "overturned" and s.role == "finding" and only_counts_care(s.text))
-    ]
+    named: frozenset[str] | None = None  # the request's name words, read where needed
+    own: list[tuple[RationaleSentence, Reading]] = []
+    for s in sentences:
+        if s.role not in REASON_ROLES:
+            continue
+        reading = _reading(s, readings)
+        if decision == "upheld":
+            if reading.prior_use is False:
+                reading.prior_use = _prior_use(s.text)
+            if isinstance(reading.prior_use, str):
+                if named is None:
+                    named = _name_words(request)
+                if _names_care(reading.prior_use, named):
+                    continue
+        elif s.role == "finding" and decision == "overturned":
+            if reading.counts is None:
+                reading.counts = only_counts_care(s.text)
+            if reading.counts:
+                continue
+        own.append((s, reading))
     prior: bool | None = None  # _prior_care of the findings, read where a rule needs it
-    # Read once per sentence, not once per rule: the grounds (lower case too) and whether the
-    # sentence reports what utilization review said.
-    lows = [s.text.lower() for s in own]
-    grounds = [
-        (s, g, s_low if g is s.text else g.lower(), s_low, _reported(s.text))
-        for s, s_low in zip(own, lows, strict=True)
-        for g in (_grounds(s),)
-    ]
-    everything = " ".join(lows)
+    everything = " ".join([r.low for _, r in own])
     # A rule not in CONCLUSION_RULES can fire only on a finding that does not report what
     # utilization review said: such a rule reads (and tests its triggers in) those alone.
-    findings = [g for g in grounds if g[0].role == "finding" and not g[4]]
-    in_findings = " ".join([text_low for _, _, _, text_low, _ in findings])
+    findings = [(s, r) for s, r in own if s.role == "finding" and not r.reported]
+    in_findings = " ".join([r.low for _, r in findings])
     for rule in _RULES_FOR[decision]:
         if rule.code == "improvement-shown" and category in NOT_FOR_NEW_CARE:
             continue
         if rule.code in MEDICINE_ONLY and category not in MEDICINES:
             continue
         if rule.code in CONCLUSION_RULES:
-            read, text = grounds, everything
+            read, text = own, everything
         else:
             read, text = findings, in_findings
         if not any(map(text.__contains__, rule.triggers)):
             continue
-        for sentence, words, low, text_low, reported in read:
-            if reported:
+        for sentence, reading in read:
+            if reading.reported:
                 continue
-            if rule.code == "surgery-denied" and not goes_with_denied_care(sentence.text, text_low):
+            if rule.code == "surgery-denied" and not goes_with_denied_care(
+                sentence.text, reading.low
+            ):
                 continue
             if rule.code == "part-already-approved" and not _more_depends(sentence, sentences):
                 continue
-            if rule.in_conclusion:  # the whole sentence: "As the surgery is not necessary, ..."
-                words, low = sentence.text, text_low
-            if _fire(rule, words, low, decision):
+            fires = reading.fires.get((rule, decision))
+            if fires is None:
+                if rule.in_conclusion:  # the whole sentence: "As the surgery is not necessary"
+                    fires = _fire(rule, sentence.text, reading.low, decision)
+                else:
+                    fires = _fire(rule, reading.grounds, reading.grounds_low, decision)
+                reading.fires[rule, decision] = fires
+            if fires:
                 # Whether care was given before is read only now, where such a rule fits: the
                 # rule counts only where it was (else it is skipped, as if it had not fitted).
                 if rule.code in _NEEDS_CARE_GIVEN:
@@ -733,9 +804,9 @@ def find_reasons(
             break
     taken = [r.evidence for r in reasons]
     recital = max((s.id for s in sentences if s.role == "guideline"), default=-1)
-    unreported = [(s, g, low, s_low) for s, g, low, s_low, reported in grounds if not reported]
+    unreported = [(s, r) for s, r in own if not r.reported]
     if len(reasons) < MAX_REASONS:  # else no finding would be added
-        for sentence in _key_findings(unreported, decision, taken, recital):
+        for sentence in _key_findings(unreported, decision, taken, recital, readings):
             if len(reasons) >= MAX_REASONS:
                 break
             reasons.append(_reason(REVIEWER_FINDING, sentence.text, sentence))
@@ -779,16 +850,31 @@ _NAME_WORD = lazy_compile(r"[a-z]{4,}")
 
 def only_new_care(sentence: str, request: str) -> bool:
     """Whether the sentence's only point is that the requested care was not used before."""
+    what = _prior_use(sentence)
+    return what is not None and _names_care(what, _name_words(request))
+
+
+def _prior_use(sentence: str) -> str | None:
+    """The care the sentence says the worker never used before (only_new_care), as written,
+    where nothing after it negates more: the sentence's part of only_new_care."""
     if not may_hold(sentence, _NO_PRIOR_USE_WORDS):
-        return False
+        return None
     match = _NO_PRIOR_USE.search(sentence)
     if match is None:
-        return False
+        return None
     after = sentence[match.end() :]
     if _NEGATION.search(after, after.lower()):
-        return False
-    what = match.group("what")
-    named = set(_NAME_WORD.findall(request.lower())) - _GENERIC_NAME_WORDS
+        return None
+    return match.group("what")
+
+
+def _name_words(request: str) -> frozenset[str]:
+    """The words of a request's name that name the care (only_new_care)."""
+    return frozenset(_NAME_WORD.findall(request.lower())) - _GENERIC_NAME_WORDS
+
+
+def _names_care(what: str, named: frozenset[str]) -> bool:
+    """Whether `what` (_prior_use) is the requested care, whose name words are `named`."""
     return bool(_THIS_CARE.match(what)) or bool(named & set(_NAME_WORD.findall(what.lower())))
 
 
@@ -907,54 +993,95 @@ stand in the grounds themselves); the others state findings, not verdicts."""
 
 
 def _key_findings(
-    own: list[tuple[RationaleSentence, str, str, str]],
+    own: list[tuple[RationaleSentence, Reading]],
     decision: Decision,
     taken: list[str],
     recital: int = -1,
+    readings: Readings | None = None,
 ) -> list[RationaleSentence]:
     """The reviewer's findings that carry the decision, in letter order: for a denial, findings
     that deny or lack something (the last ones, where reviewers sum up); for an approval, any
     finding (the first ones). Background (who the worker is, what was requested, the diagnoses),
     bare conclusions and a finding that repeats one already `taken` are not reasons (`own` has
-    no sentence reporting what utilization review said; each comes with its grounds, also in
-    lower case, and its text in lower case). Where a denial's reviewer weighs the case after
-    the last guideline `recital` (sentence id), the findings there (one is enough) are the
-    reasons; the case summary before it is background."""
+    no sentence reporting what utilization review said; each comes with its Reading). Where a
+    denial's reviewer weighs the case after the last guideline `recital` (sentence id), the
+    findings there (one is enough) are the reasons; the case summary before it is
+    background. `readings`, when given, holds the Readings of the `taken` sentences."""
     if decision == "upheld":
-        return _denial_findings(own, taken, recital)
+        return _read_denial_findings(own, taken, recital, readings)
     candidates = [
-        sentence
-        for sentence, grounds, low, text_low in own
-        if _may_carry(sentence, grounds, low, text_low)
-        and not _AGAINST_APPROVAL.search(grounds, low)
+        (sentence, reading)
+        for sentence, reading in own
+        if _may_carry(sentence, reading) and not _against(reading)
     ]
-    if any(sentence.role == "finding" for sentence in candidates):
+    if any(sentence.role == "finding" for sentence, _ in candidates):
         # An approval's conclusion restates what its findings say ("Hence the requested
         # sessions appear to be medically necessary ... due to the apparent lack of efficacy of
         # outpatient medication management"); it is a reason only where no finding gives one.
-        candidates = [sentence for sentence in candidates if sentence.role == "finding"]
-    said = [_content_words(text) for text in taken]
+        candidates = [(s, r) for s, r in candidates if s.role == "finding"]
+    said = [_taken_words(text, readings) for text in taken]
     chosen: list[RationaleSentence] = []
-    for sentence in candidates:
+    for sentence, reading in candidates:
         if len(chosen) >= MAX_REASONS:
             break
-        words = _content_words(sentence.text)
+        words = _words(sentence.text, reading)
         if not any(_repeats(words, other) for other in said):
             chosen.append(sentence)
             said.append(words)
     return sorted(chosen, key=lambda sentence: sentence.id)
 
 
-def _may_carry(sentence: RationaleSentence, grounds: str, low: str, text_low: str) -> bool:
+def _may_carry(sentence: RationaleSentence, reading: Reading) -> bool:
     """Whether a sentence may carry the decision (_key_findings, either way): not background,
-    and a finding or a conclusion that gives grounds."""
-    return not _background(sentence.text, text_low) and bool(
-        sentence.role == "finding" or _CONCLUSION_GROUNDS.search(grounds, low)
-    )
+    and a finding or a conclusion that gives grounds (read once, kept in its Reading)."""
+    if reading.carries is None:
+        reading.carries = not _background(sentence.text, reading.low) and bool(
+            sentence.role == "finding"
+            or _CONCLUSION_GROUNDS.search(reading.grounds, reading.grounds_low)
+        )
+    return reading.carries
+
+
+def _denies(reading: Reading) -> bool:
+    """Whether the sentence's grounds deny or lack something (_GIVES_REASON), read once."""
+    if reading.denies is None:
+        reading.denies = bool(_GIVES_REASON.search(reading.grounds, reading.grounds_low))
+    return reading.denies
+
+
+def _against(reading: Reading) -> bool:
+    """Whether the sentence's grounds argue against an approval (_AGAINST_APPROVAL), read once."""
+    if reading.against is None:
+        reading.against = bool(_AGAINST_APPROVAL.search(reading.grounds, reading.grounds_low))
+    return reading.against
+
+
+def _words(text: str, reading: Reading) -> frozenset[str]:
+    """The sentence's _content_words (`text` is the sentence's), read once."""
+    if reading.words is None:
+        reading.words = _content_words(text)
+    return reading.words
+
+
+def _taken_words(text: str, readings: Readings | None) -> frozenset[str]:
+    """The _content_words of a sentence already taken as a reason, from its Reading if any."""
+    reading = readings.get(text) if readings else None
+    return _content_words(text) if reading is None else _words(text, reading)
 
 
 def _denial_findings(
     own: list[tuple[RationaleSentence, str, str, str]], taken: list[str], recital: int
+) -> list[RationaleSentence]:
+    """_read_denial_findings of sentences given with their grounds, also in lower case, and
+    their text in lower case (each read anew)."""
+    return _read_denial_findings([(s, Reading(s)) for s, *_ in own], taken, recital)
+
+
+def _read_denial_findings(
+    own: list[tuple[RationaleSentence, Reading]],
+    taken: list[str],
+    recital: int,
+    readings: Readings | None = None,
 ) -> list[RationaleSentence]:
     """_key_findings for a denial, read from the last sentence back and each sentence only as
     far as needed (the answer is the same): the candidates after the `recital`, latest first,
@@ -962,17 +1089,15 @@ def _denial_findings(
     said: list[frozenset[str]] | None = None
     chosen: list[RationaleSentence] = []
     analysis = False  # a candidate stands after the recital: those before it are background
-    for sentence, grounds, low, text_low in reversed(own):  # `own` is in sentence order
+    for sentence, reading in reversed(own):  # `own` is in sentence order
         if len(chosen) >= MAX_FINDINGS or (analysis and sentence.id <= recital):
             break
-        if not (
-            _may_carry(sentence, grounds, low, text_low) and _GIVES_REASON.search(grounds, low)
-        ):
+        if not (_may_carry(sentence, reading) and _denies(reading)):
             continue
         analysis = analysis or sentence.id > recital
         if said is None:
-            said = [_content_words(text) for text in taken]
-        words = _content_words(sentence.text)
+            said = [_taken_words(text, readings) for text in taken]
+        words = _words(sentence.text, reading)
         if not any(_repeats(words, other) for other in said):
             chosen.append(sentence)
             said.append(words)

@@ -4,8 +4,8 @@ The offline engine answers with it; the LLM engine starts from it (see prepare.s
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
 
 from imr_llm.caseless import may_hold
 from imr_llm.categories import categorize
@@ -17,6 +17,7 @@ from imr_llm.formats import ParsedLetter, RawItem
 from imr_llm.lazy_regex import lazy_compile
 from imr_llm.normalize import collapse_ws
 from imr_llm.rationale import read_rationale
+from imr_llm.reasons import Readings
 from imr_llm.schema import (
     Case,
     Citation,
@@ -128,12 +129,15 @@ def _dates_of_service(*texts: str) -> list[date]:
     return found
 
 
-class _LetterMemo(NamedTuple):
+@dataclass(slots=True)
+class _LetterMemo:
     """What one letter's items share, each worked out once per letter (never across letters):
-    sentence roles (rationale.anatomy) and citations (citations.parse_citations)."""
+    sentence roles (rationale.anatomy), citations (citations.parse_citations) and what the
+    reviewer's sentences say (reasons.find_reasons)."""
 
     roles: dict[str, SentenceRole]
     citations: dict[str, list[Citation]]
+    readings: Readings = field(default_factory=dict)
 
 
 def _treatment(item: RawItem, text: str, memo: _LetterMemo) -> Treatment:
@@ -160,7 +164,14 @@ def _treatment(item: RawItem, text: str, memo: _LetterMemo) -> Treatment:
         reviewer_guidelines=parse_citations(item.reviewer_guideline, memo.citations),
         rationale=collapse_ws(item.rationale),
         **read_rationale(
-            item.rationale, item.rationale_start, text, item.decision, category, named, memo.roles
+            item.rationale,
+            item.rationale_start,
+            text,
+            item.decision,
+            category,
+            named,
+            memo.roles,
+            memo.readings,
         ),
     )
 
@@ -191,7 +202,7 @@ def build_skeleton(
     parsed: ParsedLetter, *, sha256: str, path: str | None, warnings: list[str]
 ) -> Determination:
     case, date_warnings = _case(parsed.header)
-    memo = _LetterMemo({}, {})  # this letter's alone: no memo spans letters
+    memo = _LetterMemo({}, {}, {})  # this letter's alone: no memo spans letters
     written = _specialties(parsed.specialty)
     return Determination(
         source=Source(format=parsed.format, sha256=sha256, path=path),
