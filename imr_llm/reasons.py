@@ -1069,14 +1069,6 @@ def _taken_words(text: str, readings: Readings | None) -> frozenset[str]:
     return _content_words(text) if reading is None else _words(text, reading)
 
 
-def _denial_findings(
-    own: list[tuple[RationaleSentence, str, str, str]], taken: list[str], recital: int
-) -> list[RationaleSentence]:
-    """_read_denial_findings of sentences given with their grounds, also in lower case, and
-    their text in lower case (each read anew)."""
-    return _read_denial_findings([(s, Reading(s)) for s, *_ in own], taken, recital)
-
-
 def _read_denial_findings(
     own: list[tuple[RationaleSentence, Reading]],
     taken: list[str],

@@ -1,6 +1,6 @@
 """The worker path's per-letter shortcuts give what the plain code gives: the letter's memo of
 sentence roles and citations (skeleton._LetterMemo), the denial's findings read from the end
-back (reasons._denial_findings), and rule patterns whose leading \\b is written as a
+back (reasons._read_denial_findings), and rule patterns whose leading \\b is written as a
 look-behind after their first letters."""
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def test_each_item_gets_citations_of_its_own() -> None:
 def _key_findings_eager(
     own: list[tuple[RationaleSentence, str, str, str]], taken: list[str], recital: int
 ) -> list[RationaleSentence]:
-    """The denial's findings as the code read them before _denial_findings: every sentence
+    """The denial's findings as the code read them before _read_denial_findings: every sentence
     tested, then the analysis after the recital kept where there is one."""
     candidates = [
         sentence
@@ -128,6 +128,14 @@ def _own(sentences: list[RationaleSentence]) -> list[tuple[RationaleSentence, st
     ]
 
 
+def _denial_findings(
+    own: list[tuple[RationaleSentence, str, str, str]], taken: list[str], recital: int
+) -> list[RationaleSentence]:
+    """reasons._read_denial_findings of the same sentences, each with a Reading of its own."""
+    readings = [(s, reasons.Reading(s)) for s, *_ in own]
+    return reasons._read_denial_findings(readings, taken, recital)
+
+
 def test_a_denials_findings_read_from_the_end_are_the_eager_ones() -> None:
     checked = 0
     for stem in REAL:
@@ -139,7 +147,7 @@ def test_a_denials_findings_read_from_the_end_are_the_eager_ones() -> None:
             for recital in (*recitals, len(sentences) // 2, len(sentences)):
                 for taken in ([], [own[-1][0].text] if own else []):
                     want = _key_findings_eager(own, taken, recital)
-                    assert reasons._denial_findings(own, taken, recital) == want
+                    assert _denial_findings(own, taken, recital) == want
                     checked += bool(want)
     assert checked > 200
 
@@ -155,13 +163,13 @@ def test_a_denial_without_findings_after_the_recital_reads_those_before() -> Non
         for i, (text, role) in enumerate(texts)
     ]
     own = _own(sentences)
-    got = reasons._denial_findings(own, [], recital=1)
+    got = _denial_findings(own, [], recital=1)
     assert [s.id for s in got] == [0] == [s.id for s in _key_findings_eager(own, [], 1)]
     # One candidate after the recital is enough: the one before it is then background.
     texts[2] = ("The patient has not failed conservative care.", "finding")
     sentences[2] = RationaleSentence(id=2, text=texts[2][0], role="finding")
     own = _own(sentences)
-    assert [s.id for s in reasons._denial_findings(own, [], recital=1)] == [2]
+    assert [s.id for s in _denial_findings(own, [], recital=1)] == [2]
 
 
 # The patterns as written before their leading \b became a look-behind after the first letters.
