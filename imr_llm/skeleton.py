@@ -135,8 +135,8 @@ class _LetterMemo:
     sentence roles (rationale.anatomy), citations (citations.parse_citations) and what the
     reviewer's sentences say (reasons.find_reasons)."""
 
-    roles: dict[str, SentenceRole]
-    citations: dict[str, list[Citation]]
+    roles: dict[str, SentenceRole] = field(default_factory=dict)
+    citations: dict[str, list[Citation]] = field(default_factory=dict)
     readings: Readings = field(default_factory=dict)
 
 
@@ -202,7 +202,7 @@ def build_skeleton(
     parsed: ParsedLetter, *, sha256: str, path: str | None, warnings: list[str]
 ) -> Determination:
     case, date_warnings = _case(parsed.header)
-    memo = _LetterMemo({}, {}, {})  # this letter's alone: no memo spans letters
+    memo = _LetterMemo()  # this letter's alone: no memo spans letters
     written = _specialties(parsed.specialty)
     return Determination(
         source=Source(format=parsed.format, sha256=sha256, path=path),

@@ -46,9 +46,9 @@ def test_a_letter_repeats_sentences_and_citations() -> None:
 @pytest.mark.parametrize("stem", REAL)
 def test_the_letters_memo_gives_what_each_item_alone_gives(stem: str) -> None:
     parsed = _parsed(stem)
-    memo = skeleton._LetterMemo({}, {})
+    memo = skeleton._LetterMemo()
     for item in parsed.items:
-        alone = skeleton._treatment(item, parsed.text, skeleton._LetterMemo({}, {}))
+        alone = skeleton._treatment(item, parsed.text, skeleton._LetterMemo())
         shared = skeleton._treatment(item, parsed.text, memo)
         assert shared == alone
         for kept, fresh in zip(

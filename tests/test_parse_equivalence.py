@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 
 from imr_llm import categories, citations, diagnoses, normalize, skeleton
 from imr_llm.caseless import may_hold
-from imr_llm.formats import _IMR_SIGNS, _has_imr_signs, common, parse_letter
-from imr_llm.formats.decision_list import ITEMS_HEADING
+from imr_llm.formats import _IMR_SIGNS, _has_imr_signs, common, decision_list, parse_letter
 from imr_llm.formats.parsed import RawItem
 from imr_llm.normalize import collapse_ws
 from imr_llm.reading import read_letter
@@ -206,7 +205,7 @@ def _header_start_plain(text: str, region_start: int, decision_pos: int) -> int:
 def test_header_walk_equals_the_split_form_on_every_decision_line() -> None:
     checked = 0
     for text in texts():
-        heading = ITEMS_HEADING.search(text)
+        heading = decision_list._ITEMS_HEADING.rule.search(text)
         section = heading.end() if heading else 0
         for match in common._DECISION_LINE.finditer(text, section):
             for region_start in (section, max(section, match.start() - 300), match.start()):

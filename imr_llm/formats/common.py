@@ -197,9 +197,9 @@ def is_subheading(text: str) -> bool:
     return bool(_SUBHEADING.rule.match(text))
 
 
-def find_decision_items(text: str, section_start: int, low: str | None = None) -> list[RawItem]:
-    """Parse every "<request>: Upheld|Overturned" item after `section_start` (`low`, when given,
-    is `text.lower()`).
+def find_decision_items(text: str, section_start: int, low: str) -> list[RawItem]:
+    """Parse every "<request>: Upheld|Overturned" item after `section_start` (`low` is
+    `text.lower()`).
 
     A decision line counts only when the next non-blank text is an item sub-heading, so the same
     words inside a rationale are never taken for a decision.
@@ -208,8 +208,6 @@ def find_decision_items(text: str, section_start: int, low: str | None = None) -
     for match in _DECISION_LINE.finditer(text, section_start):
         if is_subheading(text[match.end() :].lstrip()):
             decisions.append(match)
-    if low is None:
-        low = text.lower()
     items: list[RawItem] = []
     region_start = section_start
     starts = [_header_start(text, section_start, m.start()) for m in decisions]

@@ -24,16 +24,10 @@ _ITEMS_HEADING = LineRule(
     r"IMR\s+(?:ISSUES,\s+DECISIONS\s+AND\s+RATIONALES|DECISION\(S\)\s+AND\s+RATIONALE\(S\))",
     r"[ \t]*$",
 )
-ITEMS_HEADING = _ITEMS_HEADING.rule
-"""The heading of the decisions section, as a pattern (searched here as a LineRule)."""
 
 
-def parse_decision_list(
-    text: str, letter_format: LetterFormat, low: str | None = None
-) -> ParsedLetter:
-    """Parse a letter of one of these formats (`low`, when given, is `text.lower()`)."""
-    if low is None:
-        low = text.lower()
+def parse_decision_list(text: str, letter_format: LetterFormat, low: str) -> ParsedLetter:
+    """Parse a letter of one of these formats (`low` is `text.lower()`)."""
     parsed = ParsedLetter(format=letter_format, text=text)
     how_made = _HOW_MADE.search(text)
     items_heading = _ITEMS_HEADING.search(text, low)
