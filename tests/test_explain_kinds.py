@@ -281,6 +281,12 @@ def test_titles_name_the_care_in_plain_words() -> None:
         "Tramadol ER: an opioid pain medicine"
     )
     assert plain_title("Unknown widget", "other", "en", "Other care") == "Other care"
+    # A side belongs to its own body part, not to the next one in the list (CM17-0019120).
+    therapy = "Six physical therapy sessions for the neck, left trapezius and low back"
+    assert plain_title(therapy, "physical therapy", "en", "x").endswith("neck and lower back")
+    assert plain_title("MRI right total knee", "imaging/diagnostic", "en", "x").endswith(
+        "your right knee"
+    )
 
 
 def test_long_lists_are_shortened_and_marked() -> None:

@@ -127,7 +127,9 @@ CARE: tuple[Care, ...] = (
 )
 
 # (pattern, English, Spanish, Spanish adjective ending: "o" masculine, "a" feminine)
-_SIDE = r"(?:\b(?P<side>right|left|bilateral|both)\s+(?:\w+\s+){0,2})?"
+# A side word reaches over at most two words to its body part ("right total knee"), never
+# over "and", "or" or "with" into the next one ("left trapezius and low back").
+_SIDE = r"(?:\b(?P<side>right|left|bilateral|both)\s+(?:(?!(?:and|or|with)\b)\w+\s+){0,2})?"
 PARTS: tuple[tuple[str, str, str, str], ...] = (
     (r"cervical(?: spine)?|\bneck\b|\bC\d", "neck", "cuello", "o"),
     (r"thoracic(?: spine)?", "upper back", "espalda media", "a"),
