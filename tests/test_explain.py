@@ -61,6 +61,10 @@ def test_explanation_is_plain_correct_and_grounded(stem: str) -> None:
                 not is_working_day(safe + timedelta(days=n))
                 for n in range(1, (limit - safe).days + 1)
             )
+            # "moved back to a working day" is said only where day 30 is not one.
+            said_moved = any("moved back" in line for line in explanation.appeal_checklist)
+            assert said_moved == (safe != limit), explanation.appeal_checklist
+            assert ("moved back" in appeal[0].basis) == (safe != limit)
     else:
         assert not appeal
 

@@ -21,12 +21,15 @@ def last_working_day_on_or_before(day: date) -> date:
     return day
 
 
+def appeal_day(decision_date: date) -> date:
+    """Decision date + 30 days, before any move to a working day."""
+    return decision_date + timedelta(days=int(facts.APPEAL_DAYS.value))
+
+
 def safe_appeal_date(decision_date: date) -> date:
     """The last working day on or before decision date + 30 days. An extension for a weekend or
     holiday must not be relied on (domain.md, "Deadlines that land on a weekend or holiday")."""
-    return last_working_day_on_or_before(
-        decision_date + timedelta(days=int(facts.APPEAL_DAYS.value))
-    )
+    return last_working_day_on_or_before(appeal_day(decision_date))
 
 
 def add_working_days(start: date, days: int) -> date:
@@ -56,14 +59,12 @@ def compute_deadlines(determination: Determination) -> list[Deadline]:
     decisions = {t.decision for t in determination.treatments}
     out: list[Deadline] = []
     if "upheld" in decisions:
-        out.append(
-            Deadline(
-                what="appeal",
-                date=safe_appeal_date(decision_date) if decision_date else None,
-                basis=f"{facts.APPEAL_DAYS.source}; counted here from the decision date and "
-                "moved back to a working day, the safe choice",
-            )
-        )
+        safe = safe_appeal_date(decision_date) if decision_date else None
+        moved = decision_date is not None and safe != appeal_day(decision_date)
+        basis = f"{facts.APPEAL_DAYS.source}; counted here from the decision date"
+        if moved:
+            basis += ", and moved back to a working day, the safe choice"
+        out.append(Deadline(what="appeal", date=safe, basis=basis))
     overturned = [t for t in determination.treatments if t.decision == "overturned"]
     if any(not t.retrospective for t in overturned):
         out.append(

@@ -98,9 +98,9 @@ TERMS: tuple[Term, ...] = (
     _t(
         r"[Rr]ed[\s-]flag",
         "Red flag",
-        "A sign of a serious problem that needs quick care.",
+        "A sign of a serious problem.",
         "Señal de alarma",
-        "Una señal de un problema serio que necesita atención rápida.",
+        "Una señal de un problema serio.",
     ),
     _t(
         r"[Cc]onservative (?:care|treatment|therapy)",

@@ -54,7 +54,9 @@ EN: dict[str, str] = {
     "checklist_intro": "What the appeal must have:",
     "about_date": "That is about {date}.",
     "checklist_by": "File it with the WCAB by {date} to be safe. That is 30 days after the "
-    "decision date, moved back to a working day.",
+    "decision date.",
+    "checklist_by_moved": "File it with the WCAB by {date} to be safe. That is 30 days after "
+    "the decision date, moved back to a working day.",
     "checklist_caption": 'The title "{caption}".',
     "checklist_verified": "Signed under oath (verified). If not, it can be dismissed.",
     "checklist_numbers": "Your ADJ and IMR case numbers (IMR: {case_number}).",
@@ -94,8 +96,8 @@ EN: dict[str, str] = {
     "within 20 days of getting the decision, about {date}.",
     "next_new_request": "Ask again: your doctor can send a new request that fixes what the "
     "reviewer said was missing.",
-    "next_new_request_dated": "Until {date}, a new request for the same care needs new facts. "
-    "That is 12 months after the insurer's denial.",
+    "next_new_request_dated": "Until {date}, the same doctor's new request for the same care "
+    "needs new facts. That is 12 months after the insurer's denial.",
     "next_appeal": "Appeal to the Workers' Compensation Appeals Board (WCAB) within 30 days "
     "of the date this letter was mailed.",
     "next_appeal_dated": "To be safe, file by {date}. That is 30 days after the decision date.",
@@ -211,7 +213,9 @@ ES: dict[str, str] = {
     "checklist_intro": "Lo que debe tener la apelación:",
     "about_date": "Eso es más o menos el {date}.",
     "checklist_by": "Preséntela ante la WCAB a más tardar el {date}, para estar seguro. Eso es "
-    "30 días después de la fecha de la decisión, pasado al día hábil de antes.",
+    "30 días después de la fecha de la decisión.",
+    "checklist_by_moved": "Preséntela ante la WCAB a más tardar el {date}, para estar seguro. "
+    "Eso es 30 días después de la fecha de la decisión, pasado al día hábil de antes.",
     "checklist_caption": 'El título "{caption}".',
     "checklist_verified": "Firmada bajo juramento (verificada). Si no, la pueden rechazar.",
     "checklist_numbers": "Sus números de caso ADJ e IMR (IMR: {case_number}).",
@@ -252,8 +256,8 @@ ES: dict[str, str] = {
     "pagarlo dentro de 20 días después de recibir la decisión, más o menos el {date}.",
     "next_new_request": "Pida otra vez: su médico puede mandar un nuevo pedido que corrija lo "
     "que el revisor dijo que faltaba.",
-    "next_new_request_dated": "Hasta el {date}, un nuevo pedido del mismo cuidado necesita "
-    "datos nuevos. Eso es 12 meses después de la negación de la aseguradora.",
+    "next_new_request_dated": "Hasta el {date}, un nuevo pedido del mismo médico para el mismo "
+    "cuidado necesita datos nuevos. Eso es 12 meses después de la negación de la aseguradora.",
     "next_appeal": "Apele ante la Junta de Apelaciones de Compensación de Trabajadores (WCAB) "
     "dentro de 30 días de la fecha en que se envió esta carta.",
     "next_appeal_dated": "Para estar seguro, preséntela a más tardar el {date}. Eso es 30 días "

@@ -49,8 +49,8 @@ REASON_SUMMARIES: dict[str, dict[str, str]] = {
         "inestable.",
         "no-active-rehab": "Sus expedientes no muestran que usted esté en un programa activo de "
         "ejercicio o rehabilitación.",
-        "criteria-not-met": "Sus expedientes no muestran que usted cumpla las reglas de las "
-        "guías para este cuidado.",
+        "criteria-not-met": "Sus expedientes no muestran que su caso cumpla los requisitos de "
+        "las guías para este cuidado.",
         "no-clear-reason": "Sus expedientes no dan una razón médica clara para este pedido.",
         "limited-evidence": "Las guías dicen que no hay pruebas suficientes de que esto funcione.",
         "not-recommended": "Las guías de tratamiento no recomiendan esto en un caso como el suyo.",
@@ -100,7 +100,7 @@ MISSING: dict[str, dict[str, str]] = {
         "no-plain-x-rays": "los resultados de radiografías comunes",
         "no-instability": "resultados del examen que muestren inestabilidad",
         "no-active-rehab": "que usted está en un programa activo de ejercicio o rehabilitación",
-        "criteria-not-met": "que usted cumple las reglas de las guías para este cuidado",
+        "criteria-not-met": "que su caso cumple los requisitos de las guías para este cuidado",
         "no-clear-reason": "una razón médica clara para este pedido",
     }
 }

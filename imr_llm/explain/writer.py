@@ -12,7 +12,7 @@ from datetime import date
 
 from imr_llm import regex_cache
 from imr_llm.explain import facts
-from imr_llm.explain.deadlines import compute_deadlines
+from imr_llm.explain.deadlines import appeal_day, compute_deadlines
 from imr_llm.explain.findings import (
     MAX_QUOTE_WORDS,
     REVIEWER_CONDITION,
@@ -420,8 +420,11 @@ def _appeal_checklist(
     case_number = determination.case.case_number
     out = []
     appeal_by = _deadline(deadlines, "appeal")
-    if appeal_by:
-        out.append(p["checklist_by"].format(date=format_date(appeal_by, lang)))
+    decided = determination.case.decision_date
+    if appeal_by and decided:
+        moved = appeal_by != appeal_day(decided)
+        by = p["checklist_by_moved"] if moved else p["checklist_by"]
+        out.append(by.format(date=format_date(appeal_by, lang)))
     out += [
         p["checklist_caption"].format(caption=facts.APPEAL_CAPTION.value),
         p["checklist_verified"],
