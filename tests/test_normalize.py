@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from conftest import LETTERS
+
 from imr_llm.normalize import normalize_text
 
 
@@ -27,6 +29,17 @@ def test_hyphenated_word_joined_real_hyphen_kept() -> None:
     assert "documentation" in text
     assert "x-ray" in text
     assert "anti-inflammatory" in text
+
+
+def test_punctuation_after_a_joined_word_stays_with_it() -> None:
+    # CM17-0001064: "anti-" / "inflammatories, muscle relaxants" was quoted "anti-inflammatories ,"
+    text = normalize_text(
+        "was prescribed anti-\ninflammatories, muscle relaxants and the documen-\ntation."
+    )
+    assert "anti-inflammatories, muscle" in " ".join(text.split())
+    assert "documentation." in text
+    letter = normalize_text((LETTERS / "CM17-0001064.txt").read_text())
+    assert "inflammatories ," not in " ".join(letter.split())
 
 
 def test_pdfium_soft_hyphen_marker() -> None:
