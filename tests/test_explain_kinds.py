@@ -281,6 +281,15 @@ def test_titles_name_the_care_in_plain_words() -> None:
         "Tramadol ER: an opioid pain medicine"
     )
     assert plain_title("Unknown widget", "other", "en", "Other care") == "Other care"
+    # Six therapies of one letter (CM16-0235869), each named, none as another kind of care.
+    therapies = ("physical therapy", "electrical stimulation", "infrared therapy")
+    therapies += ("manual therapy", "therapeutic exercise", "biofeedback")
+    for lang in ("en", "es"):
+        titles = [
+            plain_title(f"Four sessions of {t} two times a week", "physical therapy", lang, "x")
+            for t in therapies
+        ]
+        assert len(set(titles)) == len(titles) and "x" not in titles, titles
     # A side belongs to its own body part, not to the next one in the list (CM17-0019120).
     therapy = "Six physical therapy sessions for the neck, left trapezius and low back"
     assert plain_title(therapy, "physical therapy", "en", "x").endswith("neck and lower back")
