@@ -147,7 +147,7 @@ def test_safety_note_comes_first_and_every_upheld_opioid_or_benzodiazepine_gets_
     opioid = _treatment(request="Norco 10/325mg #120", category="opioid", safety_notes=[note])
     item = explain(_determination(opioid), "").items[0]
     assert item.safety[0] == f'The letter says: "{note}"'
-    assert "Do not stop this medicine suddenly on your own" in item.safety[1]
+    assert "If you take this medicine, do not stop it suddenly on your own" in item.safety[1]
     assert item.explanation.index("suddenly") < item.explanation.index("Why:")
 
     for request, category in (("Tramadol 50mg #60", "opioid"), ("Diazepam 5mg #10", "other")):

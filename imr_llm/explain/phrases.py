@@ -19,8 +19,9 @@ EN: dict[str, str] = {
     "decided on the whole request: {request}.",
     "retro_billing": "A doctor may not bill you for care known to be work-related.",
     "safety_letter": 'The letter says: "{note}"',
-    "safety_plain": "Do not stop this medicine suddenly on your own. Stopping fast can cause "
-    "serious withdrawal. Talk with your doctor first about lowering the dose slowly.",
+    "safety_plain": "If you take this medicine, do not stop it suddenly on your own. Stopping "
+    "fast can cause serious withdrawal. Talk with your doctor first about lowering the dose "
+    "slowly.",
     "lacks_quantity": "the amount",
     "lacks_frequency": "how often",
     "lacks_duration": "for how long",
@@ -178,8 +179,9 @@ ES: dict[str, str] = {
     "retro_billing": "Un médico no le puede cobrar a usted por cuidado que se sabe que es por "
     "su trabajo.",
     "safety_letter": 'La carta dice (en inglés): "{note}"',
-    "safety_plain": "No deje esta medicina de golpe por su cuenta. Dejarla rápido puede causar "
-    "una abstinencia grave. Hable antes con su médico para bajar la dosis poco a poco.",
+    "safety_plain": "Si usted toma esta medicina, no la deje de golpe por su cuenta. Dejarla "
+    "rápido puede causar una abstinencia grave. Hable antes con su médico para bajar la dosis "
+    "poco a poco.",
     "lacks_quantity": "la cantidad",
     "lacks_frequency": "cada cuánto",
     "lacks_duration": "por cuánto tiempo",
