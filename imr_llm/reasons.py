@@ -66,6 +66,13 @@ def _rule(
     )
 
 
+# "No true attempt at conservative care other than activity restrictions and medications": some
+# simpler care was tried, the reviewer did not count it as enough (CM17-0001064).
+_CONSERVATIVE_BEYOND = (
+    r"conservative\s+(?:care|treatment|therapy|management|measures)\s+(?:other\s+than|beyond|"
+    r"besides)\b"
+)
+
 # A sentence that only wonders whether something holds states no reason.
 _UNCERTAIN = r"\bif\b|\bwhether\b|not\s+possible|(?:cannot|unable\s+to|difficult\s+to)\s+(?:be\s+)?determine|unclear\s+(?:if|whether)"
 
@@ -214,12 +221,20 @@ RULES: tuple[ReasonRule, ...] = (
         missing="exam findings that show a nerve problem",
     ),
     _rule(
+        "conservative-care-not-enough",
+        ("conservative",),
+        _CONSERVATIVE_BEYOND,
+        "Your records did not show that enough simpler treatments were tried first.",
+        missing="which other simpler treatments you tried and how they worked",
+    ),
+    _rule(
         "conservative-care-not-tried",
         ("conservative", "tried", "trial", "failed"),
         r"conservative\s+(?:care|treatment|therapy|management|measures)|tried\s+and\s+failed|"
         r"trial\s+and\s+failure|failed\s+(?:a\s+)?(?:trial|course)",
         "Your records did not show that simpler treatments were tried first and did not help.",
         missing="which simpler treatments you tried and how they worked",
+        unless=_CONSERVATIVE_BEYOND,
     ),
     _rule(
         "first-line-not-tried",
@@ -983,6 +998,7 @@ CONCLUSION_RULES = frozenset(
         # "Given the lack of clear evidence to support failure of first-line, non-opioid
         # treatments, ... the request for Tramadol is not considered medically necessary."
         "first-line-not-tried",
+        "conservative-care-not-enough",
         "conservative-care-not-tried",
         "red-flags",
         "no-functional-improvement",

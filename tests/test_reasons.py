@@ -167,6 +167,20 @@ def test_functional_improvement_needs_care_given_before() -> None:
     assert "no-functional-improvement" in [r.code for r in reasons]
 
 
+def test_simpler_care_tried_but_not_enough_is_not_said_untried() -> None:
+    # CM17-0001064: rest and medicines were tried; the reviewer did not count them as enough.
+    beyond = _sentences(
+        "The documentation submitted for review failed to provide evidence of a true attempt at "
+        "conservative care other than activity restrictions and use of medications."
+    )
+    reasons, _ = find_reasons(beyond, "upheld", "imaging/diagnostic")
+    assert [r.code for r in reasons] == ["conservative-care-not-enough"]
+    assert "tried first and did not help" not in reasons[0].summary
+    untried = _sentences("There is no documentation of failed conservative treatment.")
+    reasons, _ = find_reasons(untried, "upheld", "imaging/diagnostic")
+    assert [r.code for r in reasons] == ["conservative-care-not-tried"]
+
+
 def test_negation_scope_stops_at_the_clause() -> None:
     sentence = "The patient reports no side effects, but the exam shows radiating pain to the leg."
     at = sentence.index("radiating")

@@ -19,6 +19,8 @@ REASON_SUMMARIES: dict[str, dict[str, str]] = {
         "surgery-not-planned": "Sus expedientes no muestran que se esté planeando o pensando en "
         "una cirugía.",
         "no-nerve-findings": "El examen no mostró señales claras de un problema de los nervios.",
+        "conservative-care-not-enough": "Sus expedientes no muestran que primero se probaron "
+        "suficientes tratamientos más simples.",
         "conservative-care-not-tried": "Sus expedientes no muestran que primero se probaron "
         "tratamientos más simples y que no ayudaron.",
         "first-line-not-tried": "Las guías dicen que primero se deben probar otras medicinas. "
@@ -84,6 +86,7 @@ MISSING: dict[str, dict[str, str]] = {
         "red-flags": "cualquier señal de un problema serio en el examen",
         "surgery-not-planned": "si usted aceptaría una cirugía si el resultado la indicara",
         "no-nerve-findings": "resultados del examen que muestren un problema de los nervios",
+        "conservative-care-not-enough": "qué otros tratamientos más simples probó y cómo le fue",
         "conservative-care-not-tried": "qué tratamientos más simples probó y cómo le fue",
         "first-line-not-tried": "qué medicinas de primera opción probó y cómo le fue",
         "oral-medication-tolerated": "por qué no puede tomar pastillas para esto",
