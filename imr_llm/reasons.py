@@ -73,6 +73,15 @@ _CONSERVATIVE_BEYOND = (
     r"besides)\b"
 )
 
+# "A lack of a clear rationale for additional monitored therapy over the patient being well versed
+# in a home exercise program": no reason for this care instead of exercise at home (CM16-0235869),
+# not no reason for the care at all.
+_OVER_HOME_EXERCISE = (
+    r"(?:rationale|reason|need|indication)\s+(?:\w+\s+){0,2}for\s+(?:\w+\s+){0,4}(?:therap(?:y|ies)|"
+    r"treatment|visits|sessions|care)\s+(?:over|rather\s+than|instead\s+of)\s+(?:\w+\s+){0,8}"
+    r"home\s+(?:exercise|program)"
+)
+
 # A sentence that only wonders whether something holds states no reason.
 _UNCERTAIN = r"\bif\b|\bwhether\b|not\s+possible|(?:cannot|unable\s+to|difficult\s+to)\s+(?:be\s+)?determine|unclear\s+(?:if|whether)"
 
@@ -414,6 +423,13 @@ RULES: tuple[ReasonRule, ...] = (
         missing="that you meet the guideline rules for this care",
     ),
     _rule(
+        "no-reason-over-home-exercise",
+        ("home",),
+        _OVER_HOME_EXERCISE,
+        "Your records did not show why this care is needed instead of exercise at home.",
+        missing="why home exercise is not enough",
+    ),
+    _rule(
         "no-clear-reason",
         ("rationale", "reason", "indication", "clinical"),
         # "indication" only as a reason for the care, not "no indication (sign) that ...".
@@ -423,6 +439,7 @@ RULES: tuple[ReasonRule, ...] = (
         r"(?:rationale|indication)\s+(?:for|to\s+support|as\s+to\s+why|why)\b",
         "Your records gave no clear medical reason for this request.",
         missing="a clear medical reason for this request",
+        unless=_OVER_HOME_EXERCISE,
     ),
     _rule(
         "limited-evidence",

@@ -181,6 +181,19 @@ def test_simpler_care_tried_but_not_enough_is_not_said_untried() -> None:
     assert [r.code for r in reasons] == ["conservative-care-not-tried"]
 
 
+def test_no_reason_for_therapy_over_home_exercise_is_not_no_reason_at_all() -> None:
+    # CM16-0235869: the reviewer saw no reason for supervised therapy over home exercise.
+    over_home = _sentences(
+        "There was also lack of a clear rationale for additional monitored therapy over the "
+        "patient being well versed in a home exercise program."
+    )
+    reasons, _ = find_reasons(over_home, "upheld", "physical therapy")
+    assert [r.code for r in reasons] == ["no-reason-over-home-exercise"]
+    plain = _sentences("There was no clear rationale for the requested therapy.")
+    reasons, _ = find_reasons(plain, "upheld", "physical therapy")
+    assert [r.code for r in reasons] == ["no-clear-reason"]
+
+
 def test_negation_scope_stops_at_the_clause() -> None:
     sentence = "The patient reports no side effects, but the exam shows radiating pain to the leg."
     at = sentence.index("radiating")

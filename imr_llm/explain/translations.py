@@ -43,6 +43,8 @@ REASON_SUMMARIES: dict[str, dict[str, str]] = {
         "repeat-not-justified": "Usted ya tuvo esto antes, y los expedientes no muestran una "
         "razón para repetirlo.",
         "home-exercise": "Se espera que usted siga con sus ejercicios en casa.",
+        "no-reason-over-home-exercise": "Sus expedientes no muestran por qué se necesita este "
+        "cuidado en lugar de hacer ejercicio en casa.",
         "no-exam-findings": "Sus expedientes no tienen resultados del examen que apoyen este "
         "pedido.",
         "no-plain-x-rays": "Sus expedientes no muestran que primero se hicieron radiografías "
@@ -99,6 +101,7 @@ MISSING: dict[str, dict[str, str]] = {
         "no-treatment-goals": "metas de tratamiento claras que se puedan medir",
         "repeat-not-justified": "qué ha cambiado desde la última vez",
         "home-exercise": "por qué el ejercicio en casa no basta",
+        "no-reason-over-home-exercise": "por qué el ejercicio en casa no basta",
         "no-exam-findings": "resultados del examen que apoyen el pedido",
         "no-plain-x-rays": "los resultados de radiografías comunes",
         "no-instability": "resultados del examen que muestren inestabilidad",
