@@ -209,7 +209,7 @@ RULES: tuple[ReasonRule, ...] = (
         ("red",),
         r"red[\s-]+flags?",
         "Your records did not show any red flags. These are signs of a serious problem.",
-        missing="any signs of a serious problem found on exam",
+        missing="any signs of a serious problem",
     ),
     _rule(
         "surgery-not-planned",
