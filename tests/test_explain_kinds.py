@@ -274,13 +274,19 @@ def test_titles_name_the_care_in_plain_words() -> None:
     assert plain_title(mri, "imaging/diagnostic", "es", "Un estudio") == (
         "Resonancia magnética (MRI) de su hombro derecho"
     )
-    assert plain_title("EMG bilateral lower extremities", "imaging/diagnostic", "en", "x") == (
+    assert plain_title("EMG/NCV bilateral lower extremities", "imaging/diagnostic", "en", "x") == (
         "Nerve and muscle test (EMG/NCV) for both your legs"
     )
     assert plain_title("Tramadol ER 150mg #30", "opioid", "en", "An opioid pain medicine") == (
         "Tramadol ER: an opioid pain medicine"
     )
     assert plain_title("Unknown widget", "other", "en", "Other care") == "Other care"
+    # EMG and NCV asked for as two items (CM16-0248698) get two titles; asked together, one.
+    emg, ncv, both = (
+        plain_title(r, "imaging/diagnostic", "en", "x")
+        for r in ("EMG bilateral lower extremities", "NCV bilateral lower extremities", "EMG/NCV")
+    )
+    assert len({emg, ncv, both}) == 3 and "(EMG)" in emg and "(NCV)" in ncv and "EMG/NCV" in both
     # Six therapies of one letter (CM16-0235869), each named, none as another kind of care.
     therapies = ("physical therapy", "electrical stimulation", "infrared therapy")
     therapies += ("manual therapy", "therapeutic exercise", "biofeedback")

@@ -58,9 +58,17 @@ CARE: tuple[Care, ...] = (
     _c(r"\bCT\b|CAT scan", "CT scan", "Tomografía (CT)"),
     _c(r"x-?rays?\b", "X-ray", "Radiografía"),
     _c(
-        r"\bEMG\b|\bNCV\b|\bNCS\b|nerve conduction",
+        r"\bEMG\b(?=.*(?:\bNCV\b|\bNCS\b|nerve conduction))|(?:\bNCV\b|\bNCS\b|nerve conduction)"
+        r"(?=.*\bEMG\b)",
         "Nerve and muscle test (EMG/NCV)",
         "Prueba de nervios y músculos (EMG/NCV)",
+        of=False,
+    ),
+    _c(r"\bEMG\b|electromyogra", "Muscle test (EMG)", "Prueba de los músculos (EMG)", of=False),
+    _c(
+        r"\bNCV\b|\bNCS\b|nerve conduction",
+        "Nerve test (NCV)",
+        "Prueba de los nervios (NCV)",
         of=False,
     ),
     _c(
