@@ -599,10 +599,40 @@ _GUIDELINE_VERDICT = Caseless(
 )
 
 
+# "There was ... neither an explicit statement (nor an implicit expectation) that the applicant
+# would act on the results ... and/or potentially consider surgical intervention": a statement
+# or evidence said to be missing, whose "that" clause holds the concept. The negation governs
+# that whole clause, however far the concept stands from it, up to the clause's end (_far_scope).
+_NEGATED_STATEMENT = Caseless(
+    skip_ahead(
+        r"\b(?:no|neither|nor|not\s+any|without\s+any)\s+(?:[\w-]+\s+){0,2}(?:statement|mention|"
+        r"indication|evidence|documentation|expectation|suggestion|assurance)s?\s+"
+        r"(?:\([^(),;:]{0,60}\)\s+)?(?:(?:submitted|provided|presented|given|offered)\s+)?that\b"
+    )
+)
+_NEAR_SCOPE = 90
+"""How far before a concept (characters) any negation of its clause may stand."""
+_FAR_SCOPE = 240
+"""How far before a concept a _NEGATED_STATEMENT may open the clause that holds it."""
+
+
+def _far_scope(before: str) -> bool:
+    """Whether `before` (the text before a concept) ends in the "that" clause of a statement said
+    to be missing (_NEGATED_STATEMENT), with no comma or clause break after the "that": the
+    clause ends at either, and what follows it is not negated."""
+    if "that" not in before:
+        return False
+    cut = max(before.rfind(","), max((m.end() for m in _CLAUSE_BREAK.finditer(before)), default=0))
+    rest = before[cut:]
+    return bool(_NEGATED_STATEMENT.search(rest, rest.lower()))
+
+
 def negated_in_scope(sentence: str, start: int, end: int) -> bool:
     """True when a negation governs the concept at sentence[start:end]: before it in the same
-    clause (within 90 characters), or right after it ("improvement was not documented")."""
-    before = sentence[max(0, start - 90) : start]
+    clause (within 90 characters), or right after it ("improvement was not documented"), or
+    where the concept stands in the "that" clause of a statement said to be missing ("neither
+    an explicit statement that the applicant would ... consider surgery", _far_scope)."""
+    before = sentence[max(0, start - _NEAR_SCOPE) : start]
     before = _GUIDELINE_VERDICT.sub(" ", before, before.lower())
     breaks = list(_CLAUSE_BREAK.finditer(before))
     if breaks:
@@ -611,7 +641,9 @@ def negated_in_scope(sentence: str, start: int, end: int) -> bool:
     if _NEGATION.search(before, before.lower()) or _NEGATION.search(concept, concept.lower()):
         return True
     after = sentence[end:]
-    return bool(_NEGATION_AFTER.search(after, after.lower()))
+    if _NEGATION_AFTER.search(after, after.lower()):
+        return True
+    return start > _NEAR_SCOPE and _far_scope(sentence[max(0, start - _FAR_SCOPE) : start])
 
 
 # The care was given before (so "earlier treatment did not help" can be true) ...

@@ -683,3 +683,50 @@ def test_a_repeat_asked_for_without_a_reason_fires() -> None:
 def test_getting_better_already_is_a_reason_only_when_said(text: str, fires: bool) -> None:
     reasons, _ = find_reasons(_sentences(text), "upheld", "imaging/diagnostic")
     assert ("improving-already" in [r.code for r in reasons]) is fires, reasons
+
+
+# CM17-0017776, thoracic MRI: the reviewer's decisive reason. "neither" stands 148 characters
+# before "consider surgical", "nor" 117: beyond the look-back of a plain negation.
+NEITHER_STATEMENT = (
+    "There was, in short, neither an explicit statement (nor an implicit expectation) that the "
+    "applicant would act on the results of the study in question and/or potentially consider "
+    "surgical intervention based on the outcome of the same."
+)
+
+
+def test_a_statement_said_to_be_missing_negates_its_whole_that_clause() -> None:
+    sentence = next(s for s in _item("CM17-0017776", 1).sentences if s.text == NEITHER_STATEMENT)
+    assert sentence.role == "finding"
+    reasons, missing = find_reasons([sentence], "upheld", "imaging/diagnostic")
+    assert [(r.code, r.evidence) for r in reasons] == [("surgery-not-planned", NEITHER_STATEMENT)]
+    assert missing == ["whether you would have surgery if the result showed a need"]
+    # The same in the whole letter: the reason is named, not only quoted.
+    named = [(r.code, r.evidence) for r in _item("CM17-0017776", 1).reasons]
+    assert ("surgery-not-planned", NEITHER_STATEMENT) in named
+
+
+# Each has a negation far (over 90 characters) before a concept it does not govern: a longer
+# look-back for every negation would make each a false reason.
+FAR_BUT_NOT_NEGATED = [
+    # The "that" clause ends at the comma; what follows says a consultation was asked for.
+    "There was no mention that the applicant had returned to work following the earlier cervical "
+    "epidural injection, so the treating provider referred the applicant for a surgical "
+    "consultation.",
+    # "neither ... nor" negates its own words, not the rest of the clause.
+    "The applicant reported neither relief nor any lasting benefit from the prior epidural "
+    "steroid injection and was therefore referred to a spine surgeon for a surgical consultation.",
+    # "no mention of" the imaging: the later words are the provider's own plan.
+    "There was no mention of the applicant's prior imaging studies in the progress note of "
+    "January 2017 and the treating provider wrote that the applicant would consider surgical "
+    "intervention.",
+]
+
+
+@pytest.mark.parametrize("text", FAR_BUT_NOT_NEGATED)
+def test_a_far_negation_outside_the_concepts_clause_gives_no_reason(text: str) -> None:
+    concept = text.index("surgical")
+    assert concept - max(text.index(word) for word in (" no ", " nor ") if word in text) > 90
+    given = _sentences(text)
+    assert given[0].role == "finding"  # a sentence the rules read
+    reasons, _ = find_reasons(given, "upheld", "imaging/diagnostic")
+    assert "surgery-not-planned" not in [r.code for r in reasons], reasons

@@ -159,7 +159,11 @@ def _written(compiled: str) -> str:
 
 
 def _skip_ahead_patterns() -> list[tuple[str, Caseless]]:
-    named = [("_VERDICT", reasons._VERDICT), ("_GUIDELINE_VERDICT", reasons._GUIDELINE_VERDICT)]
+    named = [
+        ("_VERDICT", reasons._VERDICT),
+        ("_GUIDELINE_VERDICT", reasons._GUIDELINE_VERDICT),
+        ("_NEGATED_STATEMENT", reasons._NEGATED_STATEMENT),
+    ]
     for rule in reasons.RULES:
         named.append((rule.code, rule.concept))
         if rule.unless:
