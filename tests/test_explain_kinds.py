@@ -122,7 +122,7 @@ def test_modified_request_names_what_was_asked_kept_and_decided() -> None:
         "Cyclobenzaprine 7.5mg #27." in explanation.items[0].context
     )
     plain = explain(_determination(_treatment()), "")
-    assert plain.headline == "The reviewer did not approve any of the care in this letter."
+    assert plain.headline == "The reviewer did not approve any of the care under review."
 
 
 def test_retrospective_items_say_who_pays_and_that_the_worker_is_not_billed() -> None:
