@@ -20,11 +20,12 @@ from imr_llm.explain.budget import (
     text_words,
     word_budget,
 )
+from imr_llm.explain.phrases import phrases
 from imr_llm.explain.readability import GRADE_LIMIT, reading_grade
 from imr_llm.explain.render import item_groups, to_text
-from imr_llm.explain.writer import write_explanation
+from imr_llm.explain.writer import quote_lines, write_explanation
 from imr_llm.prepare import prepare, skeleton
-from imr_llm.schema import Determination, Explanation, ItemExplanation
+from imr_llm.schema import Determination, Explanation, ItemExplanation, Lang
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTERS = ROOT / "evals" / "letters"
@@ -158,7 +159,8 @@ def test_spanish_names_the_care_in_spanish_and_labels_english_words() -> None:
 
 def test_an_item_with_the_same_reasons_shows_only_its_own_quotes_in_every_format() -> None:
     """Item 3 of CM16-0249536 (a second compounded cream) has item 2's plain reasons and one
-    finding of its own: it refers to item 2 and quotes only that finding."""
+    finding of its own: it refers to the reasons listed under item 2 (item 2 also quotes a
+    finding about item 2 only) and quotes only that finding."""
     determination, text = _read(LETTERS / "CM16-0249536.txt")
     explanation = explain(determination, text)
     first, second = explanation.items[1], explanation.items[2]
@@ -167,11 +169,57 @@ def test_an_item_with_the_same_reasons_shows_only_its_own_quotes_in_every_format
     assert own, "the item's own finding is kept"
     for name, rendered in every_format(explanation).items():
         if name != "json":  # the JSON has the number: same_reasons_as
-            assert "the same reasons as item 2" in rendered, name
+            assert "the reasons listed under item 2" in rendered, name
         for quote in own:
             assert flat(quote) in rendered, (name, quote)
     item_text = to_text(explanation, width=None).split("3. ")[1].split("\n4. ")[0]
     assert not any(q in item_text for q in first.quotes if q not in second.quotes)
+
+
+def _item_sections(printed: str, lang: Lang) -> dict[int, list[str]]:
+    """Each item card of the printed text (`to_text`, one line per paragraph): its number and
+    its lines, stripped (an item listed in another's card has none of its own)."""
+    p = phrases(lang)
+    cards = printed.split(f"\n{p['heading_items'].upper()}\n")[1]
+    cards = cards.split(f"\n\n{p['heading_next'].upper()}\n")[0]
+    sections = {}
+    for card in cards.strip("\n").split("\n\n"):
+        heading, *lines = card.split("\n")
+        sections[int(heading.split(".")[0])] = [line.strip() for line in lines]
+    return sections
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_an_item_that_refers_to_another_is_sent_only_to_what_applies_to_it(lang: Lang) -> None:
+    """An item that says "the same reasons as item N" has every sentence of the reviewer item N
+    shows (CM16-0248698 sent its nerve tests, items 7 and 8, to the finding of item 4, its FCE,
+    that the worker may return to regular work, which the letter gives for the FCE only); one
+    that says "the reasons listed under item N" has the plain reasons listed there."""
+    p = phrases(lang)
+    referred = {"same_reasons": 0, "same_list": 0}
+    for path in REAL:
+        explanation = explain(*_read(path), lang=lang)
+        sections = _item_sections(to_text(explanation, width=None), lang)
+        for number, lines in sections.items():
+            item = explanation.items[number - 1]
+            if not item.same_reasons_as:
+                assert p["why"] in lines, (path.stem, number)
+                continue
+            earlier = sections[item.same_reasons_as]
+            assert p["why"] in earlier, (path.stem, number)
+            assert [f"- {reason}" for reason in item.reasons] == [
+                line for line in earlier if line.startswith("- ")
+            ], (path.stem, number)
+            kind = next(
+                kind for kind in referred if p[kind].format(number=item.same_reasons_as) in lines
+            )
+            referred[kind] += 1
+            if kind == "same_reasons":
+                shown = set(earlier) & set(
+                    quote_lines(explanation.items[item.same_reasons_as - 1], lang)
+                )
+                assert shown <= set(quote_lines(item, lang)), (path.stem, number)
+    assert referred["same_reasons"] >= 10 and referred["same_list"] >= 3, referred
 
 
 def test_reading_grade_holds_as_shown_and_with_every_paragraph_whole() -> None:

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from imr_llm.explain.facts import HELP_LINE
 from imr_llm.explain.phrases import phrases
 from imr_llm.explain.render import case_line, item_groups
-from imr_llm.explain.writer import format_date, own_quotes, shown_todo
+from imr_llm.explain.writer import format_date, own_quotes, same_reasons_line, shown_todo
 from imr_llm.schema import Explanation, ItemExplanation
 from imr_llm.templates import render_page
 
@@ -67,9 +67,7 @@ def _cards(explanation: Explanation, p: dict[str, str]) -> list[_Card]:
             _Card(
                 number=number,
                 item=item,
-                same_as=p["same_reasons"].format(number=item.same_reasons_as)
-                if item.same_reasons_as
-                else "",
+                same_as=same_reasons_line(explanation.items, item, explanation.lang),
                 todo=shown_todo(explanation, item),
                 grouped=p["grouped"].format(number=number),
                 children=[_Child(n, explanation.items[n - 1]) for n in children],

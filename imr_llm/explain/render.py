@@ -5,7 +5,13 @@ from __future__ import annotations
 import textwrap
 
 from imr_llm.explain.phrases import phrases
-from imr_llm.explain.writer import format_date, own_quotes, quote_lines, shown_todo
+from imr_llm.explain.writer import (
+    format_date,
+    own_quotes,
+    quote_lines,
+    same_reasons_line,
+    shown_todo,
+)
 from imr_llm.schema import Explanation, ItemExplanation
 
 
@@ -64,7 +70,7 @@ def _item_lines(explanation: Explanation, item: ItemExplanation) -> list[tuple[s
     out = [("line", f"{p['label_outcome']}: {item.outcome}")]
     out += [("line", line) for line in [*item.safety, *item.context]]
     if item.same_reasons_as:
-        out.append(("line", p["same_reasons"].format(number=item.same_reasons_as)))
+        out.append(("line", same_reasons_line(explanation.items, item, lang)))
         shown = own_quotes(explanation.items, item)
         out += [("quote", line) for line in quote_lines(shown, lang)]
     else:

@@ -355,17 +355,40 @@ def compose_item(item: ItemExplanation, lang: Lang) -> ItemExplanation:
 
 def group_shared_reasons(items: list[ItemExplanation]) -> list[ItemExplanation]:
     """Mark each item whose plain reasons are the same as an earlier item's (or, with no plain
-    reason, whose quotes are), and unmark the others: it says "the same reasons as item N" and
-    shows only the reviewer's sentences item N does not (`own_quotes`)."""
+    reason, whose quotes are), and unmark the others: it refers to the first such item shown
+    whole (its own card, with no reference of its own; `same_reasons_line`) and shows only the
+    reviewer's sentences that item does not (`own_quotes`)."""
     out: list[ItemExplanation] = []
     seen: dict[tuple[str, tuple[str, ...], tuple[str, ...]], int] = {}
     for number, item in enumerate(items, 1):
         quotes = () if item.reasons else tuple(item.quotes + item.guideline_quotes)
         key = (item.decision, tuple(item.reasons), quotes)
         same = seen.get(key) if (item.quotes or item.reasons) and not item.goes_with else None
-        seen.setdefault(key, number)
+        if not same and not item.goes_with:
+            seen.setdefault(key, number)
         out.append(item.model_copy(update={"same_reasons_as": same}))
     return out
+
+
+def shares_every_quote(items: list[ItemExplanation], item: ItemExplanation) -> bool:
+    """Every sentence of the reviewer (or of the guideline) that the item `item` has the same
+    reasons as shows is also `item`'s: all of that item's "Why" applies to `item`."""
+    if not item.same_reasons_as:
+        return False
+    earlier = items[item.same_reasons_as - 1]
+    return set(earlier.quotes) <= set(item.quotes) and set(earlier.guideline_quotes) <= set(
+        item.guideline_quotes
+    )
+
+
+def same_reasons_line(items: list[ItemExplanation], item: ItemExplanation, lang: Lang) -> str:
+    """The item's reference to the item with its reasons: "the same reasons as item N" where
+    all item N shows applies to it (`shares_every_quote`), else "the reasons listed under
+    item N" (item N quotes the reviewer's words about item N only); empty with no such item."""
+    if not item.same_reasons_as:
+        return ""
+    shared = "same_reasons" if shares_every_quote(items, item) else "same_list"
+    return phrases(lang)[shared].format(number=item.same_reasons_as)
 
 
 def own_quotes(items: list[ItemExplanation], item: ItemExplanation) -> ItemExplanation:
