@@ -222,6 +222,48 @@ def test_an_item_that_refers_to_another_is_sent_only_to_what_applies_to_it(lang:
     assert referred["same_reasons"] >= 10 and referred["same_list"] >= 3, referred
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_item_with_a_next_step_shows_it_or_the_item_that_does(lang: Lang) -> None:
+    """An item read alone still has its next step: its own words, or "The same as item M." where
+    item M shows them (an item with the same reasons as item N said nothing: CM16-0235869's
+    items 2 to 6 had item 1's step and no line for it)."""
+    p = phrases(lang)
+    pointers = 0
+    for path in REAL:
+        explanation = explain(*_read(path), lang=lang)
+        sections = _item_sections(to_text(explanation, width=None), lang)
+        for number, lines in sections.items():
+            todo = explanation.items[number - 1].what_you_can_do
+            if not todo:
+                continue
+            if f"{p['label_todo']}: {todo}" in lines:
+                continue
+            same = [
+                m
+                for m in range(1, number)
+                if f"{p['label_todo']}: {p['same_todo'].format(number=m)}" in lines
+            ]
+            assert same, (path.stem, number, "no next step shown")
+            assert f"{p['label_todo']}: {todo}" in sections[same[0]], (path.stem, number)
+            pointers += 1
+    assert pointers >= 10
+
+
+def test_next_steps_that_restate_a_reason_are_left_out_from_the_last_item() -> None:
+    """Cutting repetition for the word budget leaves out the steps that only restate a reason
+    from the last item up: the first item with a step keeps it, and the later ones say "The same
+    as item N." or nothing (CM16-0248698 kept the steps of items 20 and 21 only, and item 21,
+    with the same reasons as item 9, showed a step item 9 did not)."""
+    cut = 0
+    for path in REAL:
+        written = write_explanation(*_read(path))
+        kept = set(_restated_fixes(_explained(path)))
+        restated = _restated_fixes(written)
+        assert kept == set(restated[: len(kept)]), path.stem
+        cut += len(kept) < len(restated)
+    assert cut >= 3
+
+
 def test_reading_grade_holds_as_shown_and_with_every_paragraph_whole() -> None:
     """The writer aims below the limit for the text a worker reads (a repeated paragraph shown
     once) and stays within the limit even counting every item's whole paragraph, as the JSON

@@ -75,8 +75,10 @@ def _extra_approved_quotes(explanation: Explanation) -> list[tuple[int, str]]:
 
 
 def _without_restated_fixes(explanation: Explanation, budget: int) -> Explanation:
-    """Next steps that only restate a shown reason left out, one by one, while over `budget`."""
-    for index in _restated_fixes(explanation):
+    """Next steps that only restate a shown reason left out, one by one from the last item, while
+    over `budget`: an earlier item's step stays longest, as later items with the same step
+    refer to it ("The same as item N.")."""
+    for index in reversed(_restated_fixes(explanation)):
         if text_words(explanation) <= budget:
             break
         items = list(explanation.items)

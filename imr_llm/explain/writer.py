@@ -567,13 +567,11 @@ def shown_paragraph(explanation: Explanation, item: ItemExplanation) -> str:
 
 
 def shown_todo(explanation: Explanation, item: ItemExplanation) -> str:
-    """The item's own next step as shown: empty when it says "the same reasons as item N" and
-    item N has the same step; "The same as item N." when an earlier item has it."""
+    """The item's own next step as shown: "The same as item N." when an earlier item has it
+    (an item that refers to item N for its reasons too: read alone, it still says it has a step
+    of its own)."""
     todo = item.what_you_can_do
     if not todo:
-        return ""
-    earlier = explanation.items[item.same_reasons_as - 1] if item.same_reasons_as else None
-    if earlier is not None and earlier.what_you_can_do == todo:
         return ""
     for number, other in enumerate(explanation.items, 1):
         if other is item:
