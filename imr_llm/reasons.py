@@ -67,10 +67,11 @@ def _rule(
 
 
 # "No true attempt at conservative care other than activity restrictions and medications": some
-# simpler care was tried, the reviewer did not count it as enough (CM17-0001064).
+# simpler care was tried, the reviewer did not count it as enough (CM17-0001064; "exhausted
+# adequate conservative treatments beyond 6 sessions of physical therapy", CM17-0006797).
 _CONSERVATIVE_BEYOND = (
-    r"conservative\s+(?:care|treatment|therapy|management|measures)\s+(?:other\s+than|beyond|"
-    r"besides)\b"
+    r"conservative\s+(?:care|treatments?|therap(?:y|ies)|management|measures)\s+"
+    r"(?:other\s+than|beyond|besides)\b"
 )
 
 # "A lack of a clear rationale for additional monitored therapy over the patient being well versed
@@ -268,7 +269,7 @@ RULES: tuple[ReasonRule, ...] = (
         r"inability\s+to\s+"
         r"(?:take|tolerate)|difficulty\s+swallowing)\s+(?:\w+\s+){0,3}(?:oral|pills?|tablets?)"
         r"|oral\s+(?:medications?|formulation|form)",
-        "Your records did not show that you cannot take this kind of medicine as a pill.",
+        "Your records did not show that you cannot take medicine by mouth.",
         missing="why you cannot take pills for this",
     ),
     _rule(

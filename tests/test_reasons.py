@@ -176,6 +176,13 @@ def test_simpler_care_tried_but_not_enough_is_not_said_untried() -> None:
     reasons, _ = find_reasons(beyond, "upheld", "imaging/diagnostic")
     assert [r.code for r in reasons] == ["conservative-care-not-enough"]
     assert "tried first and did not help" not in reasons[0].summary
+    # CM17-0006797: six sessions of therapy were had; more is asked for.
+    more = _sentences(
+        "There was also lack of clinical documentation indicating the patient has exhausted "
+        "adequate conservative treatments beyond 6 sessions of physical therapy."
+    )
+    reasons, _ = find_reasons(more, "upheld", "surgery")
+    assert [r.code for r in reasons] == ["conservative-care-not-enough"]
     untried = _sentences("There is no documentation of failed conservative treatment.")
     reasons, _ = find_reasons(untried, "upheld", "imaging/diagnostic")
     assert [r.code for r in reasons] == ["conservative-care-not-tried"]

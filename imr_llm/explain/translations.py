@@ -27,8 +27,8 @@ REASON_SUMMARIES: dict[str, dict[str, str]] = {
         "Sus expedientes no muestran eso.",
         "compound-not-recommended": "Es una medicina mezclada (compuesta). Si una medicina de la "
         "mezcla no se recomienda, toda la mezcla no se recomienda.",
-        "oral-medication-tolerated": "Sus expedientes no muestran que usted no pueda tomar esta "
-        "clase de medicina en pastilla.",
+        "oral-medication-tolerated": "Sus expedientes no muestran que usted no pueda tomar "
+        "medicinas por la boca.",
         "gi-risk-absent": "Sus expedientes no muestran que usted tenga riesgo de problemas del "
         "estómago por las medicinas para el dolor.",
         "opioid-monitoring": "Sus expedientes no muestran los controles de seguridad que piden "
