@@ -287,6 +287,16 @@ def test_titles_name_the_care_in_plain_words() -> None:
         for r in ("EMG bilateral lower extremities", "NCV bilateral lower extremities", "EMG/NCV")
     )
     assert len({emg, ncv, both}) == 3 and "(EMG)" in emg and "(NCV)" in ncv and "EMG/NCV" in both
+    # A chiropractor's exam is not chiropractic care (CM17-0005344, CM17-0010006); supports and
+    # pillows are named, not "Medical equipment" (CM16-0248471).
+    exam = plain_title("Re-exam with chiropractor for the lumbar spine", "other", "en", "x")
+    care = plain_title("Chiropractic treatment for the lumbar spine", "other", "en", "x")
+    assert exam != care and "x" not in (exam, care)
+    equipment = [
+        plain_title(r, "DME", "en", "Medical equipment")
+        for r in ("Lumbar support", "Cervical pillow", "Wedge pillow")
+    ]
+    assert len(set(equipment)) == 3 and "Medical equipment" not in equipment
     # Six therapies of one letter (CM16-0235869), each named, none as another kind of care.
     therapies = ("physical therapy", "electrical stimulation", "infrared therapy")
     therapies += ("manual therapy", "therapeutic exercise", "biofeedback")

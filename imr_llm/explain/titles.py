@@ -111,6 +111,13 @@ CARE: tuple[Care, ...] = (
     _c(r"therapeutic exercise", "Therapy exercises", "Ejercicios de terapia", of=False),
     _c(r"biofeedback", "Biofeedback", "Biorretroalimentación (biofeedback)", of=False),
     _c(r"acupuncture", "Acupuncture", "Acupuntura", of=False),
+    _c(
+        r"(?:re-?\s?)?(?:exam\w*|evaluation|assessment|consultation)\s+(?:\w+\s+){0,2}"
+        r"chiropract|chiropract\w*\s+(?:re-?\s?)?(?:exam\w*|evaluation|assessment|consultation)",
+        "Exam by a chiropractor",
+        "Examen con un quiropráctico",
+        of=False,
+    ),
     _c(r"chiropract|\bchiro\b|spinal manipulation", "Chiropractic care", "Quiropráctica", of=False),
     _c(r"shockwave", "Shockwave treatment", "Tratamiento con ondas de choque", of=False),
     _c(r"ultrasound", "Ultrasound treatment", "Tratamiento con ultrasonido", of=False),
@@ -135,6 +142,9 @@ CARE: tuple[Care, ...] = (
     _c(r"shower chair", "Shower chair", "Silla para la ducha", of=False),
     _c(r"commode", "Bedside toilet chair (commode)", "Inodoro portátil", of=False),
     _c(r"brace", "Brace", "Férula o soporte", of=False),
+    _c(r"(?:lumbar|cervical)\s+support", "Support", "Soporte", of=False),
+    _c(r"(?:cervical|neck)\s+pillow", "Pillow", "Almohada", of=False),
+    _c(r"wedge pillow", "Wedge pillow", "Almohada en cuña", of=False),
     _c(r"\bcream\b|ointment", "Cream for the skin", "Crema para la piel", of=False),
 )
 
