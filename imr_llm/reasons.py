@@ -219,7 +219,7 @@ RULES: tuple[ReasonRule, ...] = (
         r"consultation)|candidate\s+for\s+surgery|consider(?:ed|ing)?\s+surgery|"
         r"(?:contemplat|consider)\w*\s+(?:\w+\s+){0,6}surg",
         "Your records did not show that surgery is planned or being considered.",
-        missing="whether you would have surgery if the result showed a need",
+        missing="whether surgery is planned or would be considered",
     ),
     _rule(
         "no-nerve-findings",

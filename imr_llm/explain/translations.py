@@ -86,7 +86,7 @@ MISSING: dict[str, dict[str, str]] = {
         "prior-sessions-unknown": "cuántas sesiones ya recibió y cómo le fue",
         "exceeds-guideline": "una razón para pasar del límite usual",
         "red-flags": "cualquier señal de un problema serio",
-        "surgery-not-planned": "si usted aceptaría una cirugía si el resultado la indicara",
+        "surgery-not-planned": "si se planea una cirugía o se pensaría en una",
         "no-nerve-findings": "resultados del examen que muestren un problema de los nervios",
         "conservative-care-not-enough": "qué otros tratamientos más simples probó y cómo le fue",
         "conservative-care-not-tried": "qué tratamientos más simples probó y cómo le fue",
