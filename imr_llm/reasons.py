@@ -452,9 +452,12 @@ RULES: tuple[ReasonRule, ...] = (
     ),
     _rule(
         "not-recommended",
-        ("recommend", "supported", "indicated"),
+        ("recommend", "support", "indicated"),
         r"(?:is|are|was|were)\s+[\"']?not\s+recommended|does\s+not\s+recommend|do\s+not\s+recommend|"
-        r"not\s+(?:supported|indicated)\s+by\s+(?:the\s+)?guidelines",
+        r"not\s+(?:supported|indicated)\s+by\s+(?:the\s+)?guidelines|"
+        # "As the guidelines do not support the request, medical necessity has not been
+        # established." (a conclusion's grounds, CM17-0005344)
+        r"guidelines?\s+(?:do|does|did)\s+not\s+support\b",
         "The treatment guidelines do not recommend this in a case like yours.",
         negated=False,
     ),
@@ -1052,6 +1055,7 @@ CONCLUSION_RULES = frozenset(
         "conservative-care-not-tried",
         "red-flags",
         "no-functional-improvement",
+        "not-recommended",
     }
 )
 """Rules that may fire on a conclusion's grounds (the verdict taken out, so a negation must

@@ -14,7 +14,7 @@ from conftest import LETTERS, real_letter_stems
 from imr_llm.denials import read_denial
 from imr_llm.prepare import prepare, skeleton
 from imr_llm.rationale import sentence_role
-from imr_llm.reasons import REVIEWER_FINDING, find_reasons, negated_in_scope
+from imr_llm.reasons import REVIEWER_FINDING, RULES, find_reasons, negated_in_scope
 from imr_llm.schema import Category, Decision, Determination, RationaleSentence, Treatment
 
 REAL = real_letter_stems()
@@ -199,6 +199,23 @@ def test_no_reason_for_therapy_over_home_exercise_is_not_no_reason_at_all() -> N
     plain = _sentences("There was no clear rationale for the requested therapy.")
     reasons, _ = find_reasons(plain, "upheld", "physical therapy")
     assert [r.code for r in reasons] == ["no-clear-reason"]
+
+
+def test_guidelines_that_do_not_support_the_request_are_a_reason() -> None:
+    # CM17-0005344 (pulsed ultrasound): the conclusion's grounds are the guidelines' position.
+    conclusion = RationaleSentence(
+        id=0,
+        text="As the guidelines do not support the request, medical necessity has not been "
+        "established.",
+        role="conclusion",
+    )
+    reasons, _ = find_reasons([conclusion], "upheld", "physical therapy")
+    assert [r.code for r in reasons] == ["not-recommended"]
+    supported = conclusion.model_copy(
+        update={"text": "As the guidelines support the request, medical necessity is established."}
+    )
+    reasons, _ = find_reasons([supported], "upheld", "physical therapy")
+    assert "not-recommended" not in [r.code for r in reasons]
 
 
 def test_negation_scope_stops_at_the_clause() -> None:
@@ -706,7 +723,7 @@ def test_a_statement_said_to_be_missing_negates_its_whole_that_clause() -> None:
     assert sentence.role == "finding"
     reasons, missing = find_reasons([sentence], "upheld", "imaging/diagnostic")
     assert [(r.code, r.evidence) for r in reasons] == [("surgery-not-planned", NEITHER_STATEMENT)]
-    assert missing == ["whether you would have surgery if the result showed a need"]
+    assert missing == [next(r.missing for r in RULES if r.code == "surgery-not-planned")]
     # The same in the whole letter: the reason is named, not only quoted.
     named = [(r.code, r.evidence) for r in _item("CM17-0017776", 1).reasons]
     assert ("surgery-not-planned", NEITHER_STATEMENT) in named
