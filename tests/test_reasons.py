@@ -167,54 +167,58 @@ def test_functional_improvement_needs_care_given_before() -> None:
     assert "no-functional-improvement" in [r.code for r in reasons]
 
 
-def test_simpler_care_tried_but_not_enough_is_not_said_untried() -> None:
+# A reviewer's sentence and the one reason it gives: the stock sentence says what the reviewer
+# said, not a wider claim.
+ONE_REASON = [
     # CM17-0001064: rest and medicines were tried; the reviewer did not count them as enough.
-    beyond = _sentences(
+    (
         "The documentation submitted for review failed to provide evidence of a true attempt at "
-        "conservative care other than activity restrictions and use of medications."
-    )
-    reasons, _ = find_reasons(beyond, "upheld", "imaging/diagnostic")
-    assert [r.code for r in reasons] == ["conservative-care-not-enough"]
-    assert "tried first and did not help" not in reasons[0].summary
+        "conservative care other than activity restrictions and use of medications.",
+        "imaging/diagnostic",
+        "conservative-care-not-enough",
+    ),
     # CM17-0006797: six sessions of therapy were had; more is asked for.
-    more = _sentences(
+    (
         "There was also lack of clinical documentation indicating the patient has exhausted "
-        "adequate conservative treatments beyond 6 sessions of physical therapy."
-    )
-    reasons, _ = find_reasons(more, "upheld", "surgery")
-    assert [r.code for r in reasons] == ["conservative-care-not-enough"]
-    untried = _sentences("There is no documentation of failed conservative treatment.")
-    reasons, _ = find_reasons(untried, "upheld", "imaging/diagnostic")
-    assert [r.code for r in reasons] == ["conservative-care-not-tried"]
-
-
-def test_no_reason_for_therapy_over_home_exercise_is_not_no_reason_at_all() -> None:
-    # CM16-0235869: the reviewer saw no reason for supervised therapy over home exercise.
-    over_home = _sentences(
+        "adequate conservative treatments beyond 6 sessions of physical therapy.",
+        "surgery",
+        "conservative-care-not-enough",
+    ),
+    (
+        "There is no documentation of failed conservative treatment.",
+        "imaging/diagnostic",
+        "conservative-care-not-tried",
+    ),
+    # CM16-0235869: no reason for supervised therapy over home exercise, not no reason at all.
+    (
         "There was also lack of a clear rationale for additional monitored therapy over the "
-        "patient being well versed in a home exercise program."
-    )
-    reasons, _ = find_reasons(over_home, "upheld", "physical therapy")
-    assert [r.code for r in reasons] == ["no-reason-over-home-exercise"]
-    plain = _sentences("There was no clear rationale for the requested therapy.")
-    reasons, _ = find_reasons(plain, "upheld", "physical therapy")
-    assert [r.code for r in reasons] == ["no-clear-reason"]
-
-
-def test_guidelines_that_do_not_support_the_request_are_a_reason() -> None:
+        "patient being well versed in a home exercise program.",
+        "physical therapy",
+        "no-reason-over-home-exercise",
+    ),
+    (
+        "There was no clear rationale for the requested therapy.",
+        "physical therapy",
+        "no-clear-reason",
+    ),
     # CM17-0005344 (pulsed ultrasound): the conclusion's grounds are the guidelines' position.
-    conclusion = RationaleSentence(
-        id=0,
-        text="As the guidelines do not support the request, medical necessity has not been "
-        "established.",
-        role="conclusion",
-    )
-    reasons, _ = find_reasons([conclusion], "upheld", "physical therapy")
-    assert [r.code for r in reasons] == ["not-recommended"]
-    supported = conclusion.model_copy(
-        update={"text": "As the guidelines support the request, medical necessity is established."}
-    )
-    reasons, _ = find_reasons([supported], "upheld", "physical therapy")
+    (
+        "As the guidelines do not support the request, medical necessity has not been established.",
+        "physical therapy",
+        "not-recommended",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "code"), ONE_REASON)
+def test_a_sentence_gives_the_reason_it_states(text: str, category: Category, code: str) -> None:
+    reasons, _ = find_reasons(_sentences(text), "upheld", category)
+    assert [r.code for r in reasons] == [code]
+
+
+def test_guidelines_that_support_the_request_are_no_reason_against_it() -> None:
+    text = "As the guidelines support the request, medical necessity is established."
+    reasons, _ = find_reasons(_sentences(text), "upheld", "physical therapy")
     assert "not-recommended" not in [r.code for r in reasons]
 
 
