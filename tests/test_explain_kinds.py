@@ -297,6 +297,12 @@ def test_titles_name_the_care_in_plain_words() -> None:
         for r in ("Lumbar support", "Cervical pillow", "Wedge pillow")
     ]
     assert len(set(equipment)) == 3 and "Medical equipment" not in equipment
+    # "neck, back" names both (CM17-0015198 showed only the neck); a named part stays itself.
+    back = plain_title("Chiropractic care for the neck, back", "other", "en", "x")
+    assert back.endswith("neck and back")
+    assert plain_title("Chiropractic care for the low back", "other", "en", "x").endswith(
+        "your lower back"
+    )
     # Six therapies of one letter (CM16-0235869), each named, none as another kind of care.
     therapies = ("physical therapy", "electrical stimulation", "infrared therapy")
     therapies += ("manual therapy", "therapeutic exercise", "biofeedback")

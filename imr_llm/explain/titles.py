@@ -154,8 +154,10 @@ CARE: tuple[Care, ...] = (
 _SIDE = r"(?:\b(?P<side>right|left|bilateral|both)\s+(?:(?!(?:and|or|with)\b)\w+\s+){0,2})?"
 PARTS: tuple[tuple[str, str, str, str], ...] = (
     (r"cervical(?: spine)?|\bneck\b|\bC\d", "neck", "cuello", "o"),
-    (r"thoracic(?: spine)?", "upper back", "espalda media", "a"),
+    (r"thoracic(?: spine)?|upper back", "upper back", "espalda media", "a"),
     (r"lumbar(?: spine)?|low(?:er)? back|\bL\d", "lower back", "espalda baja", "a"),
+    # "neck, back" (CM17-0015198): the back, where the letter does not say which part.
+    (r"(?<!upper )(?<!lower )(?<!low )(?<!mid )(?<!mid-)\bback\b", "back", "espalda", "a"),
     (r"shoulder", "shoulder", "hombro", "o"),
     (r"elbow", "elbow", "codo", "o"),
     (r"wrist", "wrist", "muñeca", "a"),
