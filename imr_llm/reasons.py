@@ -68,10 +68,14 @@ def _rule(
 
 # "No true attempt at conservative care other than activity restrictions and medications": some
 # simpler care was tried, the reviewer did not count it as enough (CM17-0001064; "exhausted
-# adequate conservative treatments beyond 6 sessions of physical therapy", CM17-0006797).
+# adequate conservative treatments beyond 6 sessions of physical therapy", CM17-0006797; "no
+# indication the patient had failed conservative care as she had undergone 1 session of physical
+# therapy", CM17-0014449).
 _CONSERVATIVE_BEYOND = (
     r"conservative\s+(?:care|treatments?|therap(?:y|ies)|management|measures)\s+"
-    r"(?:other\s+than|beyond|besides)\b"
+    r"(?:(?:other\s+than|beyond|besides)\b|(?:as|since|because)\s+(?:she|he|the\s+patient|the\s+"
+    r"claimant|the\s+injured\s+worker)\s+(?:had|has)\s+(?:only\s+)?(?:undergone|had|attended|"
+    r"completed|received)\b)"
 )
 
 # "A lack of a clear rationale for additional monitored therapy over the patient being well versed

@@ -184,6 +184,14 @@ ONE_REASON = [
         "surgery",
         "conservative-care-not-enough",
     ),
+    # CM17-0014449: one session of therapy and medicines were had.
+    (
+        "There was no indication the patient had failed conservative care as she had undergone "
+        "1 session of physical therapy, and had utilized anti-inflammatory medications and pain "
+        "medications.",
+        "surgery",
+        "conservative-care-not-enough",
+    ),
     (
         "There is no documentation of failed conservative treatment.",
         "imaging/diagnostic",
