@@ -123,6 +123,16 @@ def test_modified_request_names_what_was_asked_kept_and_decided() -> None:
     )
     plain = explain(_determination(_treatment()), "")
     assert plain.headline == "The reviewer did not approve any of the care under review."
+    # Approved in whole where the insurer had approved something else instead (CM16-0229336):
+    # that other care is not said to stand as well; denied, what the insurer approved stands.
+    instead = {
+        "request": "Acute inpatient rehabilitation 7-10 days",
+        "authorized_portion": "Skilled nursing facility for 7 days",
+    }
+    for decision, keeps in (("overturned", False), ("upheld", True)):
+        item = explain(_determination(_treatment(**instead, decision=decision)), "").items[0]
+        assert any("Skilled nursing facility" in line for line in item.context)
+        assert any("you keep that" in line for line in item.context) is keeps
 
 
 def test_retrospective_items_say_who_pays_and_that_the_worker_is_not_billed() -> None:
@@ -297,6 +307,10 @@ def test_titles_name_the_care_in_plain_words() -> None:
         for r in ("Lumbar support", "Cervical pillow", "Wedge pillow")
     ]
     assert len(set(equipment)) == 3 and "Medical equipment" not in equipment
+    # An inpatient rehab stay is not "Occupational therapy" (CM16-0229336); the head is a part.
+    rehab = "Acute inpatient rehabilitation physical therapy and occupational therapy 7-10 days"
+    assert plain_title(rehab, "other", "en", "x").startswith("A stay in a rehab hospital")
+    assert plain_title("Acupuncture, neck and head", "other", "en", "x").endswith("neck and head")
     # "neck, back" names both (CM17-0015198 showed only the neck); a named part stays itself.
     back = plain_title("Chiropractic care for the neck, back", "other", "en", "x")
     assert back.endswith("neck and back")

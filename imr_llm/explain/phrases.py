@@ -17,6 +17,8 @@ EN: dict[str, str] = {
     "modified_unknown": "You asked for {original}. The review decided only part of it: {request}.",
     "modified_whole": "Your insurer already approved {authorized} - you keep that. The review "
     "decided on the whole request: {request}.",
+    "modified_whole_approved": "Your insurer had approved {authorized} instead. The review "
+    "decided on the whole request: {request}.",
     "retro_billing": "A doctor may not bill you for care known to be work-related.",
     "safety_letter": 'The letter says: "{note}"',
     "safety_plain": "If you take this medicine, do not stop it suddenly on your own. Stopping "
@@ -177,6 +179,8 @@ ES: dict[str, str] = {
     '"{request}".',
     "modified_whole": 'Su aseguradora ya aprobó (en inglés) "{authorized}": eso es suyo. La '
     'revisión decidió sobre todo el pedido: "{request}".',
+    "modified_whole_approved": "Su aseguradora había aprobado en su lugar (en inglés) "
+    '"{authorized}". La revisión decidió sobre todo el pedido: "{request}".',
     "retro_billing": "Un médico no le puede cobrar a usted por cuidado que se sabe que es por "
     "su trabajo.",
     "safety_letter": 'La carta dice (en inglés): "{note}"',

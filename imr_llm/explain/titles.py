@@ -28,6 +28,12 @@ def _c(pattern: str, en: str, es: str, *, of: bool = True) -> Care:
 
 # The more specific first. Spanish names use DWC's and everyday Latin American terms.
 CARE: tuple[Care, ...] = (
+    _c(
+        r"inpatient rehab",
+        "A stay in a rehab hospital",
+        "Una estadía en un hospital de rehabilitación",
+        of=False,
+    ),
     _c(r"carpal tunnel release", "Carpal tunnel surgery", "Cirugía del túnel carpiano", of=False),
     _c(
         r"arthroscop",
@@ -162,6 +168,7 @@ PARTS: tuple[tuple[str, str, str, str], ...] = (
     (r"elbow", "elbow", "codo", "o"),
     (r"wrist", "wrist", "muñeca", "a"),
     (r"\bhand\b", "hand", "mano", "a"),
+    (r"\bhead\b", "head", "cabeza", "a"),
     (r"\bhip\b", "hip", "cadera", "a"),
     (r"\bknee\b", "knee", "rodilla", "a"),
     (r"ankle", "ankle", "tobillo", "o"),

@@ -219,10 +219,13 @@ def _context(treatment: Treatment, lang: Lang) -> list[str]:
     context: list[str] = []
     original = treatment.original_request
     if treatment.authorized_portion and (not original or original == treatment.request):
+        # Approved in whole, what the insurer had approved instead is not known to stand too
+        # (CM16-0229336: a nursing facility instead of the inpatient rehab now approved).
+        whole = (
+            "modified_whole_approved" if treatment.decision == "overturned" else "modified_whole"
+        )
         context.append(
-            p["modified_whole"].format(
-                authorized=treatment.authorized_portion, request=treatment.request
-            )
+            p[whole].format(authorized=treatment.authorized_portion, request=treatment.request)
         )
     elif original and original != treatment.request:
         if treatment.authorized_portion:
