@@ -304,9 +304,9 @@ def test_titles_name_the_care_in_plain_words() -> None:
     assert exam != care and "x" not in (exam, care)
     equipment = [
         plain_title(r, "DME", "en", "Medical equipment")
-        for r in ("Lumbar support", "Cervical pillow", "Wedge pillow")
+        for r in ("Lumbar support", "Cervical pillow", "Wedge pillow", "Sit-stand workstation")
     ]
-    assert len(set(equipment)) == 3 and "Medical equipment" not in equipment
+    assert len(set(equipment)) == 4 and "Medical equipment" not in equipment
     # An inpatient rehab stay is not "Occupational therapy" (CM16-0229336); the head is a part.
     rehab = "Acute inpatient rehabilitation physical therapy and occupational therapy 7-10 days"
     assert plain_title(rehab, "other", "en", "x").startswith("A stay in a rehab hospital")

@@ -151,6 +151,12 @@ CARE: tuple[Care, ...] = (
     _c(r"(?:lumbar|cervical)\s+support", "Support", "Soporte", of=False),
     _c(r"(?:cervical|neck)\s+pillow", "Pillow", "Almohada", of=False),
     _c(r"wedge pillow", "Wedge pillow", "Almohada en cuña", of=False),
+    _c(
+        r"sit[\s-]+(?:to[\s-]+)?stand|standing desk",
+        "A desk you can sit or stand at",
+        "Un escritorio para trabajar sentado o de pie",
+        of=False,
+    ),
     _c(r"\bcream\b|ointment", "Cream for the skin", "Crema para la piel", of=False),
 )
 
