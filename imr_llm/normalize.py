@@ -121,9 +121,10 @@ def _is_hyphenation_point(left: str, right: str) -> bool:
 def _join_hyphen_breaks(text: str) -> str:
     r"""Undo hyphenation at line ends: 'documen-\ntation' -> 'documentation\n', while a real
     hyphen stays ('x-\nray' -> 'x-ray\n'); punctuation right after the word stays with it
-    ('anti-\ninflammatories, muscle' -> 'anti-inflammatories,\n muscle'). The word before the break must be whole ASCII
-    letters. The search starts at the break and reads that word backwards, because a regex
-    starting at the word tries every word of the letter (it cost 12% of a letter's time)."""
+    ('anti-\ninflammatories, muscle' -> 'anti-inflammatories,\n muscle'). The word before the
+    break must be whole ASCII letters. The search starts at the break and reads that word
+    backwards, because a regex starting at the word tries every word of the letter (it cost 12%
+    of a letter's time)."""
     joined_up_to = 0  # a word already used as the right-hand side cannot be a left-hand side
 
     def join(match: re.Match[str]) -> str:

@@ -21,7 +21,7 @@ def last_working_day_on_or_before(day: date) -> date:
     return day
 
 
-def appeal_day(decision_date: date) -> date:
+def _appeal_day(decision_date: date) -> date:
     """Decision date + 30 days, before any move to a working day."""
     return decision_date + timedelta(days=int(facts.APPEAL_DAYS.value))
 
@@ -29,7 +29,13 @@ def appeal_day(decision_date: date) -> date:
 def safe_appeal_date(decision_date: date) -> date:
     """The last working day on or before decision date + 30 days. An extension for a weekend or
     holiday must not be relied on (domain.md, "Deadlines that land on a weekend or holiday")."""
-    return last_working_day_on_or_before(appeal_day(decision_date))
+    return last_working_day_on_or_before(_appeal_day(decision_date))
+
+
+def appeal_date_moved(decision_date: date) -> bool:
+    """Whether the safe appeal date is earlier than decision date + 30 days (day 30 is not a
+    working day): only then is it said to be "moved back to a working day"."""
+    return safe_appeal_date(decision_date) != _appeal_day(decision_date)
 
 
 def add_working_days(start: date, days: int) -> date:
@@ -59,11 +65,10 @@ def compute_deadlines(determination: Determination) -> list[Deadline]:
     decisions = {t.decision for t in determination.treatments}
     out: list[Deadline] = []
     if "upheld" in decisions:
-        safe = safe_appeal_date(decision_date) if decision_date else None
-        moved = decision_date is not None and safe != appeal_day(decision_date)
         basis = f"{facts.APPEAL_DAYS.source}; counted here from the decision date"
-        if moved:
+        if decision_date and appeal_date_moved(decision_date):
             basis += ", and moved back to a working day, the safe choice"
+        safe = safe_appeal_date(decision_date) if decision_date else None
         out.append(Deadline(what="appeal", date=safe, basis=basis))
     overturned = [t for t in determination.treatments if t.decision == "overturned"]
     if any(not t.retrospective for t in overturned):

@@ -12,7 +12,7 @@ from datetime import date
 
 from imr_llm import regex_cache
 from imr_llm.explain import facts
-from imr_llm.explain.deadlines import appeal_day, compute_deadlines
+from imr_llm.explain.deadlines import appeal_date_moved, compute_deadlines
 from imr_llm.explain.findings import (
     MAX_QUOTE_WORDS,
     REVIEWER_CONDITION,
@@ -448,8 +448,7 @@ def _appeal_checklist(
     appeal_by = _deadline(deadlines, "appeal")
     decided = determination.case.decision_date
     if appeal_by and decided:
-        moved = appeal_by != appeal_day(decided)
-        by = p["checklist_by_moved"] if moved else p["checklist_by"]
+        by = p["checklist_by_moved"] if appeal_date_moved(decided) else p["checklist_by"]
         out.append(by.format(date=format_date(appeal_by, lang)))
     out += [
         p["checklist_caption"].format(caption=facts.APPEAL_CAPTION.value),
